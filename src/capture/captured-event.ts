@@ -1,0 +1,55 @@
+/**
+ * The last step of every capture channel: an EPCIS event object (from a document, or
+ * translated from a native command) becomes a CapturedEvent with facts, an eventID and a
+ * fingerprint — or a list of issues naming each bad field.
+ */
+import type { Issue } from '../domain/errors.js';
+import type { RawEvent } from '../domain/event-facts.js';
+import { interpretEvent } from '../domain/event-facts.js';
+import { eventHashId } from '../domain/event-hash.js';
+import type { CapturedEvent } from '../store/event-store.js';
+
+/** JSON-LD prefix → namespace IRI, gathered from `@context` objects. */
+export type PrefixMap = Readonly<Record<string, string>>;
+
+/** Collects the prefix definitions of a JSON-LD `@context` (a URL, an object or a list of both). */
+export function prefixesOf(context: unknown, into: Record<string, string> = {}): Record<string, string> {
+  if (Array.isArray(context)) for (const c of context) prefixesOf(c, into);
+  else if (typeof context === 'object' && context !== null) {
+    for (const [k, v] of Object.entries(context)) if (typeof v === 'string' && !k.startsWith('@')) into[k] = v;
+  }
+  return into;
+}
+
+/** Objects (not URLs) of a document's @context: what an event body must carry to stay self-describing. */
+export function localContext(context: unknown): unknown[] {
+  const list = Array.isArray(context) ? context : context === undefined ? [] : [context];
+  return list.filter((c) => typeof c === 'object' && c !== null);
+}
+
+/**
+ * Turns one raw event into a CapturedEvent, or adds issues (with `path`) and returns undefined.
+ * `docContext` is the document-level @context: copied onto the event when the event uses
+ * extension prefixes and has none of its own, so the stored event keeps its meaning alone.
+ */
+export function captureEvent(raw: unknown, path: string, issues: Issue[], docContext?: unknown): CapturedEvent | undefined {
+  const facts = interpretEvent(raw, path, issues);
+  if (!facts) return undefined;
+  const event = raw as RawEvent;
+  const prefixes = prefixesOf(docContext);
+  prefixesOf(event['@context'], prefixes);
+  let fingerprint: string;
+  try {
+    fingerprint = eventHashId(event, prefixes);
+  } catch (e) {
+    issues.push({ path, reason: `cannot compute the event hash: ${e instanceof Error ? e.message : String(e)}` });
+    return undefined;
+  }
+  const eventId = typeof event['eventID'] === 'string' ? event['eventID'] : fingerprint;
+  const body: Record<string, unknown> = { ...event, eventID: eventId };
+  const local = localContext(docContext);
+  if (event['@context'] === undefined && local.length > 0 && Object.keys(event).some((k) => k.includes(':') && !k.startsWith('@'))) {
+    body['@context'] = local;
+  }
+  return { eventId, body, facts, fingerprint };
+}

@@ -1,0 +1,196 @@
+/**
+ * The `lotline` command line. Exit codes: 0 success, 1 invalid input / unknown lot / broken
+ * chain, 2 usage error. Results go to stdout (human by default, `--json` for machines);
+ * progress and errors go to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { importFile } from '../capture/import-file.js';
+import type { ImportSummary } from '../capture/import-file.js';
+import { isLotlineError } from '../domain/errors.js';
+import { lotState } from '../genealogy/lot-state.js';
+import { trace } from '../genealogy/trace.js';
+import type { TraceOptions } from '../genealogy/trace.js';
+import { openStore, resolveDb } from '../main.js';
+import type { EventStore } from '../store/event-store.js';
+import { loadDemo } from './demo.js';
+import { formatLotState, formatTrace } from './format.js';
+import type { CliIo } from './io.js';
+import { UsageError } from './io.js';
+import { refFromArgs, resolveStoredRef } from './ref-args.js';
+
+export const USAGE = `lotline — lot and batch genealogy traceability
+
+Usage:
+  lotline import FILE...                 import EPCIS 2.0 JSON(-LD) documents or native NDJSON files
+  lotline trace forward  REF             where did this lot go? (lots, shipments, customers)
+  lotline trace backward REF             where did it come from? (inputs, receipts, suppliers)
+  lotline lot REF                        status, on-hand quantity, location, last event
+  lotline verify                         check the hash chain of the event log
+  lotline demo                           load a realistic demo plant and show what to try
+  lotline start                          load the demo plant into an empty database and show the summary
+
+REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
+(https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
+or, for plant codes, --item ITEM --lot LOT (or --gtin GTIN --lot LOT, --serial S).
+
+Options:
+  --db PATH            database (default: $LOTLINE_DB, else ./lotline.db)
+  --json               machine-readable output
+  --max-depth N        trace: list lots up to N transformation steps away
+  --from T, --to T     trace: only events in this event-time window
+  --as-of T            trace, lot: answer as known at this record time
+  --max-document-size BYTES   import: largest EPCIS JSON document read whole (default 256 MiB)
+  --days N, --seed N   demo: size and seed of the demo plant
+  -h, --help           this help
+`;
+
+const OPTIONS = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  item: { type: 'string' },
+  gtin: { type: 'string' },
+  lot: { type: 'string' },
+  serial: { type: 'string' },
+  'max-depth': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'as-of': { type: 'string' },
+  'max-document-size': { type: 'string' },
+  days: { type: 'string' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function intFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: { values: Flags; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as { values: Flags; positionals: string[] };
+  } catch (e) {
+    io.err(`lotline: ${e instanceof Error ? e.message : String(e)}\nRun 'lotline --help' for usage.`);
+    return 2;
+  }
+  const { values: flags, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (flags.help || command === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (flags.version) {
+    io.out('lotline 0.1.0');
+    return 0;
+  }
+  let store: EventStore | undefined;
+  try {
+    const open = (): EventStore => (store = openStore(resolveDb(flags.db)));
+    switch (command) {
+      case 'import':
+        return await cmdImport(open(), rest, flags, io);
+      case 'trace': {
+        const [direction, ...refArgs] = rest;
+        if (direction !== 'forward' && direction !== 'backward') throw new UsageError(`'lotline trace' needs a direction: forward or backward${direction ? ` (got ${JSON.stringify(direction)})` : ''}`);
+        const options: TraceOptions = {
+          ...(flags['max-depth'] !== undefined ? { maxDepth: intFlag(flags['max-depth'], 'max-depth')! } : {}),
+          ...(flags.from !== undefined ? { from: flags.from } : {}),
+          ...(flags.to !== undefined ? { to: flags.to } : {}),
+          ...(flags['as-of'] !== undefined ? { asOf: flags['as-of'] } : {}),
+        };
+        const ref = refFromArgs(refArgs, flags);
+        const s = open();
+        const result = await trace(s, await resolveStoredRef(s, ref, flags), direction, options);
+        io.out(flags.json ? JSON.stringify(result, null, 2) : formatTrace(result));
+        return 0;
+      }
+      case 'lot': {
+        const ref = refFromArgs(rest, flags);
+        const s = open();
+        const state = await lotState(s, await resolveStoredRef(s, ref, flags), flags['as-of'] !== undefined ? { asOf: flags['as-of'] } : {});
+        io.out(flags.json ? JSON.stringify(state, null, 2) : formatLotState(state));
+        return 0;
+      }
+      case 'verify': {
+        if (rest.length > 0) throw new UsageError(`'lotline verify' takes no arguments (got ${rest.join(' ')})`);
+        const r = await open().verify();
+        if (flags.json) io.out(JSON.stringify(r, null, 2));
+        else if (r.ok) io.out(`OK: ${r.entries} log entries, hash chain intact (head ${r.headHash}).`);
+        else io.out(`BROKEN at log position ${r.brokenAt!.seq}: ${r.brokenAt!.reason}. ${r.entries} entries before it verify.`);
+        return r.ok ? 0 : 1;
+      }
+      case 'demo':
+      case 'start': {
+        if (rest.length > 0) throw new UsageError(`'lotline ${command}' takes no arguments (got ${rest.join(' ')})`);
+        const s = open();
+        const onlyIfEmpty = command === 'start';
+        const days = intFlag(flags.days, 'days');
+        const seed = intFlag(flags.seed, 'seed');
+        const text = await loadDemo(s, { onlyIfEmpty, ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), db: resolveDb(flags.db) });
+        io.out(text);
+        return 0;
+      }
+      case undefined:
+        io.err(USAGE);
+        return 2;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`lotline: ${e.message}\nRun 'lotline --help' for usage.`);
+      return 2;
+    }
+    if (isLotlineError(e)) {
+      if (e.code === 'USAGE') {
+        io.err(`lotline: ${e.message}`);
+        return 2;
+      }
+      if (flags.json) io.err(JSON.stringify({ error: { code: e.code, message: e.message, issues: e.issues } }, null, 2));
+      else {
+        io.err(`lotline: ${e.code}: ${e.message}`);
+        for (const i of e.issues.slice(1, 20)) io.err(`  ${i.line !== undefined ? `line ${i.line}` : i.index !== undefined ? `event ${i.index}` : ''} ${i.path}: ${i.reason}`);
+        if (e.issues.length > 20) io.err(`  … and ${e.issues.length - 20} more`);
+      }
+      return 1;
+    }
+    throw e;
+  } finally {
+    await (store as EventStore | undefined)?.close();
+  }
+}
+
+async function cmdImport(store: EventStore, files: readonly string[], flags: Flags, io: CliIo): Promise<number> {
+  if (files.length === 0) throw new UsageError("'lotline import' needs at least one FILE");
+  const maxDocumentBytes = intFlag(flags['max-document-size'], 'max-document-size');
+  const summaries: ImportSummary[] = [];
+  for (const file of files) {
+    const started = Date.now();
+    let lastReport = 0;
+    const summary = await importFile(store, file, {
+      ...(maxDocumentBytes !== undefined ? { maxDocumentBytes } : {}),
+      onProgress: (p) => {
+        const now = Date.now();
+        // Progress only for imports that take more than a second, at most twice a second.
+        if (flags.quiet || now - started < 1000 || now - lastReport < 500) return;
+        lastReport = now;
+        const pctDone = p.totalBytes > 0 ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100;
+        io.err(`${p.file}: ${pctDone}% (${p.events} events, ${Math.round(p.events / ((now - started) / 1000))} events/s)`);
+      },
+    });
+    summaries.push(summary);
+    if (!flags.json) {
+      io.out(
+        `${file}: ${summary.events} event(s) — ${summary.stored} stored, ${summary.duplicates} already present, ${summary.declared} error declaration(s) applied (${summary.format === 'ndjson' ? 'NDJSON' : 'EPCIS'}, ${Date.now() - started} ms)`,
+      );
+    }
+  }
+  if (flags.json) io.out(JSON.stringify({ files: summaries }, null, 2));
+  return 0;
+}

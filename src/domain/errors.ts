@@ -1,0 +1,64 @@
+/**
+ * Every failure Lotline reports carries a stable code from this list. The codes are
+ * the contract with scripts, the HTTP API and docs/errors.md (a test keeps them in sync);
+ * messages may improve, codes do not change meaning.
+ */
+export const ERROR_CODES = [
+  'ID_UNKNOWN_FORM',
+  'ID_INVALID',
+  'ID_BAD_CHECK_DIGIT',
+  'CBV_INVALID',
+  'QUANTITY_INVALID',
+  'UOM_INVALID',
+  'EPCIS_NOT_A_DOCUMENT',
+  'EPCIS_INVALID_FIELD',
+  'NATIVE_INVALID_FIELD',
+  'INPUT_NOT_JSON',
+  'INPUT_TOO_LARGE',
+  'EVENT_ID_CONFLICT',
+  'FILE_NOT_FOUND',
+  'FILE_UNREADABLE',
+  'LOT_NOT_FOUND',
+  'STORE_SCHEMA_TOO_NEW',
+  'STORE_APPEND_ONLY',
+  'CHAIN_BROKEN',
+  'USAGE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One problem found while validating input: where it is and why it is wrong. */
+export interface Issue {
+  /** JSON path of the offending field, e.g. `$.epcisBody.eventList[3].eventTime`. */
+  readonly path: string;
+  /** What is wrong, in words a person can act on. */
+  readonly reason: string;
+  /** The file the input came from, when it came from one. */
+  readonly file?: string;
+  /** Zero-based index of the event in its document (for NDJSON: of the line). */
+  readonly index?: number;
+  /** One-based line number, for line-oriented input (NDJSON). */
+  readonly line?: number;
+}
+
+export interface LotlineErrorOptions {
+  readonly issues?: readonly Issue[];
+  readonly cause?: unknown;
+}
+
+/** The one error type of Lotline: a stable code, an actionable message, and the issues behind it. */
+export class LotlineError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: readonly Issue[];
+
+  constructor(code: ErrorCode, message: string, options: LotlineErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LotlineError';
+    this.code = code;
+    this.issues = options.issues ?? [];
+  }
+}
+
+export function isLotlineError(e: unknown): e is LotlineError {
+  return e instanceof LotlineError;
+}

@@ -1,0 +1,197 @@
+/**
+ * "Where is lot X right now, how much is on hand, is it on hold?" — computed from the lot's
+ * own events (and those of the units that carried it) in event-time order, so that late
+ * events and error declarations are always reflected.
+ */
+import { LotlineError } from '../domain/errors.js';
+import type { ObjectRef } from '../domain/identifiers/object-ref.js';
+import { refLabel } from '../domain/identifiers/object-ref.js';
+import type { EventRow, EventStore } from '../store/event-store.js';
+import { contentsAt } from '../store/unit-contents.js';
+import type { AggregationStep } from '../store/unit-contents.js';
+import { inBase } from './quantity.js';
+import { collectMovements } from './movements.js';
+import type { RefJson, TraceOptions } from './trace.js';
+import { refJson, visibilityFor } from './trace.js';
+import { isVisible } from './visibility.js';
+
+export const LOT_STATUSES = ['released', 'on_hold', 'consumed', 'shipped', 'recalled', 'destroyed'] as const;
+export type LotStatus = (typeof LOT_STATUSES)[number];
+
+/** Dispositions that mean "do not use" (a hold, DESIGN.md §1). */
+export const HOLD_DISPOSITIONS = ['non_sellable_other', 'unavailable'] as const;
+/** Dispositions that, after a hold, mean the lot may be used again. */
+export const RELEASE_DISPOSITIONS = ['available', 'active', 'sellable_accessible', 'sellable_not_accessible'] as const;
+
+export interface LotEventSummary {
+  readonly eventId: string;
+  readonly type: string;
+  readonly bizStep: string | null;
+  readonly disposition: string | null;
+  readonly time: string;
+  readonly location: string | null;
+}
+
+export interface LotState {
+  readonly ref: RefJson;
+  readonly status: LotStatus;
+  readonly onHand: { quantity: number; uom: string } | null;
+  readonly location: string | null;
+  readonly lastEvent: LotEventSummary | null;
+  readonly hold: { since: string; eventId: string; reason: string | null } | null;
+  /** Quantities by movement, in the lot's unit (null when units cannot be converted). */
+  readonly balance: { received: number; produced: number; consumed: number; shipped: number; scrapped: number; adjusted: number; uom: string } | null;
+  readonly supplierLots: string[];
+  /** Logistic units that hold the lot now. */
+  readonly inUnits: string[];
+  readonly events: number;
+}
+
+export interface UnitState {
+  readonly unit: { scheme: string; id: string };
+  readonly contents: { ref: RefJson; quantity: number | null; uom: string | null }[];
+  readonly lastEvent: LotEventSummary | null;
+  readonly events: number;
+}
+
+function summary(e: EventRow): LotEventSummary {
+  return { eventId: e.eventId, type: e.type, bizStep: e.bizStep, disposition: e.disposition, time: e.eventTime, location: e.bizLocation ?? e.readPoint };
+}
+
+function isHold(e: EventRow): boolean {
+  return (
+    (e.bizStep === 'holding' && (e.disposition === null || !(RELEASE_DISPOSITIONS as readonly string[]).includes(e.disposition))) ||
+    e.persistentSet.some((d) => (HOLD_DISPOSITIONS as readonly string[]).includes(d))
+  );
+}
+
+function isRelease(e: EventRow): boolean {
+  return (
+    e.persistentUnset.some((d) => (HOLD_DISPOSITIONS as readonly string[]).includes(d)) ||
+    (e.disposition !== null && (RELEASE_DISPOSITIONS as readonly string[]).includes(e.disposition) && e.bizStep !== 'shipping')
+  );
+}
+
+export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<TraceOptions, 'asOf'> = {}): Promise<LotState | UnitState> {
+  const node = [...(await store.findNodes([ref])).values()][0];
+  if (!node) throw new LotlineError('LOT_NOT_FOUND', `no event names ${refLabel(ref)}: check the item and the lot code`);
+  const vis = await visibilityFor(store, options);
+  const rows = await store.eventObjectsOfNodes([node.id]);
+  const events = new Map((await store.eventsBySeq([...new Set(rows.map((r) => r.seq))])).filter((e) => isVisible(vis, e)).map((e) => [e.seq, e]));
+  const ordered = [...events.values()].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
+  const last = ordered[ordered.length - 1];
+
+  if (ref.kind === 'unit') {
+    const steps: AggregationStep[] = [];
+    const parentSeqs = rows.filter((r) => r.role === 'parent' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
+    const children = await store.eventObjectsOfEvents(parentSeqs);
+    for (const seq of parentSeqs) {
+      const e = events.get(seq)!;
+      steps.push({ seq, eventMs: e.eventMs, action: e.action, children: children.filter((c) => c.seq === seq && c.role === 'object').map((c) => ({ node: c.node, quantity: c.quantity, uom: c.uom })) });
+    }
+    const held = contentsAt(steps, Number.MAX_SAFE_INTEGER);
+    const refs = new Map((await store.nodesById([...held.keys()])).map((n) => [n.id, n.ref]));
+    return {
+      unit: { scheme: ref.scheme, id: ref.id },
+      contents: [...held].map(([n, h]) => ({ ref: refJson(refs.get(n)!), quantity: h.quantity, uom: h.uom })),
+      lastEvent: last ? summary(last) : null,
+      events: ordered.length,
+    };
+  }
+
+  // The lot's unit is that of its first receipt or production; everything else converts to it.
+  const firstIn = rows.find((r) => r.quantity !== null && (r.role === 'output' || events.get(r.seq)?.bizStep === 'receiving'));
+  const unit = inBase(1, firstIn?.uom ?? null)?.base ?? 'EA';
+  const displayUom = firstIn?.uom ?? 'EA';
+  const toDisplay = (q: number | null, uom: string | null): number | null => {
+    const b = inBase(q, uom);
+    const per = inBase(1, displayUom);
+    return b === null || per === null || b.base !== unit ? null : b.value / per.value;
+  };
+  const bal = { received: 0, produced: 0, consumed: 0, shipped: 0, scrapped: 0, adjusted: 0 };
+  let convertible = true;
+  const add = (k: keyof typeof bal, q: number | null, uom: string | null, sign = 1): void => {
+    if (q === null) return;
+    const v = toDisplay(q, uom);
+    if (v === null) convertible = false;
+    else bal[k] += sign * v;
+  };
+  const bodies = await store.eventBodies(ordered.filter((e) => e.bizStep === 'cycle_counting' || e.bizStep === 'receiving').map((e) => e.seq));
+  const supplierLots = new Set<string>();
+  let hold: LotState['hold'] = null;
+  let recalled = false;
+  let destroyed = false;
+  let location: string | null = null;
+  for (const e of ordered) {
+    for (const r of rows.filter((x) => x.seq === e.seq)) {
+      if (r.role === 'output') add('produced', r.quantity, r.uom);
+      else if (r.role === 'input') add('consumed', r.quantity, r.uom);
+      else if (e.bizStep === 'receiving') add('received', r.quantity, r.uom);
+      else if (e.bizStep === 'shipping') add('shipped', r.quantity, r.uom);
+      else if (e.bizStep === 'destroying') {
+        add('scrapped', r.quantity, r.uom);
+        if (r.quantity === null) destroyed = true;
+      } else if (e.bizStep === 'cycle_counting') {
+        const by = bodies.get(e.seq)?.['lotline:adjustBy'];
+        if (typeof by === 'number') add('adjusted', by, r.uom);
+      }
+    }
+    const sl = bodies.get(e.seq)?.['lotline:supplierLot'];
+    if (typeof sl === 'string') supplierLots.add(sl);
+    if (isHold(e)) hold = { since: e.eventTime, eventId: e.eventId, reason: null };
+    else if (isRelease(e)) hold = null;
+    if (e.disposition === 'recalled') recalled = true;
+    if (e.bizLocation) location = e.bizLocation;
+  }
+  if (hold) {
+    const reason = (await store.eventBodies([events.get([...events.values()].find((e) => e.eventId === hold!.eventId)!.seq)!.seq])).values().next().value?.['lotline:reason'];
+    hold = { ...hold, reason: typeof reason === 'string' ? reason : null };
+  }
+  // Shipments inside pallets count too.
+  const refs = new Map([[node.id, ref]]);
+  const { shipments } = await collectMovements(store, [node.id], refs, vis);
+  for (const s of shipments) if (s.via !== undefined) add('shipped', s.quantity, s.uom);
+
+  const onHandValue = bal.received + bal.produced - bal.consumed - bal.shipped - bal.scrapped + bal.adjusted;
+  const onHand = convertible ? { quantity: round(onHandValue), uom: displayUom } : null;
+  const empty = convertible && onHandValue <= 1e-9;
+  let status: LotStatus;
+  if (destroyed || (empty && bal.scrapped > 0 && bal.shipped === 0 && bal.consumed === 0)) status = 'destroyed';
+  else if (recalled) status = 'recalled';
+  else if (hold) status = 'on_hold';
+  else if (empty && bal.shipped > 0 && bal.shipped >= bal.consumed) status = 'shipped';
+  else if (empty && bal.consumed > 0) status = 'consumed';
+  else status = 'released';
+
+  const inUnits: string[] = [];
+  const unitSeqs = rows.filter((r) => r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
+  if (unitSeqs.length > 0) {
+    const parents = (await store.eventObjectsOfEvents(unitSeqs)).filter((r) => r.role === 'parent');
+    const unitNodes = [...new Set(parents.map((p) => p.node))];
+    for (const u of await store.nodesById(unitNodes)) {
+      const st = await lotState(store, u.ref, options);
+      if ('unit' in st && st.contents.some((c) => JSON.stringify(c.ref) === JSON.stringify(refJson(ref)))) inUnits.push(st.unit.id);
+    }
+  }
+
+  return {
+    ref: refJson(ref),
+    status,
+    onHand,
+    location,
+    lastEvent: last ? summary(last) : null,
+    hold,
+    balance: convertible ? { ...roundAll(bal), uom: displayUom } : null,
+    supplierLots: [...supplierLots].sort(),
+    inUnits: inUnits.sort(),
+    events: ordered.length,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function roundAll<T extends Record<string, number>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)])) as T;
+}

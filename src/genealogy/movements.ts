@@ -1,0 +1,142 @@
+/**
+ * Shipments and receipts of a set of lots: events with bizStep shipping/receiving that name a
+ * lot directly, or a logistic unit that held it at the time of the event (nested units too).
+ */
+import type { ObjectRef } from '../domain/identifiers/object-ref.js';
+import type { EventObjectRow, EventRow, EventStore } from '../store/event-store.js';
+import type { AggregationStep, Held } from '../store/unit-contents.js';
+import { contentsAt } from '../store/unit-contents.js';
+import type { Visibility } from './visibility.js';
+import { isVisible } from './visibility.js';
+
+export interface Movement {
+  readonly item: string;
+  readonly lot?: string;
+  readonly serial?: string;
+  readonly eventId: string;
+  readonly time: string;
+  /** Shipments: the owning party of the destination list, else its location. */
+  readonly destination?: string | null;
+  /** Receipts: the owning party of the source list, else its location. */
+  readonly source?: string | null;
+  readonly quantity: number | null;
+  readonly uom: string | null;
+  /** The logistic unit the lot travelled in, when it was shipped inside one. */
+  readonly via?: string;
+}
+
+const MAX_NESTING = 8;
+
+function group<K, V>(xs: readonly V[], key: (v: V) => K): Map<K, V[]> {
+  const m = new Map<K, V[]>();
+  for (const x of xs) {
+    const k = key(x);
+    let l = m.get(k);
+    if (!l) m.set(k, (l = []));
+    l.push(x);
+  }
+  return m;
+}
+
+export async function collectMovements(
+  store: EventStore,
+  nodeIds: readonly number[],
+  refs: Map<number, ObjectRef>,
+  vis: Visibility,
+): Promise<{ shipments: Movement[]; receipts: Movement[] }> {
+  const lotSet = new Set(nodeIds);
+  const rows: EventObjectRow[] = [...(await store.eventObjectsOfNodes(nodeIds))];
+  const events = new Map<number, EventRow>();
+  const loadEvents = async (seqs: Iterable<number>): Promise<void> => {
+    const missing = [...new Set(seqs)].filter((s) => !events.has(s));
+    for (const e of await store.eventsBySeq(missing)) events.set(e.seq, e);
+  };
+  await loadEvents(rows.map((r) => r.seq));
+
+  // Climb from lots to the units that ever held them (children of aggregation events), and on to outer units.
+  const units = new Set<number>();
+  let childRows = rows;
+  for (let level = 0; level < MAX_NESTING && childRows.length > 0; level++) {
+    const aggSeqs = childRows.filter((r) => r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
+    const parents = (await store.eventObjectsOfEvents([...new Set(aggSeqs)])).filter((r) => r.role === 'parent' && !units.has(r.node));
+    const fresh = [...new Set(parents.map((p) => p.node))];
+    if (fresh.length === 0) break;
+    for (const u of fresh) units.add(u);
+    childRows = await store.eventObjectsOfNodes(fresh);
+    rows.push(...childRows);
+    await loadEvents(childRows.map((r) => r.seq));
+  }
+
+  // The aggregation history of every unit, to replay what it held at each shipment.
+  const unitSteps = new Map<number, AggregationStep[]>();
+  if (units.size > 0) {
+    const parentRows = rows.filter((r) => units.has(r.node) && r.role === 'parent' && events.get(r.seq)?.type === 'AggregationEvent');
+    const children = group(
+      (await store.eventObjectsOfEvents([...new Set(parentRows.map((r) => r.seq))])).filter((r) => r.role === 'object'),
+      (r) => r.seq,
+    );
+    for (const [unit, prs] of group(parentRows, (r) => r.node)) {
+      const steps: AggregationStep[] = [];
+      for (const pr of prs) {
+        const e = events.get(pr.seq)!;
+        if (!isVisible({ ...vis, fromMs: -8.64e15, toMs: 8.64e15 }, e)) continue;
+        steps.push({ seq: e.seq, eventMs: e.eventMs, action: e.action, children: (children.get(e.seq) ?? []).map((c) => ({ node: c.node, quantity: c.quantity, uom: c.uom })) });
+      }
+      unitSteps.set(unit, steps);
+    }
+  }
+  const heldAt = (unit: number, atMs: number, depth = 0): Map<number, Held> => {
+    const direct = contentsAt(unitSteps.get(unit) ?? [], atMs);
+    if (depth >= MAX_NESTING) return direct;
+    const out = new Map<number, Held>();
+    for (const [n, h] of direct) {
+      if (units.has(n) && n !== unit) for (const [n2, h2] of heldAt(n, atMs, depth + 1)) out.set(n2, h2);
+      else out.set(n, h);
+    }
+    return out;
+  };
+
+  const shipments: Movement[] = [];
+  const receipts: Movement[] = [];
+  const seen = new Set<string>();
+  const emit = (e: EventRow, node: number, quantity: number | null, uom: string | null, via?: number): void => {
+    const key = `${node}|${e.seq}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const ref = refs.get(node)!;
+    const id = ref.kind === 'lot' ? { item: ref.item, lot: ref.lot } : ref.kind === 'serial' ? { item: ref.item, serial: ref.serial } : { item: '', serial: ref.kind === 'other' ? ref.uri : '' };
+    const viaRef = via === undefined ? undefined : unitLabel(refs, via);
+    const common = { ...id, eventId: e.eventId, time: e.eventTime, quantity, uom, ...(viaRef ? { via: viaRef } : {}) };
+    if (e.bizStep === 'shipping') shipments.push({ ...common, destination: e.destination });
+    else receipts.push({ ...common, source: e.source });
+  };
+  // Direct mentions first, so that a lot named both directly and through its pallet keeps its own quantity.
+  const movementRows = rows.filter((r) => {
+    const e = events.get(r.seq);
+    return e !== undefined && (e.bizStep === 'shipping' || e.bizStep === 'receiving') && isVisible(vis, e);
+  });
+  for (const r of movementRows) if (lotSet.has(r.node) && r.role !== 'input' && r.role !== 'output') emit(events.get(r.seq)!, r.node, r.quantity, r.uom);
+  const unitRows = movementRows.filter((r) => units.has(r.node) && r.role !== 'input' && r.role !== 'output');
+  if (unitRows.length > 0) {
+    const missing = [...units].filter((u) => !refs.has(u));
+    for (const n of await store.nodesById(missing)) refs.set(n.id, n.ref);
+  }
+  for (const r of unitRows) {
+    const e = events.get(r.seq)!;
+    for (const [n, h] of heldAt(r.node, e.eventMs)) if (lotSet.has(n)) emit(e, n, h.quantity, h.uom, r.node);
+  }
+  const order = (a: Movement, b: Movement): number =>
+    a.time === b.time ? cmp(a.item, b.item) || cmp(a.lot ?? a.serial ?? '', b.lot ?? b.serial ?? '') || cmp(a.eventId, b.eventId) : cmp(new Date(a.time).toISOString(), new Date(b.time).toISOString()) || cmp(a.eventId, b.eventId);
+  shipments.sort(order);
+  receipts.sort(order);
+  return { shipments, receipts };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function unitLabel(refs: Map<number, ObjectRef>, node: number): string | undefined {
+  const ref = refs.get(node);
+  return ref?.kind === 'unit' ? ref.id : undefined;
+}

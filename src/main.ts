@@ -1,0 +1,21 @@
+/**
+ * The composition root: the only place that picks concrete adapters. Today the store is
+ * SQLite at a path; a `postgres://` URL will select the PostgreSQL adapter.
+ */
+import { LotlineError } from './domain/errors.js';
+import type { EventStore } from './store/event-store.js';
+import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+
+export const DEFAULT_DB = './lotline.db';
+
+/** The database the CLI and server use: `--db`, else `$LOTLINE_DB`, else ./lotline.db. */
+export function resolveDb(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env['LOTLINE_DB'] ?? DEFAULT_DB;
+}
+
+export function openStore(db: string): EventStore {
+  if (/^postgres(ql)?:\/\//i.test(db)) {
+    throw new LotlineError('USAGE', 'PostgreSQL is not available in this version yet; use a SQLite file path for --db');
+  }
+  return openSqliteStore(db);
+}

@@ -1,0 +1,144 @@
+/**
+ * The store port: the one seam between Lotline and its databases. Two adapters implement it
+ * (SQLite, the embedded default; PostgreSQL, for production). Everything above this file —
+ * capture, genealogy, reports — sees only these types.
+ */
+import type { EventFacts, RawEvent } from '../domain/event-facts.js';
+import type { ObjectRef } from '../domain/identifiers/object-ref.js';
+
+/** An event ready to be stored: its EPCIS body (with eventID), the facts read from it, its fingerprint. */
+export interface CapturedEvent {
+  readonly eventId: string;
+  readonly body: RawEvent;
+  readonly facts: EventFacts;
+  /** Content hash that ignores spelling (eventID, recordTime, errorDeclaration excluded): equal content, equal fingerprint. */
+  readonly fingerprint: string;
+}
+
+export type AppendOutcome =
+  /** Stored as a new event at this log position. */
+  | { readonly status: 'stored'; readonly seq: number; readonly recordTime: string }
+  /** Already stored with the same content: nothing written. */
+  | { readonly status: 'duplicate'; readonly seq: number }
+  /** An error declaration for an event already stored: the declaration was logged at `seq`. */
+  | { readonly status: 'declared'; readonly seq: number; readonly recordTime: string };
+
+/** One open write transaction: everything appended is committed together or not at all. */
+export interface CaptureSession {
+  /** Appends events (and their projections) in order; throws EVENT_ID_CONFLICT without writing the batch's rest. */
+  append(events: readonly CapturedEvent[]): Promise<AppendOutcome[]>;
+  /** Makes every append of this session durable and visible. */
+  commit(): Promise<void>;
+  /** Discards every append of this session. */
+  rollback(): Promise<void>;
+}
+
+/** A node of the genealogy graph as the store keeps it. */
+export interface NodeRow {
+  readonly id: number;
+  readonly ref: ObjectRef;
+}
+
+/** One input or output of a transformation, with the event that recorded it. */
+export interface FlowRow {
+  /** The transformation (events sharing a transformationID share one). */
+  readonly t: number;
+  readonly node: number;
+  readonly dir: 'in' | 'out';
+  readonly quantity: number | null;
+  readonly uom: string | null;
+  readonly seq: number;
+  readonly eventMs: number;
+  /** Log position of the error declaration that voided the event, if any. */
+  readonly voidSeq: number | null;
+}
+
+/** What the store projects of one event, for trace results, lot state and reports. */
+export interface EventRow {
+  readonly seq: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly action: string | null;
+  readonly bizStep: string | null;
+  readonly disposition: string | null;
+  readonly eventTime: string;
+  readonly eventMs: number;
+  readonly recordTime: string;
+  readonly readPoint: string | null;
+  readonly bizLocation: string | null;
+  /** The owning party of the source list, else its location, as the event gave it. */
+  readonly source: string | null;
+  /** The owning party of the destination list, else its location, as the event gave it. */
+  readonly destination: string | null;
+  readonly voidSeq: number | null;
+  readonly persistentSet: readonly string[];
+  readonly persistentUnset: readonly string[];
+}
+
+export const OBJECT_ROLES = ['object', 'parent', 'input', 'output'] as const;
+/** How an event names an object: in its object/child lists, as parent, as transformation input or output. */
+export type ObjectRole = (typeof OBJECT_ROLES)[number];
+
+/** One object named by one event. */
+export interface EventObjectRow {
+  readonly seq: number;
+  readonly node: number;
+  readonly role: ObjectRole;
+  readonly quantity: number | null;
+  readonly uom: string | null;
+}
+
+/** One entry of the append-only log, as hashed. */
+export interface LogEntry {
+  readonly seq: number;
+  readonly kind: 'event' | 'declaration';
+  readonly eventId: string;
+  readonly recordTime: string;
+  readonly fingerprint: string;
+  /** The event's EPCIS JSON in canonical form. */
+  readonly body: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly entries: number;
+  readonly headHash: string;
+  /** The first entry whose hash or link does not match, with what was expected. */
+  readonly brokenAt?: { readonly seq: number; readonly reason: string };
+}
+
+/** The store port. Batched lookups take and return plain ids so that traversal stays set-at-a-time. */
+export interface EventStore {
+  /** Opens a write transaction (one document = one session). */
+  beginCapture(): Promise<CaptureSession>;
+  /** Nodes for refs; refs not stored are absent from the map (keyed by refKey). */
+  findNodes(refs: readonly ObjectRef[]): Promise<Map<string, NodeRow>>;
+  /** Nodes by id. */
+  nodesById(ids: readonly number[]): Promise<NodeRow[]>;
+  /** Flows of these nodes in one direction ('in': the node was consumed; 'out': the node was produced). */
+  flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): Promise<FlowRow[]>;
+  /** All flows of these transformations. */
+  flowsOfTransformations(tIds: readonly number[]): Promise<FlowRow[]>;
+  /** Event projections by log position. */
+  eventsBySeq(seqs: readonly number[]): Promise<EventRow[]>;
+  /** Every object row of events naming these nodes. */
+  eventObjectsOfNodes(nodeIds: readonly number[]): Promise<EventObjectRow[]>;
+  /** Every object row of these events. */
+  eventObjectsOfEvents(seqs: readonly number[]): Promise<EventObjectRow[]>;
+  /** The EPCIS bodies of events by log position. */
+  eventBodies(seqs: readonly number[]): Promise<Map<number, RawEvent>>;
+  /** The event stored under an eventID, with its log body. */
+  eventById(eventId: string): Promise<{ row: EventRow; body: RawEvent } | undefined>;
+  /** The last log position recorded at or before this record time (0 when none). */
+  seqAt(recordTime: string): Promise<number>;
+  /** The last log position. */
+  headSeq(): Promise<number>;
+  /** Recomputes the hash chain from the first entry and says where it breaks. */
+  verify(): Promise<VerifyResult>;
+  /** Counts for summaries: events, nodes, flows. */
+  stats(): Promise<{ events: number; declarations: number; nodes: number; transformations: number }>;
+  /** Releases the connection. */
+  close(): Promise<void>;
+}
