@@ -8,6 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
 import type { AppendOutcome, CapturedEvent, EventStore } from '../store/event-store.js';
+import { jsonErrorOffset, lineColumn } from './json-error-position.js';
 import { readEpcisDocument } from './epcis/read-epcis-document.js';
 import { readNativeValue } from './native/read-native-line.js';
 
@@ -80,17 +81,10 @@ async function sniffFormat(file: string, size: number): Promise<'epcis' | 'ndjso
   }
 }
 
-function jsonError(file: string, text: string, e: unknown, lineOffset = 0): LotlineError {
-  const msg = e instanceof Error ? e.message : String(e);
-  const pos = /position (\d+)/.exec(msg);
-  let where = '';
-  if (pos) {
-    const before = text.slice(0, Number(pos[1]));
-    const line = before.split('\n').length + lineOffset;
-    const col = Number(pos[1]) - before.lastIndexOf('\n');
-    where = ` at line ${line}, column ${col}`;
-  }
-  return new LotlineError('INPUT_NOT_JSON', `${file}: not valid JSON${where}: ${msg}`, { cause: e });
+function jsonError(file: string, text: string, e: unknown): LotlineError {
+  const offset = jsonErrorOffset(text);
+  const where = offset >= 0 ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, offset)) : '';
+  return new LotlineError('INPUT_NOT_JSON', `${file}: not valid JSON${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
 async function importEpcis(store: EventStore, file: string, size: number, options: ImportOptions): Promise<ImportSummary> {

@@ -239,7 +239,7 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
       let uom: string | null = null;
       if (q['uom'] !== undefined) {
         if (typeof q['uom'] !== 'string' || !UOM_PATTERN.test(q['uom'])) bad(`${p}.uom`, `uom must be a UN/CEFACT Rec. 20 code of 2–3 capitals or digits, like KGM (got ${JSON.stringify(q['uom'])})`);
-        else if (quantity === null) bad(`${p}.uom`, 'uom is given without a quantity');
+        else if (q['quantity'] === undefined) bad(`${p}.uom`, 'uom is given without a quantity');
         else uom = q['uom'];
       }
       if (ref) out.push({ ref, quantity, uom });

@@ -118,7 +118,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   };
   const bodies = await store.eventBodies(ordered.filter((e) => e.bizStep === 'cycle_counting' || e.bizStep === 'receiving').map((e) => e.seq));
   const supplierLots = new Set<string>();
-  let hold: LotState['hold'] = null;
+  let hold: (NonNullable<LotState['hold']> & { seq: number }) | null = null;
   let recalled = false;
   let destroyed = false;
   let location: string | null = null;
@@ -126,6 +126,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     for (const r of rows.filter((x) => x.seq === e.seq)) {
       if (r.role === 'output') add('produced', r.quantity, r.uom);
       else if (r.role === 'input') add('consumed', r.quantity, r.uom);
+      else if (e.type === 'TransactionEvent') continue; // links to a business document; moves nothing
       else if (e.bizStep === 'receiving') add('received', r.quantity, r.uom);
       else if (e.bizStep === 'shipping') add('shipped', r.quantity, r.uom);
       else if (e.bizStep === 'destroying') {
@@ -138,13 +139,13 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     }
     const sl = bodies.get(e.seq)?.['lotline:supplierLot'];
     if (typeof sl === 'string') supplierLots.add(sl);
-    if (isHold(e)) hold = { since: e.eventTime, eventId: e.eventId, reason: null };
+    if (isHold(e)) hold = { since: e.eventTime, eventId: e.eventId, reason: null, seq: e.seq };
     else if (isRelease(e)) hold = null;
     if (e.disposition === 'recalled') recalled = true;
     if (e.bizLocation) location = e.bizLocation;
   }
   if (hold) {
-    const reason = (await store.eventBodies([events.get([...events.values()].find((e) => e.eventId === hold!.eventId)!.seq)!.seq])).values().next().value?.['lotline:reason'];
+    const reason = (await store.eventBodies([hold.seq])).get(hold.seq)?.['lotline:reason'];
     hold = { ...hold, reason: typeof reason === 'string' ? reason : null };
   }
   // Shipments inside pallets count too.
@@ -180,7 +181,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     onHand,
     location,
     lastEvent: last ? summary(last) : null,
-    hold,
+    hold: hold ? { since: hold.since, eventId: hold.eventId, reason: hold.reason } : null,
     balance: convertible ? { ...roundAll(bal), uom: displayUom } : null,
     supplierLots: [...supplierLots].sort(),
     inUnits: inUnits.sort(),

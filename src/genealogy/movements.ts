@@ -26,6 +26,7 @@ export interface Movement {
 }
 
 const MAX_NESTING = 8;
+const MOVING_TYPES = new Set(['ObjectEvent', 'AggregationEvent']);
 
 function group<K, V>(xs: readonly V[], key: (v: V) => K): Map<K, V[]> {
   const m = new Map<K, V[]>();
@@ -113,7 +114,8 @@ export async function collectMovements(
   // Direct mentions first, so that a lot named both directly and through its pallet keeps its own quantity.
   const movementRows = rows.filter((r) => {
     const e = events.get(r.seq);
-    return e !== undefined && (e.bizStep === 'shipping' || e.bizStep === 'receiving') && isVisible(vis, e);
+    // A TransactionEvent only links objects to a business document; counting it would ship twice.
+    return e !== undefined && MOVING_TYPES.has(e.type) && (e.bizStep === 'shipping' || e.bizStep === 'receiving') && isVisible(vis, e);
   });
   for (const r of movementRows) if (lotSet.has(r.node) && r.role !== 'input' && r.role !== 'output') emit(events.get(r.seq)!, r.node, r.quantity, r.uom);
   const unitRows = movementRows.filter((r) => units.has(r.node) && r.role !== 'input' && r.role !== 'output');

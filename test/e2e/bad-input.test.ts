@@ -1,0 +1,181 @@
+/**
+ * Every input that can be wrong gets a clear error, the right exit code, and leaves the
+ * database exactly as it was.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cli, FIXTURES, tempDb } from '../helpers/cli.js';
+import { snapshot } from '../helpers/snapshot.js';
+
+const BAKERY = join(FIXTURES, 'scenarios/bakery.ndjson');
+const JUICE = join(FIXTURES, 'epcis/juice-plant.jsonld');
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+function juiceWith(mutate: (events: Record<string, unknown>[]) => void): string {
+  const doc = JSON.parse(readFileSync(JUICE, 'utf8')) as { epcisBody: { eventList: Record<string, unknown>[] } };
+  mutate(doc.epcisBody.eventList);
+  return JSON.stringify(doc);
+}
+
+describe('bad input leaves the database as it was', () => {
+  let db: string;
+  let dir: string;
+  let before: string;
+  beforeEach(async () => {
+    db = tempDb();
+    dir = dirname(db);
+    expect((await cli('import', BAKERY, '--db', db)).code).toBe(0);
+    before = snapshot(db);
+  });
+
+  const cases: [string, () => string, RegExp][] = [
+    ['a bad GTIN check digit', () => juiceWith((e) => ((e[1]!['quantityList'] as { epcClass: string }[])[0]!.epcClass = 'https://id.gs1.org/01/04012345999922/10/SUGAR-3')), /EPCIS_INVALID_FIELD.*event 1 at \$\.epcisBody\.eventList\[1\]\.quantityList\[0\]\.epcClass: .*check digit/],
+    ['an unknown identifier form', () => juiceWith((e) => ((e[5]!['epcList'] as string[])[0] = 'pallet-17')), /eventList\[5\]\.epcList\[0\]/],
+    ['a quantity that is not a number', () => juiceWith((e) => ((e[0]!['quantityList'] as { quantity: unknown }[])[0]!.quantity = 'twelve')), /quantityList\[0\]\.quantity: quantity must be a number/],
+    ['a missing required field', () => juiceWith((e) => delete e[3]!['eventTimeZoneOffset']), /eventList\[3\]\.eventTimeZoneOffset: eventTimeZoneOffset is required/],
+    ['an event time without offset', () => juiceWith((e) => (e[2]!['eventTime'] = '2026-06-01T09:00:00')), /eventList\[2\]\.eventTime: .*time-zone offset/],
+    ['a document that is not EPCIS', () => JSON.stringify({ type: 'Invoice', lines: [] }), /EPCIS_NOT_A_DOCUMENT.*"type" must be "EPCISDocument"/],
+    ['broken JSON', () => '{"type": "EPCISDocument",\n  "epcisBody": {"eventList": [}', /INPUT_NOT_JSON.*at line 2, column 31/],
+    ['something that is not JSON at all', () => 'receipt,FLOUR,F9,100\n', /INPUT_NOT_JSON.*not JSON/],
+    ['an empty file', () => '', /INPUT_NOT_JSON.*empty/],
+    ['a bad NDJSON line among good ones', () => `${readFileSync(BAKERY, 'utf8')}\n{"cmd":"receive","time":"2026-05-05T08:00:00+02:00","lots":[{"item":"X","lot":"1","quantity":"10"}],"from":"A"}\n`, /NATIVE_INVALID_FIELD.*line 14 at \$\.lots\[0\]\.quantity/],
+    ['an NDJSON command with a typo', () => '{"cmd":"recieve","time":"2026-05-05T08:00:00+02:00"}\n', /"cmd" must be one of receive, produce/],
+    ['an NDJSON field that does not exist', () => '{"cmd":"hold","time":"2026-05-05T08:00:00+02:00","lots":[{"item":"FLOUR","lot":"F1"}],"reason":"x","colour":"red"}\n', /unknown field "colour" for "hold"/],
+    ['an NDJSON time without offset', () => '{"cmd":"hold","time":"2026-05-05T08:00:00","lots":[{"item":"FLOUR","lot":"F1"}],"reason":"x"}\n', /line 1 at \$\.time: time needs a time-zone offset/],
+  ];
+  it.each(cases)('%s: exit 1, a message naming the field, nothing stored', async (_name, content, message) => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, content());
+    const r = await cli('import', file, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(snapshot(db)).toBe(before);
+  });
+
+  it('the same eventID with different content is a conflict, and nothing of the document is stored', async () => {
+    const file = join(dir, 'juice.json');
+    writeFileSync(file, readFileSync(JUICE));
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const afterFirst = snapshot(db);
+    writeFileSync(
+      file,
+      juiceWith((e) => {
+        e.push({ ...e[0]!, eventID: 'urn:uuid:7d0f9a5e-0001-4000-8000-0000000000ff' });
+        (e[0]!['quantityList'] as { quantity: number }[])[0]!.quantity = 1300;
+      }),
+    );
+    const r = await cli('import', file, '--db', db, '--json');
+    expect(r.code).toBe(1);
+    const body = JSON.parse(r.stderr) as { error: { code: string; issues: { index: number; path: string }[] } };
+    expect(body.error.code).toBe('EVENT_ID_CONFLICT');
+    expect(body.error.issues[0]).toMatchObject({ index: 0, path: '$.epcisBody.eventList[0].eventID' });
+    expect(snapshot(db)).toBe(afterFirst);
+  });
+
+  it('a 2 GB file gets a clear message, not an out-of-memory crash', async () => {
+    for (const [name, head, message] of [
+      ['zeros.json', '', /INPUT_NOT_JSON/],
+      ['huge.json', '{"type":"EPCISDocument","epcisBody":{"eventList":[', /INPUT_TOO_LARGE.*2\.0 GiB.*NDJSON/],
+      ['huge.ndjson', '{"cmd":"receive",', /INPUT_TOO_LARGE.*line 1 is longer than/],
+    ] as const) {
+      const file = join(dir, name);
+      const fd = openSync(file, 'w');
+      writeSync(fd, head);
+      closeSync(fd);
+      // sparse: no disk is used for the zeros
+      const { truncateSync } = await import('node:fs');
+      truncateSync(file, 2 * 1024 ** 3);
+      const r = await cli('import', file, '--db', db);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr, name).toMatch(message);
+      expect(snapshot(db)).toBe(before);
+    }
+  });
+
+  it('a file that does not exist, and one of several files failing', async () => {
+    const r = await cli('import', join(dir, 'nope.json'), '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FILE_NOT_FOUND: .*nope\.json: no such file/);
+    expect(snapshot(db)).toBe(before);
+  });
+
+  it('unknown lots and unknown identifier forms: exit 1 with what was not found', async () => {
+    const missing = await cli('trace', 'forward', '--item', 'FLOUR', '--lot', 'F9', '--db', db);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/LOT_NOT_FOUND: no event names FLOUR \/ F9/);
+    for (const ref of ['F1', 'FLOUR:F1', '(01)04012345000017(10)B1', 'urn:epc:class:lgtin:4012345.00001.B1']) {
+      const r = await cli('trace', 'forward', ref, '--db', db);
+      expect(r.code, ref).toBe(1);
+      expect(r.stderr, ref).toMatch(/ID_/);
+    }
+    const lot = await cli('lot', '--gtin', '04012345000016', '--lot', 'NOPE', '--db', db);
+    expect(lot.code).toBe(1);
+    expect(snapshot(db)).toBe(before);
+  });
+
+  it('usage errors: exit 2 with a hint', async () => {
+    for (const args of [[], ['trace', 'sideways', 'X'], ['trace', 'forward'], ['frobnicate'], ['import'], ['trace', 'forward', '--item', 'A', '--lot', 'B', '--colour', 'red'], ['trace', 'forward', '--item', 'FLOUR', '--lot', 'F1', '--max-depth', 'deep']]) {
+      const r = await cli(...args, '--db', db);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.length, args.join(' ')).toBeGreaterThan(10);
+    }
+    expect(snapshot(db)).toBe(before);
+  });
+});
+
+describe('the log is append-only and tamper-evident', () => {
+  it('the database refuses UPDATE and DELETE on the log', async () => {
+    const db = tempDb();
+    await cli('import', BAKERY, '--db', db);
+    const raw = new Database(db);
+    try {
+      expect(() => raw.prepare("UPDATE log SET body = '{}' WHERE seq = 1").run()).toThrow(/append-only/);
+      expect(() => raw.prepare('DELETE FROM log WHERE seq = 1').run()).toThrow(/append-only/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('verify finds an altered entry and says where', async () => {
+    const db = tempDb();
+    await cli('import', BAKERY, '--db', db);
+    expect((await cli('verify', '--db', db)).stdout).toMatch(/^OK: 12 log entries/);
+    const raw = new Database(db);
+    raw.exec('DROP TRIGGER log_refuses_update');
+    raw.prepare("UPDATE log SET body = replace(body, '\"quantity\":50', '\"quantity\":5') WHERE seq = 4").run();
+    raw.close();
+    const r = await cli('verify', '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/BROKEN at log position 4: the entry's content does not match its hash/);
+  });
+});
+
+describe('killing an import half-way', () => {
+  it('leaves the database as before or with whole documents only', async () => {
+    const db = tempDb();
+    const dir = dirname(db);
+    const big = join(dir, 'big.ndjson');
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      lines.push(JSON.stringify({ cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'BULK', lot: `L${i}`, quantity: 1, uom: 'KGM' }], from: 'Supplier' }));
+    }
+    writeFileSync(big, lines.join('\n'));
+    expect((await cli('import', BAKERY, '--db', db)).code).toBe(0);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'import', big, '--db', db], { cwd: ROOT, stdio: 'ignore' });
+    // wait until the import has written into its transaction (the WAL grows), then kill it
+    const { statSync, existsSync } = await import('node:fs');
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(existsSync(`${db}-wal`) && statSync(`${db}-wal`).size > 1_000_000)) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    const signal = await new Promise((r) => child.on('exit', (_code, sig) => r(sig)));
+    expect(signal).toBe('SIGKILL');
+    const events = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'verify', '--db', db, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(events.status).toBe(0);
+    const entries = (JSON.parse(events.stdout) as { entries: number }).entries;
+    expect([12, 12 + 60_000]).toContain(entries);
+  });
+});
