@@ -104,8 +104,9 @@ async function importEpcis(store: EventStore, file: string, size: number, option
     throw jsonError(file, text, e);
   }
   const { events } = readEpcisDocument(doc, file);
-  options.onProgress?.({ file, bytesRead: size, totalBytes: size, events: 0 });
-  const outcomes = await appendAtomically(store, file, events, (i) => i, '$.epcisBody.eventList');
+  const outcomes = await appendAtomically(store, file, events, (i) => i, '$.epcisBody.eventList', (done) =>
+    options.onProgress?.({ file, bytesRead: Math.round((size * done) / Math.max(1, events.length)), totalBytes: size, events: done }),
+  );
   return { file, format: 'epcis', ...tally(outcomes), events: events.length };
 }
 
@@ -128,12 +129,14 @@ async function appendAtomically(
   events: readonly CapturedEvent[],
   indexOf: (i: number) => number,
   listPath: string,
+  onChunk: (done: number) => void,
 ): Promise<AppendOutcome[]> {
   const session = await store.beginCapture();
   try {
     const out: AppendOutcome[] = [];
     for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
       out.push(...(await appendChunk(session, file, events.slice(i, i + CHUNK_EVENTS), (j) => indexOf(i + j), listPath)));
+      onChunk(out.length);
     }
     await session.commit();
     return out;

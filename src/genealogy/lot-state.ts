@@ -78,6 +78,9 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   const vis = await visibilityFor(store, options);
   const rows = await store.eventObjectsOfNodes([node.id]);
   const events = new Map((await store.eventsBySeq([...new Set(rows.map((r) => r.seq))])).filter((e) => isVisible(vis, e)).map((e) => [e.seq, e]));
+  if (options.asOf !== undefined && events.size === 0) {
+    throw new LotlineError('LOT_NOT_FOUND', `${refLabel(ref)} was not yet known at ${options.asOf}: its first event was recorded later`);
+  }
   const ordered = [...events.values()].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
   const last = ordered[ordered.length - 1];
 

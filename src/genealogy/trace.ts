@@ -365,6 +365,9 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
   const rootNode = [...found.values()][0];
   if (!rootNode) throw new LotlineError('LOT_NOT_FOUND', `no event names ${refLabel(rootRef)}: check the item and the lot code`);
   const vis = await visibilityFor(store, options);
+  if (options.asOf !== undefined && !(await store.eventObjectsOfNodes([rootNode.id])).some((r) => r.seq <= vis.maxSeq)) {
+    throw new LotlineError('LOT_NOT_FOUND', `${refLabel(rootRef)} was not yet known at ${options.asOf}: its first event was recorded later`);
+  }
   const g = await expand(store, rootNode.id, direction, vis, options.maxNodes ?? DEFAULT_MAX_NODES);
 
   let shares: Map<number, number | null>;

@@ -154,6 +154,10 @@ describe('bakery scenario', () => {
     expect(Object.keys(shares(after))).not.toContain('R1');
     const asOf = await cliJson<TraceResult>('trace', 'forward', '--item', 'FLOUR', '--lot', 'F2', '--as-of', knownAt, '--db', db);
     expect(asOf).toEqual({ ...before, asOfSeq: asOf.asOfSeq });
+    // before the lot existed, it was not known
+    const tooEarly = await cli('trace', 'forward', '--item', 'FLOUR', '--lot', 'F2', '--as-of', '2000-01-01T00:00:00Z', '--db', db);
+    expect(tooEarly.code).toBe(1);
+    expect(tooEarly.stderr).toMatch(/LOT_NOT_FOUND: FLOUR \/ F2 was not yet known at 2000-01-01/);
     // the declaration is idempotent too
     expect((await cliJson<{ files: { duplicates: number }[] }>('import', doc, '--db', db)).files[0]!.duplicates).toBe(1);
     expect((await cli('verify', '--db', db)).code).toBe(0);
@@ -223,6 +227,31 @@ describe('cycles and pallets over time', () => {
     expect(t.shipments.map((s) => [s.lot, s.quantity, s.destination, s.via])).toEqual([
       ['J1', 10, 'urn:lotline:party:First', '006141410000000029'],
       ['J2', 4, 'urn:lotline:party:Second', '006141410000000029'],
+    ]);
+  });
+});
+
+describe('as known at: a late event', () => {
+  it('an event recorded late shows in traces from its record time on, at its event time', async () => {
+    const db = tempDb();
+    expect((await cli('import', BAKERY, '--db', db)).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 5));
+    const knownAt = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    const late = join(dirname(db), 'late.ndjson');
+    // a batch from the morning of the 4th, keyed in on a later day
+    writeFileSync(late, JSON.stringify({ cmd: 'produce', time: '2026-05-04T09:30:00+02:00', inputs: [{ item: 'FLOUR', lot: 'F1', quantity: 10, uom: 'KGM' }], outputs: [{ item: 'PASTRY', lot: 'Z1', quantity: 10, uom: 'KGM' }] }));
+    expect((await cli('import', late, '--db', db)).code).toBe(0);
+    const now = await cliJson<TraceResult>('trace', 'forward', '--item', 'FLOUR', '--lot', 'F1', '--db', db);
+    expect(now.lots.map((l) => l.lot)).toContain('Z1');
+    const then = await cliJson<TraceResult>('trace', 'forward', '--item', 'FLOUR', '--lot', 'F1', '--as-of', knownAt, '--db', db);
+    expect(then.lots.map((l) => l.lot)).not.toContain('Z1');
+    expect(then.asOfSeq).toBe(12);
+    const lotThen = await cliJson<LotState>('lot', '--item', 'FLOUR', '--lot', 'F1', '--as-of', knownAt, '--db', db);
+    const lotNow = await cliJson<LotState>('lot', '--item', 'FLOUR', '--lot', 'F1', '--db', db);
+    expect([lotThen.onHand, lotNow.onHand]).toEqual([
+      { quantity: 50, uom: 'KGM' },
+      { quantity: 40, uom: 'KGM' },
     ]);
   });
 });

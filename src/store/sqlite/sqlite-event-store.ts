@@ -113,6 +113,8 @@ export class SqliteEventStore implements EventStore {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache: imports insert into indexes keyed by random event ids
+    db.pragma('cache_size = -65536');
     migrate(db);
     this.stmt = {
       head: db.prepare('SELECT seq, record_time, hash FROM log ORDER BY seq DESC LIMIT 1'),
@@ -138,7 +140,7 @@ export class SqliteEventStore implements EventStore {
            LEFT JOIN event_objects c ON c.seq = p.seq AND c.role = 'object'
           WHERE p.node_id = ? AND p.role = 'parent' AND e.type = 'AggregationEvent' AND e.void_seq IS NULL`,
       ),
-      eventById: db.prepare('SELECT * FROM events WHERE event_id = ?'),
+      eventById: db.prepare("SELECT e.* FROM log l JOIN events e ON e.seq = l.seq WHERE l.event_id = ? AND l.entry_kind = 'event'"),
       seqAt: db.prepare('SELECT max(seq) AS seq FROM log WHERE record_time <= ?'),
       logFrom: db.prepare('SELECT seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash FROM log WHERE seq > ? ORDER BY seq'),
     };
@@ -300,6 +302,8 @@ export class SqliteEventStore implements EventStore {
     const c = refColumns(ref);
     const row = this.stmt['nodeId']!.get(c.kind, c.item, c.code) as { id: number } | undefined;
     const id = row ? row.id : Number(this.stmt['insertNode']!.run(c.kind, c.item, c.code).lastInsertRowid);
+    // bounded, so that memory stays flat however large the imported file
+    if (cache.size >= 100_000) cache.clear();
     cache.set(key, id);
     return id;
   }

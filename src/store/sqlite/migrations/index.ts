@@ -42,7 +42,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
 
   CREATE TABLE events (
     seq          INTEGER PRIMARY KEY,
-    event_id     TEXT NOT NULL UNIQUE,
+    -- looked up through log_by_event_id: a second index on random ids would double the write cost
+    event_id     TEXT NOT NULL,
     type         TEXT NOT NULL,
     action       TEXT,
     biz_step     TEXT,
