@@ -13,6 +13,7 @@ import {
   type CbvVocabulary,
 } from './cbv.js';
 import { LotlineError, type ErrorCode } from './errors.js';
+import { STANDARDS_DIR } from '../../test/helpers/standards.js';
 
 function expectError(f: () => unknown, code: ErrorCode, ...mentions: string[]): void {
   let thrown: unknown;
@@ -98,7 +99,7 @@ describe('normalizeCbv', () => {
   });
 });
 
-const STANDARDS = '/work/shared/standards';
+const STANDARDS = STANDARDS_DIR.replace(/\/$/, '');
 const present = existsSync(`${STANDARDS}/epcis-context.jsonld`) && existsSync(`${STANDARDS}/EPCIS-JSON-Schema.json`);
 
 describe.skipIf(!present)(`vocabularies match the GS1 files in ${STANDARDS} (skipped when the shared standards folder is absent)`, () => {

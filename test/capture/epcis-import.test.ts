@@ -3,7 +3,7 @@
  * fixture the tests use must validate against the official JSON schema, and the importer
  * must accept the official example documents.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import formatsModule from 'ajv-formats';
@@ -14,9 +14,10 @@ import { LotlineError } from '../../src/domain/errors.js';
 import { trace } from '../../src/genealogy/trace.js';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { FIXTURES } from '../helpers/cli.js';
+import { HAVE_STANDARDS, STANDARDS_DIR } from '../helpers/standards.js';
 
-const STANDARDS = new URL('../../../shared/standards/', import.meta.url).pathname;
-const haveStandards = existsSync(join(STANDARDS, 'EPCIS-JSON-Schema.json'));
+const STANDARDS = STANDARDS_DIR;
+const haveStandards = HAVE_STANDARDS;
 const fixtureFiles = readdirSync(join(FIXTURES, 'epcis')).map((f) => join(FIXTURES, 'epcis', f));
 const officialExamples = haveStandards ? readdirSync(STANDARDS).filter((f) => f.endsWith('_all_possible_fields.jsonld')).map((f) => join(STANDARDS, f)) : [];
 

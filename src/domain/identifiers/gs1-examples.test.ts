@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseObjectUri, parsePlaceUri } from './index.js';
+import { STANDARDS_DIR } from '../../../test/helpers/standards.js';
 
 /**
  * Every identifier in GS1's EPCIS 2.0 "all possible fields" examples must parse: objects as lots,
  * serials, classes or units (never 'other'), places as SGLN/PGLN.
  */
 
-const DIR = '/work/shared/standards';
+const DIR = STANDARDS_DIR.replace(/\/$/, '');
 const present = existsSync(DIR) && readdirSync(DIR).some((f) => f.endsWith('.jsonld'));
 
 /** Fields whose values name objects (EPCs or EPC classes). */
