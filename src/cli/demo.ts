@@ -49,10 +49,10 @@ export async function loadDemo(store: EventStore, options: DemoLoadOptions = {})
   lines.push('', 'Try:');
   for (const h of plant.highlights) {
     lines.push(`  # ${h.description}`);
-    lines.push(`  lotline trace forward ${lotArgs(h.rawLot)}${db}`);
-    lines.push(`  lotline trace backward ${lotArgs(h.finishedLot)}${db}`);
-    lines.push(`  lotline lot '(00)${h.sscc}'${db}`);
+    lines.push(`  npx lotline trace forward ${lotArgs(h.rawLot)}${db}`);
+    lines.push(`  npx lotline trace backward ${lotArgs(h.finishedLot)}${db}`);
+    lines.push(`  npx lotline lot '(00)${h.sscc}'${db}`);
   }
-  lines.push(`  lotline verify${db}`, '', 'Add --json to any command for machine-readable output; lotline --help lists everything.');
+  lines.push(`  npx lotline verify${db}`, '', 'Add --json to any command for machine-readable output; npx lotline --help lists everything.');
   return lines.join('\n');
 }

@@ -132,7 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const onlyIfEmpty = command === 'start';
         const days = intFlag(flags.days, 'days');
         const seed = intFlag(flags.seed, 'seed');
-        const text = await loadDemo(s, { onlyIfEmpty, ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), db: resolveDb(flags.db) });
+        const text = await loadDemo(s, { onlyIfEmpty, ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) });
         io.out(text);
         return 0;
       }

@@ -1317,7 +1317,7 @@ class DemoSim {
         description:
           `Quality hold: ${lot.item.name} lot ${lot.lot} failed its line-release check (underweight), was held, 100% check-weighed,` +
           ` the underweight packs destroyed and the rest released; ${pallet.shippedTo} received it on pallet ${pallet.sscc}.` +
-          ` Start from the customer to see everything it received, or from the lot for its hold history.`,
+          ` Trace it backward to its ingredients, or look at the lot for its hold history.`,
       });
       break;
     }
