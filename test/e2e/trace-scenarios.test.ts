@@ -255,3 +255,30 @@ describe('as known at: a late event', () => {
     ]);
   });
 });
+
+describe('lot state: holds, releases, destruction', () => {
+  it('follows the last hold or release by event time, and destruction', async () => {
+    const db = tempDb();
+    expect((await cli('import', BAKERY, '--db', db)).code).toBe(0);
+    const file = join(dirname(db), 'hold.ndjson');
+    const write = (lines: object[]) => writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    write([{ cmd: 'hold', time: '2026-05-05T08:00:00+02:00', lots: [{ item: 'FLOUR', lot: 'F2' }], reason: 'supplier notice SN-4' }]);
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const held = await cliJson<LotState>('lot', '--item', 'FLOUR', '--lot', 'F2', '--db', db);
+    expect(held.status).toBe('on_hold');
+    expect(held.hold).toMatchObject({ since: '2026-05-05T08:00:00+02:00', reason: 'supplier notice SN-4' });
+    expect((await cli('lot', '--item', 'FLOUR', '--lot', 'F2', '--db', db)).stdout).toMatch(/status\s+on hold since 2026-05-05T08:00:00\+02:00 \(supplier notice SN-4\)/);
+
+    write([{ cmd: 'release', time: '2026-05-05T12:00:00+02:00', lots: [{ item: 'FLOUR', lot: 'F2' }], reason: 'retest passed' }]);
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const released = await cliJson<LotState>('lot', '--item', 'FLOUR', '--lot', 'F2', '--db', db);
+    expect([released.status, released.hold]).toEqual(['consumed', null]); // released, and all of it used
+    expect(released.onHand).toEqual({ quantity: 0, uom: 'KGM' }); // 300 − 150 − 100 − 50
+
+    write([{ cmd: 'destroy', time: '2026-05-05T13:00:00+02:00', lots: [{ item: 'FLOUR', lot: 'F1', quantity: 50, uom: 'KGM' }], reason: 'mould' }]);
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const destroyed = await cliJson<LotState>('lot', '--item', 'FLOUR', '--lot', 'F1', '--db', db);
+    expect(destroyed.status).toBe('destroyed');
+    expect(destroyed.balance).toMatchObject({ received: 100, consumed: 50, scrapped: 50 });
+  });
+});
