@@ -125,15 +125,27 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   let recalled = false;
   let destroyed = false;
   let location: string | null = null;
+  // how an emptied lot ended: by its last outflow in event time
+  let lastOutflow: 'consumed' | 'shipped' | 'destroyed' | null = null;
+  let lastOutflowMs = -Infinity;
   for (const e of ordered) {
     for (const r of rows.filter((x) => x.seq === e.seq)) {
       if (r.role === 'output') add('produced', r.quantity, r.uom);
-      else if (r.role === 'input') add('consumed', r.quantity, r.uom);
+      else if (r.role === 'input') {
+        add('consumed', r.quantity, r.uom);
+        lastOutflow = 'consumed';
+        lastOutflowMs = e.eventMs;
+      }
       else if (e.type === 'TransactionEvent') continue; // links to a business document; moves nothing
       else if (e.bizStep === 'receiving') add('received', r.quantity, r.uom);
-      else if (e.bizStep === 'shipping') add('shipped', r.quantity, r.uom);
-      else if (e.bizStep === 'destroying') {
+      else if (e.bizStep === 'shipping') {
+        add('shipped', r.quantity, r.uom);
+        lastOutflow = 'shipped';
+        lastOutflowMs = e.eventMs;
+      } else if (e.bizStep === 'destroying') {
         add('scrapped', r.quantity, r.uom);
+        lastOutflow = 'destroyed';
+        lastOutflowMs = e.eventMs;
         if (r.quantity === null) destroyed = true;
       } else if (e.bizStep === 'cycle_counting') {
         const by = bodies.get(e.seq)?.['lotline:adjustBy'];
@@ -154,17 +166,22 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   // Shipments inside pallets count too.
   const refs = new Map([[node.id, ref]]);
   const { shipments } = await collectMovements(store, [node.id], refs, vis);
-  for (const s of shipments) if (s.via !== undefined) add('shipped', s.quantity, s.uom);
-
+  for (const s of shipments) {
+    if (s.via === undefined) continue;
+    add('shipped', s.quantity, s.uom);
+    if (Date.parse(s.time) >= lastOutflowMs) {
+      lastOutflow = 'shipped';
+      lastOutflowMs = Date.parse(s.time);
+    }
+  }
   const onHandValue = bal.received + bal.produced - bal.consumed - bal.shipped - bal.scrapped + bal.adjusted;
   const onHand = convertible ? { quantity: round(onHandValue), uom: displayUom } : null;
   const empty = convertible && onHandValue <= 1e-9;
   let status: LotStatus;
-  if (destroyed || (empty && bal.scrapped > 0 && bal.shipped === 0 && bal.consumed === 0)) status = 'destroyed';
+  if (destroyed) status = 'destroyed';
   else if (recalled) status = 'recalled';
   else if (hold) status = 'on_hold';
-  else if (empty && bal.shipped > 0 && bal.shipped >= bal.consumed) status = 'shipped';
-  else if (empty && bal.consumed > 0) status = 'consumed';
+  else if (empty && lastOutflow !== null) status = lastOutflow;
   else status = 'released';
 
   const inUnits: string[] = [];
@@ -199,3 +216,4 @@ function round(x: number): number {
 function roundAll<T extends Record<string, number>>(o: T): T {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)])) as T;
 }
+
