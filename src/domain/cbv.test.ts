@@ -12,21 +12,9 @@ import {
   normalizeCbv,
   type CbvVocabulary,
 } from './cbv.js';
-import { LotlineError, type ErrorCode } from './errors.js';
 import { STANDARDS_DIR } from '../../test/helpers/standards.js';
+import { expectError } from '../../test/helpers/expect-error.js';
 
-function expectError(f: () => unknown, code: ErrorCode, ...mentions: string[]): void {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(LotlineError);
-  const err = thrown as LotlineError;
-  expect(err.code).toBe(code);
-  for (const m of mentions) expect(err.message).toContain(m);
-}
 
 describe('normalizeCbv', () => {
   const spellings: Array<[CbvVocabulary, string, string, string]> = [

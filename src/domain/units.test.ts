@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LotlineError, type ErrorCode } from './errors.js';
+import type { LotlineError } from './errors.js';
 import {
   KNOWN_UNITS,
   UOM_PATTERN,
@@ -11,19 +11,8 @@ import {
   sameDimension,
   unitInfo,
 } from './units.js';
+import { expectError } from '../../test/helpers/expect-error.js';
 
-function expectError(f: () => unknown, code: ErrorCode, ...mentions: string[]): void {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(LotlineError);
-  const err = thrown as LotlineError;
-  expect(err.code).toBe(code);
-  for (const m of mentions) expect(err.message).toContain(m);
-}
 
 describe('unit table', () => {
   it('every code matches the EPCIS uom pattern', () => {

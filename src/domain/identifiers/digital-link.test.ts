@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LotlineError, type ErrorCode } from '../errors.js';
 import { digitalLinkKey, isDigitalLink, parseDigitalLink, parseDigitalLinkPlace, toDigitalLink } from './digital-link.js';
 import type { ObjectRef } from './object-ref.js';
+import { expectError } from '../../../test/helpers/expect-error.js';
 
-function expectError(f: () => unknown, code: ErrorCode, ...mentions: string[]): void {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(LotlineError);
-  const err = thrown as LotlineError;
-  expect(err.code).toBe(code);
-  for (const m of mentions) expect(err.message).toContain(m);
-}
 
 const LOT7: ObjectRef = { kind: 'lot', item: '04012345123456', lot: 'LOT7' };
 

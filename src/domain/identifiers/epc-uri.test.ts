@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LotlineError, type ErrorCode } from '../errors.js';
 import { isEpcObjectUri, isEpcPlaceUri, isEpcUri, parseEpcPlaceUri, parseEpcUri } from './epc-uri.js';
+import { expectError } from '../../../test/helpers/expect-error.js';
 
-function expectError(f: () => unknown, code: ErrorCode, ...mentions: string[]): void {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(LotlineError);
-  const err = thrown as LotlineError;
-  expect(err.code).toBe(code);
-  for (const m of mentions) expect(err.message).toContain(m);
-}
 
 describe('parseEpcUri: DESIGN.md examples', () => {
   it('LGTIN class → lot, with the GTIN-14 rebuilt (indicator + prefix + item ref + check digit)', () => {

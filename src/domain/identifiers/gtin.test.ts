@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LotlineError, type ErrorCode } from '../errors.js';
 import {
   checkGs1Text,
   gs1CheckDigit,
@@ -12,19 +11,8 @@ import {
   normalizeGtin,
   normalizeSscc,
 } from './gtin.js';
+import { expectError } from '../../../test/helpers/expect-error.js';
 
-function expectError(f: () => unknown, code: ErrorCode, ...mentions: string[]): void {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(LotlineError);
-  const err = thrown as LotlineError;
-  expect(err.code).toBe(code);
-  for (const m of mentions) expect(err.message).toContain(m);
-}
 
 describe('gs1CheckDigit', () => {
   // Hand-checked: 0401234512345 → weights 3,1,… from the right: 15+4+9+2+3+5+12+3+6+1+0+4+0 = 64 → 6.

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LotlineError, type ErrorCode } from '../errors.js';
 import {
   displayName,
   isLotlineUri,
@@ -10,19 +9,8 @@ import {
   partyUri,
 } from './lotline-uri.js';
 import type { ObjectRef } from './object-ref.js';
+import { expectError } from '../../../test/helpers/expect-error.js';
 
-function expectError(f: () => unknown, code: ErrorCode, ...mentions: string[]): void {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(LotlineError);
-  const err = thrown as LotlineError;
-  expect(err.code).toBe(code);
-  for (const m of mentions) expect(err.message).toContain(m);
-}
 
 describe('lotlineUri / parseLotlineUri', () => {
   const cases: Array<[ObjectRef, string]> = [
