@@ -13,9 +13,10 @@ export function resolveDb(flag: string | undefined, env: NodeJS.ProcessEnv = pro
   return flag ?? env['LOTLINE_DB'] ?? DEFAULT_DB;
 }
 
-export function openStore(db: string): EventStore {
+/** Opens the store; readers pass `create: false` so that a mistyped path is an error, not a new empty database. */
+export function openStore(db: string, options: { create?: boolean } = { create: true }): EventStore {
   if (/^postgres(ql)?:\/\//i.test(db)) {
     throw new LotlineError('USAGE', 'PostgreSQL is not available in this version yet; use a SQLite file path for --db');
   }
-  return openSqliteStore(db);
+  return openSqliteStore(db, options);
 }

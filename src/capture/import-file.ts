@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
+import { EVENT_TYPES } from '../domain/event-facts.js';
 import type { AppendOutcome, CapturedEvent, EventStore } from '../store/event-store.js';
 import { jsonErrorOffset, lineColumn } from './json-error-position.js';
 import { readEpcisDocument } from './epcis/read-epcis-document.js';
@@ -71,8 +72,9 @@ async function sniffFormat(file: string, size: number): Promise<'epcis' | 'ndjso
     const nl = head.indexOf('\n', first);
     if (nl < 0) return 'epcis';
     try {
+      // NDJSON when the first line is itself a command or an event; anything else is read as one document
       const v = JSON.parse(head.slice(first, nl)) as Record<string, unknown>;
-      return v['type'] === 'EPCISDocument' || v['type'] === 'EPCISQueryDocument' ? 'epcis' : 'ndjson';
+      return typeof v === 'object' && v !== null && ('cmd' in v || (EVENT_TYPES as readonly unknown[]).includes(v['type'])) ? 'ndjson' : 'epcis';
     } catch {
       return 'epcis';
     }
@@ -161,7 +163,7 @@ async function appendChunk(
       if (e instanceof LotlineError && e.code === 'EVENT_ID_CONFLICT') {
         const index = indexOf(j);
         const path = listPath === '$' ? '$' : `${listPath}[${index}]`;
-        throw new LotlineError('EVENT_ID_CONFLICT', `${file}: ${listPath === '$' ? `line ${index + 1}` : `event ${index}`}: ${e.message}. Nothing was imported.`, {
+        throw new LotlineError('EVENT_ID_CONFLICT', `${file}: ${listPath === '$' ? `line ${index + 1}` : `event ${index}`}: ${e.message}. Nothing from this file was imported.`, {
           issues: [{ path: `${path}.eventID`, reason: e.message, file, index, ...(listPath === '$' ? { line: index + 1 } : {}) }],
           cause: e,
         });
@@ -189,8 +191,10 @@ async function importNdjson(store: EventStore, file: string, size: number, optio
   };
   try {
     let lineNo = 0;
-    for await (const line of readLines(file, (n) => (bytesRead = n))) {
+    for await (const raw of readLines(file, (n) => (bytesRead = n))) {
       lineNo++;
+      // a byte-order mark, as some Windows tools write, is not part of the first line's JSON
+      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
       if (line.trim() === '') continue;
       let value: unknown;
       try {
@@ -218,7 +222,7 @@ async function importNdjson(store: EventStore, file: string, size: number, optio
       const first = issues[0]!;
       throw new LotlineError(
         'NATIVE_INVALID_FIELD',
-        `${file}: ${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} invalid field${issues.length === 1 ? '' : 's'}; first: line ${first.line} at ${first.path}: ${first.reason}. Nothing was imported.`,
+        `${file}: ${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} invalid field${issues.length === 1 ? '' : 's'}; first: line ${first.line} at ${first.path}: ${first.reason}. Nothing from this file was imported.`,
         { issues },
       );
     }

@@ -19,11 +19,32 @@ function shellQuote(s: string): string {
   return /^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export async function loadDemo(store: EventStore, options: DemoLoadOptions = {}): Promise<string> {
+export interface DemoLoadResult {
+  /** Whether the demo plant was loaded now (false: the database already had data). */
+  readonly loaded: boolean;
+  /** Events stored by this load. */
+  readonly events: number;
+  readonly highlights: ReturnType<typeof generateDemoPlant>['highlights'];
+  /** What to tell a person: what happened and the commands to try. */
+  readonly text: string;
+}
+
+/**
+ * `start` (onlyIfEmpty) loads the plant into an empty database and otherwise leaves it alone;
+ * `demo` refuses a database that holds data, so that two plants never mix under the same lot codes.
+ */
+export async function loadDemo(store: EventStore, options: DemoLoadOptions = {}): Promise<DemoLoadResult> {
   const before = await store.stats();
+  if (!options.onlyIfEmpty && before.events > 0) {
+    throw new LotlineError(
+      'USAGE',
+      `the database already holds ${before.events} events; load the demo plant into a new one (--db demo.db), so that it does not mix with your data`,
+    );
+  }
   const plant = generateDemoPlant({ ...(options.days !== undefined ? { days: options.days } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
   const lines: string[] = [];
-  if (options.onlyIfEmpty && before.events > 0) {
+  let stored = 0;
+  if (before.events > 0) {
     lines.push(`Lotline: the database already holds ${before.events} events and ${before.nodes} objects; nothing loaded.`);
   } else {
     const events: CapturedEvent[] = [];
@@ -42,7 +63,8 @@ export async function loadDemo(store: EventStore, options: DemoLoadOptions = {})
       throw e;
     }
     const after = await store.stats();
-    lines.push(`Lotline: loaded the demo plant — ${after.events - before.events} events, ${after.nodes} lots, pallets and other objects.`);
+    stored = after.events - before.events;
+    lines.push(`Lotline: loaded the demo plant — ${stored} events, ${after.nodes} lots, pallets and other objects.`);
   }
   const db = options.db ? ` --db ${shellQuote(options.db)}` : '';
   const lotArgs = (l: { item: string; lot: string }): string => (/^\d{14}$/.test(l.item) ? `--gtin ${l.item} --lot ${shellQuote(l.lot)}` : `--item ${shellQuote(l.item)} --lot ${shellQuote(l.lot)}`);
@@ -54,5 +76,5 @@ export async function loadDemo(store: EventStore, options: DemoLoadOptions = {})
     lines.push(`  npx lotline lot '(00)${h.sscc}'${db}`);
   }
   lines.push(`  npx lotline verify${db}`, '', 'Add --json to any command for machine-readable output; npx lotline --help lists everything.');
-  return lines.join('\n');
+  return { loaded: stored > 0, events: stored, highlights: plant.highlights, text: lines.join('\n') };
 }

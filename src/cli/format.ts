@@ -67,7 +67,7 @@ export function formatTrace(t: TraceResult): string {
   moves('Shipments', t.shipments, (m) => (m.destination ? displayName(m.destination) : '?'));
   moves('Receipts', t.receipts, (m) => (m.source ? displayName(m.source) : '?'));
   if (t.gaps.length > 0) {
-    lines.push('', `Gaps: ${t.gaps.length} class-only reference(s) (GTIN without lot) — the chain cannot be followed there:`);
+    lines.push('', `Gaps: ${t.gaps.length} reference(s) to an item without lot or serial — the chain cannot be followed there:`);
     for (const g of t.gaps) lines.push(`  ${g.item} as ${g.role} of event ${g.eventId}`);
   }
   if (t.cycles.length > 0) {

@@ -65,6 +65,18 @@ const OPTIONS = {
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
+const COMMON_FLAGS = ['db', 'json', 'help', 'version', 'quiet'];
+const REF_FLAGS = ['item', 'gtin', 'lot', 'serial'];
+/** The flags each command reads: any other is a mistake worth saying, not silently ignoring. */
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  import: ['max-document-size'],
+  trace: [...REF_FLAGS, 'max-depth', 'from', 'to', 'as-of'],
+  lot: [...REF_FLAGS, 'as-of'],
+  verify: [],
+  demo: ['days', 'seed'],
+  start: ['days', 'seed'],
+};
+
 function intFlag(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number (got ${JSON.stringify(value)})`);
@@ -91,7 +103,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   let store: EventStore | undefined;
   try {
-    const open = (): EventStore => (store = openStore(resolveDb(flags.db)));
+    const allowed = command === undefined ? undefined : COMMAND_FLAGS[command];
+    if (allowed) {
+      const extra = Object.keys(flags).filter((f) => !COMMON_FLAGS.includes(f) && !allowed.includes(f));
+      if (extra.length > 0) throw new UsageError(`'lotline ${command}' does not take ${extra.map((f) => `--${f}`).join(', ')}`);
+    }
+    const create = command === 'import' || command === 'demo' || command === 'start';
+    const open = (): EventStore => (store = openStore(resolveDb(flags.db), { create }));
     switch (command) {
       case 'import':
         return await cmdImport(open(), rest, flags, io);
@@ -120,9 +138,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'verify': {
         if (rest.length > 0) throw new UsageError(`'lotline verify' takes no arguments (got ${rest.join(' ')})`);
         const r = await open().verify();
-        if (flags.json) io.out(JSON.stringify(r, null, 2));
+        if (flags.json) io.out(JSON.stringify(r.ok ? r : { ...r, code: 'CHAIN_BROKEN' }, null, 2));
         else if (r.ok) io.out(`OK: ${r.entries} log entries, hash chain intact (head ${r.headHash}).`);
         else io.out(`BROKEN at log position ${r.brokenAt!.seq}: ${r.brokenAt!.reason}. ${r.entries} entries before it verify.`);
+        if (!r.ok) io.err(`lotline: CHAIN_BROKEN: the event log was altered at log position ${r.brokenAt!.seq}; restore it from a backup and keep this copy for investigation`);
         return r.ok ? 0 : 1;
       }
       case 'demo':
@@ -132,8 +151,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const onlyIfEmpty = command === 'start';
         const days = intFlag(flags.days, 'days');
         const seed = intFlag(flags.seed, 'seed');
-        const text = await loadDemo(s, { onlyIfEmpty, ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) });
-        io.out(text);
+        const result = await loadDemo(s, { onlyIfEmpty, ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) });
+        io.out(flags.json ? JSON.stringify({ loaded: result.loaded, events: result.events, highlights: result.highlights }, null, 2) : result.text);
         return 0;
       }
       case undefined:
@@ -143,15 +162,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`lotline: ${e.message}\nRun 'lotline --help' for usage.`);
+    if (e instanceof UsageError || (isLotlineError(e) && e.code === 'USAGE')) {
+      if (flags.json) io.err(JSON.stringify({ error: { code: 'USAGE', message: e.message, issues: [] } }, null, 2));
+      else io.err(`lotline: ${e.message}\nRun 'lotline --help' for usage.`);
       return 2;
     }
     if (isLotlineError(e)) {
-      if (e.code === 'USAGE') {
-        io.err(`lotline: ${e.message}`);
-        return 2;
-      }
       if (flags.json) io.err(JSON.stringify({ error: { code: e.code, message: e.message, issues: e.issues } }, null, 2));
       else {
         io.err(`lotline: ${e.code}: ${e.message}`);
@@ -173,7 +189,9 @@ async function cmdImport(store: EventStore, files: readonly string[], flags: Fla
   for (const file of files) {
     const started = Date.now();
     let lastReport = 0;
-    const summary = await importFile(store, file, {
+    let summary: ImportSummary;
+    try {
+      summary = await importFile(store, file, {
       ...(maxDocumentBytes !== undefined ? { maxDocumentBytes } : {}),
       onProgress: (p) => {
         const now = Date.now();
@@ -183,7 +201,15 @@ async function cmdImport(store: EventStore, files: readonly string[], flags: Fla
         const pctDone = p.totalBytes > 0 ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100;
         io.err(`${p.file}: ${pctDone}% (${p.events} events, ${Math.round(p.events / ((now - started) / 1000))} events/s)`);
       },
-    });
+      });
+    } catch (e) {
+      // Files before this one are stored (each file is its own atomic capture): say so.
+      if (summaries.length > 0) {
+        if (flags.json) io.out(JSON.stringify({ files: summaries }, null, 2));
+        io.err(`lotline: ${summaries.length} file(s) before ${file} were imported; ${file} and the files after it were not.`);
+      }
+      throw e;
+    }
     summaries.push(summary);
     if (!flags.json) {
       io.out(

@@ -132,7 +132,7 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
   const allowed = new Set([...COMMON_FIELDS, ...KNOWN_FIELDS[t]]);
   for (const key of Object.keys(e)) {
     // Extensions are namespaced (`prefix:name` or a full IRI); a bare unknown word is a typo.
-    if (!allowed.has(key) && !key.includes(':')) bad(`${path}.${key}`, `unknown field "${key}" for a ${t} (extension fields need a namespace prefix, like "example:${key}")`);
+    if (!allowed.has(key) && !key.includes(':')) bad(`${path}.${key}`, `unknown field "${key}" for ${article(t)} ${t} (extension fields need a namespace prefix, like "example:${key}")`);
   }
 
   const eventMs = parseDateTime(e['eventTime']);
@@ -150,7 +150,7 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
   let action: Action | null = null;
   if (t !== 'TransformationEvent') {
     const a = e['action'];
-    if (a === undefined) bad(`${path}.action`, `action is required on a ${t} (OBSERVE, ADD or DELETE)`);
+    if (a === undefined) bad(`${path}.action`, `action is required on ${article(t)} ${t} (OBSERVE, ADD or DELETE)`);
     else if (typeof a !== 'string' || !(ACTIONS as readonly string[]).includes(a)) bad(`${path}.action`, `action must be OBSERVE, ADD or DELETE (got ${JSON.stringify(a)})`);
     else action = a as Action;
   }
@@ -232,9 +232,12 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
       const ref = objectRef(q['epcClass'], `${p}.epcClass`, issues);
       let quantity: number | null = null;
       if (q['quantity'] !== undefined) {
-        if (typeof q['quantity'] !== 'number' || !Number.isFinite(q['quantity'])) bad(`${p}.quantity`, `quantity must be a number (got ${JSON.stringify(q['quantity'])})`);
-        else if (q['quantity'] < 0) bad(`${p}.quantity`, `quantity must not be negative (got ${q['quantity']})`);
-        else quantity = q['quantity'];
+        const v = q['quantity'];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          const hint = typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? `; write ${v} without quotes` : '';
+          bad(`${p}.quantity`, `quantity must be a number (got ${JSON.stringify(v)}${hint})`);
+        } else if (v < 0) bad(`${p}.quantity`, `quantity must not be negative (got ${v})`);
+        else quantity = v;
       }
       let uom: string | null = null;
       if (q['uom'] !== undefined) {
@@ -265,7 +268,7 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
       break;
     case 'AggregationEvent':
     case 'AssociationEvent':
-      if (e['parentID'] === undefined && action !== 'OBSERVE') bad(`${path}.parentID`, `parentID is required on a ${t} with action ${action ?? '?'}`);
+      if (e['parentID'] === undefined && action !== 'OBSERVE') bad(`${path}.parentID`, `parentID is required on ${article(t)} ${t} with action ${action ?? '?'}`);
       parent = e['parentID'] === undefined ? null : (objectRef(e['parentID'], `${path}.parentID`, issues) ?? null);
       objects = [...epcs('childEPCs'), ...quantities('childQuantityList')];
       break;
@@ -412,4 +415,8 @@ function objectRef(value: unknown, path: string, issues: Issue[]): ObjectRef | u
 
 function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+function article(word: string): string {
+  return /^[AEIOU]/.test(word) ? 'an' : 'a';
 }

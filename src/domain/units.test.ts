@@ -1,17 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LotlineError } from './errors.js';
 import {
   KNOWN_UNITS,
   UOM_PATTERN,
   baseUnit,
   convertQuantity,
-  parseQuantity,
-  parseUom,
   sameDimension,
   unitInfo,
 } from './units.js';
-import { expectError } from '../../test/helpers/expect-error.js';
 
 
 describe('unit table', () => {
@@ -108,54 +104,5 @@ describe('baseUnit / sameDimension', () => {
     expect(sameDimension('CS', 'CS')).toBe(true);
     expect(sameDimension('CS', 'BX')).toBe(false);
     expect(sameDimension('XYZ', 'XYZ')).toBe(true);
-  });
-});
-
-describe('parseQuantity', () => {
-  it('accepts finite JSON numbers ≥ 0', () => {
-    expect(parseQuantity(200.5, '$.q')).toBe(200.5);
-    expect(parseQuantity(0, '$.q')).toBe(0);
-    expect(Object.is(parseQuantity(-0, '$.q'), 0)).toBe(true);
-  });
-
-  it('refuses strings (the EPCIS schema types quantity as a JSON number), naming the path', () => {
-    expectError(() => parseQuantity('12', '$.epcisBody.eventList[0].quantityList[1].quantity'), 'QUANTITY_INVALID', 'quantityList[1].quantity', '"12"', 'without quotes');
-    expectError(() => parseQuantity('abc', '$.q'), 'QUANTITY_INVALID', '$.q', '"abc"');
-  });
-
-  it('refuses negatives, non-finite values and non-numbers', () => {
-    expectError(() => parseQuantity(-1, '$.a'), 'QUANTITY_INVALID', '$.a', '-1');
-    expectError(() => parseQuantity(Number.NaN, '$.b'), 'QUANTITY_INVALID', '$.b');
-    expectError(() => parseQuantity(Number.POSITIVE_INFINITY, '$.c'), 'QUANTITY_INVALID', '$.c');
-    expectError(() => parseQuantity(null, '$.d'), 'QUANTITY_INVALID', '$.d', 'null');
-    expectError(() => parseQuantity(undefined, '$.e'), 'QUANTITY_INVALID', '$.e', 'nothing');
-    expectError(() => parseQuantity({ value: 1 }, '$.f'), 'QUANTITY_INVALID', '$.f');
-  });
-
-  it('attaches an issue with the path', () => {
-    let thrown: unknown;
-    try {
-      parseQuantity(-1, '$.x');
-    } catch (e) {
-      thrown = e;
-    }
-    expect((thrown as LotlineError).issues).toEqual([{ path: '$.x', reason: 'quantity must be a finite number ≥ 0' }]);
-  });
-});
-
-describe('parseUom', () => {
-  it('accepts Rec 20 shaped codes, known or not, and absence', () => {
-    expect(parseUom('KGM', '$.uom')).toBe('KGM');
-    expect(parseUom('H87', '$.uom')).toBe('H87');
-    expect(parseUom('ZZ9', '$.uom')).toBe('ZZ9');
-    expect(parseUom(undefined, '$.uom')).toBeUndefined();
-    expect(parseUom(null, '$.uom')).toBeUndefined();
-  });
-
-  it('refuses anything else, naming the path', () => {
-    expectError(() => parseUom('kg', '$.quantityList[0].uom'), 'UOM_INVALID', 'quantityList[0].uom', '"kg"');
-    expectError(() => parseUom('KGMS', '$.u'), 'UOM_INVALID', '"KGMS"');
-    expectError(() => parseUom('K', '$.u'), 'UOM_INVALID');
-    expectError(() => parseUom(3, '$.u'), 'UOM_INVALID', '3');
   });
 });

@@ -1,4 +1,3 @@
-import { LotlineError } from './errors.js';
 
 /**
  * Units of measure: UN/CEFACT Recommendation 20 codes, as EPCIS quantity elements carry them.
@@ -183,42 +182,4 @@ export function convertQuantity(q: number, from: string | null | undefined, to: 
   const [num, den] = ratio(f, t, fe, te);
   // Multiplying by the integer numerator before dividing keeps decimal conversions exact (1500 g → 1.5 kg).
   return (q * num) / den;
-}
-
-/**
- * A quantity from input: a finite JSON number ≥ 0, else QUANTITY_INVALID naming `path`. Numeric
- * strings are refused because the EPCIS schema types quantity as "decimal" = JSON number.
- */
-export function parseQuantity(value: unknown, path: string): number {
-  if (typeof value !== 'number') {
-    const hint = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? ` (write ${value} without quotes)` : '';
-    throw new LotlineError('QUANTITY_INVALID', `${path}: quantity must be a JSON number, got ${describe(value)}${hint}`, {
-      issues: [{ path, reason: 'quantity must be a JSON number' }],
-    });
-  }
-  if (!Number.isFinite(value) || value < 0) {
-    throw new LotlineError('QUANTITY_INVALID', `${path}: quantity must be a finite number ≥ 0, got ${value}`, {
-      issues: [{ path, reason: 'quantity must be a finite number ≥ 0' }],
-    });
-  }
-  return value === 0 ? 0 : value; // folds -0 into 0
-}
-
-/** A uom from input: undefined when absent (a count of instances), else a code matching {@link UOM_PATTERN}, else UOM_INVALID naming `path`. */
-export function parseUom(value: unknown, path: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !UOM_PATTERN.test(value)) {
-    throw new LotlineError(
-      'UOM_INVALID',
-      `${path}: uom must be a UN/CEFACT Rec. 20 code of 2 or 3 capital letters or digits, like KGM, got ${describe(value)}`,
-      { issues: [{ path, reason: 'uom must match ^[A-Z0-9]{2,3}$' }] },
-    );
-  }
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }

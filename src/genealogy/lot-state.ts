@@ -65,10 +65,13 @@ function isHold(e: EventRow): boolean {
   );
 }
 
+/** Steps at which a lot is judged fit for use again; a production or shipment of a held lot is a violation, not a release. */
+const RELEASING_STEPS: readonly (string | null)[] = ['inspecting', 'holding', null];
+
 function isRelease(e: EventRow): boolean {
   return (
     e.persistentUnset.some((d) => (HOLD_DISPOSITIONS as readonly string[]).includes(d)) ||
-    (e.disposition !== null && (RELEASE_DISPOSITIONS as readonly string[]).includes(e.disposition) && e.bizStep !== 'shipping')
+    (e.type === 'ObjectEvent' && e.disposition !== null && (RELEASE_DISPOSITIONS as readonly string[]).includes(e.disposition) && RELEASING_STEPS.includes(e.bizStep))
   );
 }
 
@@ -78,8 +81,13 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   const vis = await visibilityFor(store, options);
   const rows = await store.eventObjectsOfNodes([node.id]);
   const events = new Map((await store.eventsBySeq([...new Set(rows.map((r) => r.seq))])).filter((e) => isVisible(vis, e)).map((e) => [e.seq, e]));
-  if (options.asOf !== undefined && events.size === 0) {
-    throw new LotlineError('LOT_NOT_FOUND', `${refLabel(ref)} was not yet known at ${options.asOf}: its first event was recorded later`);
+  if (events.size === 0) {
+    throw new LotlineError(
+      'LOT_NOT_FOUND',
+      options.asOf !== undefined
+        ? `${refLabel(ref)} was not yet known at ${options.asOf}: its first event was recorded later`
+        : `every event naming ${refLabel(ref)} was declared erroneous: the lot does not exist in the corrected record`,
+    );
   }
   const ordered = [...events.values()].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
   const last = ordered[ordered.length - 1];
@@ -139,7 +147,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
       else if (e.type === 'TransactionEvent') continue; // links to a business document; moves nothing
       else if (e.bizStep === 'receiving') add('received', r.quantity, r.uom);
       else if (e.bizStep === 'shipping') {
-        add('shipped', r.quantity, r.uom);
+        // counted below from the shipments, which also cover pallets the lot was on
         lastOutflow = 'shipped';
         lastOutflowMs = e.eventMs;
       } else if (e.bizStep === 'destroying') {
@@ -163,15 +171,21 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     const reason = (await store.eventBodies([hold.seq])).get(hold.seq)?.['lotline:reason'];
     hold = { ...hold, reason: typeof reason === 'string' ? reason : null };
   }
-  // Shipments inside pallets count too.
+  // Shipments: of the lot itself and of the pallets and cases it was on, one per shipping event.
   const refs = new Map([[node.id, ref]]);
   const { shipments } = await collectMovements(store, [node.id], refs, vis);
+  let lastSummary = last ? summary(last) : null;
   for (const s of shipments) {
-    if (s.via === undefined) continue;
     add('shipped', s.quantity, s.uom);
-    if (Date.parse(s.time) >= lastOutflowMs) {
+    const ms = Date.parse(s.time);
+    if (ms >= lastOutflowMs) {
       lastOutflow = 'shipped';
-      lastOutflowMs = Date.parse(s.time);
+      lastOutflowMs = ms;
+    }
+    // a shipment of the pallet the lot is on is the lot's own latest event too
+    if (!last || ms > last.eventMs) {
+      const shipped = await store.eventById(s.eventId);
+      if (shipped) lastSummary = summary(shipped.row);
     }
   }
   const onHandValue = bal.received + bal.produced - bal.consumed - bal.shipped - bal.scrapped + bal.adjusted;
@@ -200,7 +214,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     status,
     onHand,
     location,
-    lastEvent: last ? summary(last) : null,
+    lastEvent: lastSummary,
     hold: hold ? { since: hold.since, eventId: hold.eventId, reason: hold.reason } : null,
     balance: convertible ? { ...roundAll(bal), uom: displayUom } : null,
     supplierLots: [...supplierLots].sort(),

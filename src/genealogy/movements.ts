@@ -8,6 +8,7 @@ import type { AggregationStep, Held } from '../store/unit-contents.js';
 import { contentsAt } from '../store/unit-contents.js';
 import type { Visibility } from './visibility.js';
 import { isVisible } from './visibility.js';
+import { sumInBase } from './quantity.js';
 
 export interface Movement {
   readonly item: string;
@@ -99,17 +100,27 @@ export async function collectMovements(
 
   const shipments: Movement[] = [];
   const receipts: Movement[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, { list: Movement[]; at: number }>();
   const emit = (e: EventRow, node: number, quantity: number | null, uom: string | null, via?: number): void => {
     const key = `${node}|${e.seq}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    const earlier = seen.get(key);
+    if (earlier) {
+      // One entry per lot and event: a lot named directly and also on a pallet of the same shipment adds up.
+      const m = earlier.list[earlier.at]!;
+      const sum = sumInBase([m, { quantity, uom }]);
+      earlier.list[earlier.at] =
+        m.uom === uom && m.quantity !== null && quantity !== null
+          ? { ...m, quantity: m.quantity + quantity }
+          : { ...m, quantity: sum === null ? null : sum.value, uom: sum === null ? null : sum.base };
+      return;
+    }
     const ref = refs.get(node)!;
     const id = ref.kind === 'lot' ? { item: ref.item, lot: ref.lot } : ref.kind === 'serial' ? { item: ref.item, serial: ref.serial } : { item: '', serial: ref.kind === 'other' ? ref.uri : '' };
     const viaRef = via === undefined ? undefined : unitLabel(refs, via);
     const common = { ...id, eventId: e.eventId, time: e.eventTime, quantity, uom, ...(viaRef ? { via: viaRef } : {}) };
-    if (e.bizStep === 'shipping') shipments.push({ ...common, destination: e.destination });
-    else receipts.push({ ...common, source: e.source });
+    const list = e.bizStep === 'shipping' ? shipments : receipts;
+    list.push(e.bizStep === 'shipping' ? { ...common, destination: e.destination } : { ...common, source: e.source });
+    seen.set(key, { list, at: list.length - 1 });
   };
   // Direct mentions first, so that a lot named both directly and through its pallet keeps its own quantity.
   const movementRows = rows.filter((r) => {

@@ -88,10 +88,16 @@ export function refJson(ref: ObjectRef): RefJson {
   }
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** A query time: a date (midnight UTC) or a date-time with offset; never the machine's own time zone, which a report must not depend on. */
 function toMs(value: string | undefined, field: string, fallback: number): number {
   if (value === undefined) return fallback;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new LotlineError('USAGE', `${field} must be a date or date-time, like 2026-05-04 or 2026-05-04T10:00:00+02:00 (got ${JSON.stringify(value)})`);
+  const ms = DATE_ONLY.test(value) ? Date.parse(`${value}T00:00:00Z`) : DATE_TIME_WITH_OFFSET.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new LotlineError('USAGE', `the ${field} time must be a date (2026-05-04, midnight UTC) or a date-time with offset (2026-05-04T10:00:00+02:00); got ${JSON.stringify(value)}`);
+  }
   return ms;
 }
 
@@ -99,7 +105,7 @@ function toMs(value: string | undefined, field: string, fallback: number): numbe
 export async function visibilityFor(store: EventStore, options: TraceOptions): Promise<Visibility> {
   let maxSeq = await store.headSeq();
   if (options.asOf !== undefined) {
-    const ms = toMs(options.asOf, 'asOf', 0);
+    const ms = toMs(options.asOf, 'as-of', 0);
     maxSeq = await store.seqAt(new Date(ms).toISOString());
   }
   return { maxSeq, fromMs: toMs(options.from, 'from', -8.64e15), toMs: toMs(options.to, 'to', 8.64e15) };
@@ -356,7 +362,8 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     throw new LotlineError('USAGE', `${refLabel(rootRef)} is a class-only reference (a GTIN without lot or serial): it cannot be traced; give the lot or serial`);
   }
   if (rootRef.kind === 'unit') {
-    throw new LotlineError('USAGE', `${refLabel(rootRef)} is a logistic unit: trace the lots it holds (lotline lot ${rootRef.id} lists them)`);
+    const hint = rootRef.scheme === 'sscc' ? `lotline lot '(00)${rootRef.id}'` : `lotline lot ${JSON.stringify(refJson(rootRef).item)}`;
+    throw new LotlineError('USAGE', `${refLabel(rootRef)} is a logistic unit: trace the lots it holds (${hint} lists them)`);
   }
   if (options.maxDepth !== undefined && (!Number.isInteger(options.maxDepth) || options.maxDepth < 0)) {
     throw new LotlineError('USAGE', `maxDepth must be a whole number ≥ 0 (got ${options.maxDepth})`);

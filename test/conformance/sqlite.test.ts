@@ -28,3 +28,31 @@ describe('SQLite migrations', () => {
     expect(() => openSqliteStore(path)).toThrow(/schema version 999, newer than this Lotline knows/);
   });
 });
+
+describe('SQLite with two processes', () => {
+  it('a second writer waits, then gets STORE_BUSY instead of a crash; readers are not blocked', async () => {
+    const path = tempDb();
+    const a = openSqliteStore(path);
+    const b = openSqliteStore(path, { create: false, busyTimeoutMs: 100 });
+    try {
+      const session = await a.beginCapture();
+      await expect(b.beginCapture()).rejects.toMatchObject({ code: 'STORE_BUSY' });
+      expect(await b.headSeq()).toBe(0);
+      await session.rollback();
+      const later = await b.beginCapture();
+      await later.rollback();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses to open what is not there or not a database', async () => {
+    expect(() => openSqliteStore(`${tempDb()}.missing`, { create: false })).toThrow(expect.objectContaining({ code: 'STORE_NOT_FOUND' }));
+    expect(() => openSqliteStore('/nonexistent-folder/x.db')).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
+    const { writeFileSync } = await import('node:fs');
+    const junk = tempDb();
+    writeFileSync(junk, 'this is not a database, just a text file that is long enough to have a header');
+    expect(() => openSqliteStore(junk)).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
+  });
+});

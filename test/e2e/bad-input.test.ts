@@ -179,3 +179,113 @@ describe('killing an import half-way', () => {
     expect([12, 12 + 60_000]).toContain(entries);
   });
 });
+
+describe('fixed after review', () => {
+  it('consuming a held lot in production does not release it', async () => {
+    const db = tempDb();
+    const file = join(dirname(db), 'h.ndjson');
+    writeFileSync(
+      file,
+      [
+        { cmd: 'receive', time: '2026-05-04T08:00:00Z', lots: [{ item: 'RAW', lot: 'H', quantity: 10, uom: 'KGM' }], from: 'S' },
+        { cmd: 'hold', time: '2026-05-04T09:00:00Z', lots: [{ item: 'RAW', lot: 'H' }], reason: 'lab' },
+        { cmd: 'produce', time: '2026-05-04T10:00:00Z', inputs: [{ item: 'RAW', lot: 'H', quantity: 4, uom: 'KGM' }], outputs: [{ item: 'FG', lot: 'O', quantity: 4, uom: 'KGM' }] },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const r = JSON.parse((await cli('lot', '--item', 'RAW', '--lot', 'H', '--db', db, '--json')).stdout) as { status: string };
+    expect(r.status).toBe('on_hold');
+  });
+
+  it('a shipment naming a lot directly and on a pallet counts both, once per lot and event', async () => {
+    const db = tempDb();
+    const file = join(dirname(db), 's.ndjson');
+    const lot = (q: number) => ({ item: 'FG', lot: 'L', quantity: q, uom: 'EA' });
+    writeFileSync(
+      file,
+      [
+        { cmd: 'produce', time: '2026-05-04T08:00:00Z', inputs: [{ item: 'RAW', lot: 'R', quantity: 1, uom: 'KGM' }], outputs: [lot(600)] },
+        { cmd: 'pack', time: '2026-05-04T09:00:00Z', sscc: '006141410000000012', contents: [lot(480)] },
+        { cmd: 'ship', time: '2026-05-04T10:00:00Z', lots: [lot(120)], units: [{ sscc: '006141410000000012' }], to: 'C' },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const t = JSON.parse((await cli('trace', 'forward', '--item', 'RAW', '--lot', 'R', '--db', db, '--json')).stdout) as { shipments: { quantity: number }[] };
+    expect(t.shipments.map((s) => s.quantity)).toEqual([600]);
+    const state = JSON.parse((await cli('lot', '--item', 'FG', '--lot', 'L', '--db', db, '--json')).stdout) as { status: string; onHand: unknown; lastEvent: { bizStep: string } };
+    expect([state.status, state.onHand, state.lastEvent.bizStep]).toEqual(['shipped', { quantity: 0, uom: 'EA' }, 'shipping']);
+    const pallet = await cli('trace', 'forward', '(00)006141410000000012', '--db', db);
+    expect(pallet.code).toBe(2);
+    expect(pallet.stderr).toContain("lotline lot '(00)006141410000000012' lists them");
+  });
+
+  it('a lot whose every event was declared erroneous does not exist', async () => {
+    const db = tempDb();
+    const file = join(dirname(db), 'e.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'EPCISDocument',
+        schemaVersion: '2.0',
+        creationDate: '2026-05-04T00:00:00Z',
+        epcisBody: {
+          eventList: [
+            {
+              type: 'ObjectEvent',
+              eventTime: '2026-05-04T08:00:00Z',
+              eventTimeZoneOffset: '+00:00',
+              action: 'OBSERVE',
+              bizStep: 'receiving',
+              quantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.OOPS', quantity: 1 }],
+              errorDeclaration: { declarationTime: '2026-05-04T09:00:00Z', reason: 'did_not_occur' },
+            },
+          ],
+        },
+      }),
+    );
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const r = await cli('lot', 'urn:epc:class:lgtin:4012345.012345.OOPS', '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/LOT_NOT_FOUND: every event naming .* was declared erroneous/);
+  });
+
+  it('a byte-order mark does not break an NDJSON file', async () => {
+    const db = tempDb();
+    const file = join(dirname(db), 'bom.ndjson');
+    writeFileSync(file, `\uFEFF${readFileSync(BAKERY, 'utf8')}`);
+    const r = await cli('import', file, '--db', db);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/12 stored/);
+  });
+
+  it('options a command does not take, times without offset, and usage errors in --json', async () => {
+    const db = tempDb();
+    await cli('import', BAKERY, '--db', db);
+    const extra = await cli('lot', '--item', 'FLOUR', '--lot', 'F1', '--max-depth', '2', '--db', db);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/'lotline lot' does not take --max-depth/);
+    const local = await cli('trace', 'forward', '--item', 'FLOUR', '--lot', 'F1', '--to', '2026-05-04T11:00:00', '--db', db);
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(/the to time must be a date .* or a date-time with offset/);
+    const asJson = await cli('trace', 'sideways', '--db', db, '--json');
+    expect(asJson.code).toBe(2);
+    expect(JSON.parse(asJson.stderr)).toMatchObject({ error: { code: 'USAGE' } });
+  });
+
+  it('a broken chain is reported with its code', async () => {
+    const db = tempDb();
+    await cli('import', BAKERY, '--db', db);
+    const raw = new Database(db);
+    raw.exec('DROP TRIGGER log_refuses_delete');
+    raw.prepare('DELETE FROM log WHERE seq = 7').run();
+    raw.close();
+    const r = await cli('verify', '--db', db, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'CHAIN_BROKEN', brokenAt: { seq: 8, reason: 'log position 7 is missing' } });
+    expect(r.stderr).toMatch(/CHAIN_BROKEN/);
+  });
+});

@@ -34,8 +34,11 @@ describe('demo plant', () => {
 
   it('is a real plant: a supplier lot reaches finished lots shipped to several customers, and the log verifies', async () => {
     const db = tempDb();
-    await cli('demo', '--db', db);
     const out = (await cli('demo', '--db', db)).stdout;
+    // a second demo would mix two plants under the same lot codes: refused
+    const again = await cli('demo', '--db', db);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds \d+ events; load the demo plant into a new one/);
     const forward = words(out.split('\n').find((l) => l.includes('trace forward'))!.trim()).slice(2);
     const t = await cliJson<TraceResult>(...forward);
     expect(t.lots.length).toBeGreaterThan(10);
@@ -56,6 +59,10 @@ describe('the lotline binary', () => {
     const usage = run('trace', 'up', 'X', '--db', db);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/forward or backward/);
+    const noDb = run('lot', '--item', 'A', '--lot', 'B', '--db', db);
+    expect(noDb.status).toBe(1);
+    expect(noDb.stderr).toMatch(/STORE_NOT_FOUND: no Lotline database at/);
+    run('demo', '--days', '3', '--db', db);
     const missing = run('lot', '--item', 'A', '--lot', 'B', '--db', db);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/LOT_NOT_FOUND/);

@@ -57,7 +57,7 @@ export function readEpcisDocument(doc: unknown, file?: string): EpcisDocumentEve
     const first = issues[0]!;
     throw new LotlineError(
       'EPCIS_INVALID_FIELD',
-      `${where}${issues.length}${issues.length >= MAX_REPORTED_ISSUES ? '+' : ''} invalid field${issues.length === 1 ? '' : 's'}; first: event ${first.index} at ${first.path}: ${first.reason}. Nothing was imported.`,
+      `${where}${issues.length}${issues.length >= MAX_REPORTED_ISSUES ? '+' : ''} invalid field${issues.length === 1 ? '' : 's'}; first: event ${first.index} at ${first.path}: ${first.reason}. Nothing from this file was imported.`,
       { issues },
     );
   }

@@ -107,12 +107,12 @@ export class SqliteEventStore implements EventStore {
   private readonly db: SqliteDatabase;
   private readonly stmt: Record<string, SqliteStatement>;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, busyTimeoutMs = 15_000) {
     this.db = db;
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     // 64 MiB of page cache: imports insert into indexes keyed by random event ids
     db.pragma('cache_size = -65536');
     migrate(db);
@@ -148,7 +148,14 @@ export class SqliteEventStore implements EventStore {
 
   async beginCapture(): Promise<CaptureSession> {
     if (this.db.inTransaction) throw new Error('a capture session is already open on this connection');
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new LotlineError('STORE_BUSY', 'another process is writing to this database and did not finish in time; try again when it has finished', { cause: e });
+      }
+      throw e;
+    }
     const head = this.stmt['head']!.get() as { seq: number; record_time: string; hash: string } | undefined;
     const state = { seq: head?.seq ?? 0, recordTime: head?.record_time ?? '', hash: head?.hash ?? GENESIS_HASH, open: true };
     const nodeCache = new Map<string, number>();
