@@ -268,7 +268,9 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
       break;
     case 'AggregationEvent':
     case 'AssociationEvent':
-      if (e['parentID'] === undefined && action !== 'OBSERVE') bad(`${path}.parentID`, `parentID is required on ${article(t)} ${t} with action ${action ?? '?'}`);
+      // EPCIS wants a parent for ADD/DELETE aggregations, but the official JSON schema does not, and
+      // Lotline accepts what the schema accepts; an association always names its parent.
+      if (e['parentID'] === undefined && t === 'AssociationEvent') bad(`${path}.parentID`, 'parentID is required on an AssociationEvent');
       parent = e['parentID'] === undefined ? null : (objectRef(e['parentID'], `${path}.parentID`, issues) ?? null);
       objects = [...epcs('childEPCs'), ...quantities('childQuantityList')];
       break;

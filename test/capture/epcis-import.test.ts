@@ -153,3 +153,11 @@ describe('EPCIS reading', () => {
     expect(readEpcisDocument(q).events).toHaveLength(2);
   });
 });
+
+describe('EPCIS reading: what the official schema allows', () => {
+  it('an AggregationEvent without parentID is accepted (the schema does not require it); an AssociationEvent without one is not', () => {
+    const base = { eventTime: '2026-06-01T12:00:00Z', eventTimeZoneOffset: '+00:00', action: 'ADD', childEPCs: ['urn:epc:id:sgtin:4012345.012345.1001'] };
+    expect(readEpcisDocument({ type: 'EPCISDocument', epcisBody: { eventList: [{ type: 'AggregationEvent', ...base }] } }).events[0]!.facts.parent).toBeNull();
+    expect(() => readEpcisDocument({ type: 'EPCISDocument', epcisBody: { eventList: [{ type: 'AssociationEvent', ...base }] } })).toThrow(/parentID is required on an AssociationEvent/);
+  });
+});
