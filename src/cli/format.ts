@@ -70,6 +70,13 @@ export function formatTrace(t: TraceResult): string {
     lines.push('', `Gaps: ${t.gaps.length} reference(s) to an item without lot or serial — the chain cannot be followed there:`);
     for (const g of t.gaps) lines.push(`  ${g.item} as ${g.role} of event ${g.eventId}`);
   }
+  if (t.corrections.length > 0) {
+    lines.push('', `Corrections: ${t.corrections.length} event(s) declared erroneous are left out of this trace:`);
+    for (const c of t.corrections) {
+      const fix = c.correctiveEventIds.length > 0 ? `; corrected by ${c.correctiveEventIds.join(', ')}` : '';
+      lines.push(`  ${c.eventId} (${c.reason ?? 'no reason given'}, declared ${c.declarationTime ?? '?'}${fix})`);
+    }
+  }
   if (t.cycles.length > 0) {
     lines.push('', `Data error: ${t.cycles.length} cycle(s) — these lots are recorded as their own ancestors:`);
     for (const c of t.cycles) lines.push(`  ${c.map(refText).join(' → ')}`);

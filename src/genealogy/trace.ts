@@ -4,6 +4,7 @@
  * events sharing a transformationID are one transformation. Expansion is level by level with
  * batched lookups, which gives shortest depths and runs the same on every store.
  */
+import { normalizeCbv } from '../domain/cbv.js';
 import { LotlineError } from '../domain/errors.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refLabel } from '../domain/identifiers/object-ref.js';
@@ -67,8 +68,17 @@ export interface TraceResult {
   readonly cycles: RefJson[][];
   /** Class-only references (GTIN without lot) met on the way: the chain is broken there. */
   readonly gaps: TraceGap[];
+  /** Events that would have linked these lots but were declared erroneous, with their corrections. */
+  readonly corrections: TraceCorrection[];
   /** The log position the answer reflects. */
   readonly asOfSeq: number;
+}
+
+export interface TraceCorrection {
+  readonly eventId: string;
+  readonly declarationTime: string | null;
+  readonly reason: string | null;
+  readonly correctiveEventIds: readonly string[];
 }
 
 export const DEFAULT_MAX_NODES = 2_000_000;
@@ -113,6 +123,8 @@ export async function visibilityFor(store: EventStore, options: TraceOptions): P
 
 interface Graph {
   depth: Map<number, number>;
+  /** Flows of reached nodes that an error declaration known at the time took out. */
+  voided: FlowRow[];
   /** Transformation → its visible flows. */
   tFlows: Map<number, FlowRow[]>;
   truncated: boolean;
@@ -121,6 +133,7 @@ interface Graph {
 async function expand(store: EventStore, root: number, direction: Direction, vis: Visibility, maxNodes: number): Promise<Graph> {
   const depth = new Map<number, number>([[root, 0]]);
   const tFlows = new Map<number, FlowRow[]>();
+  const voided: FlowRow[] = [];
   // forward: a node is consumed ('in') into transformations, which produce ('out') the next level
   const via = direction === 'forward' ? 'in' : 'out';
   const next = direction === 'forward' ? 'out' : 'in';
@@ -129,6 +142,7 @@ async function expand(store: EventStore, root: number, direction: Direction, vis
   while (frontier.length > 0 && !truncated) {
     const tDepth = new Map<number, number>();
     for (const f of await store.flowsOfNodes(frontier, via)) {
+      if (f.voidSeq !== null && f.voidSeq <= vis.maxSeq && f.seq <= vis.maxSeq) voided.push(f);
       if (!isVisible(vis, f) || tFlows.has(f.t) || tDepth.has(f.t)) continue;
       tDepth.set(f.t, depth.get(f.node)!);
     }
@@ -149,7 +163,7 @@ async function expand(store: EventStore, root: number, direction: Direction, vis
     }
     frontier = level;
   }
-  return { depth, tFlows, truncated };
+  return { depth, tFlows, truncated, voided };
 }
 
 /** Weighted mean of shares; equal shares need no weights; otherwise null when a weight is unknown. */
@@ -449,6 +463,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     .map((c) => c.filter((id) => refs.has(id)).map((id) => refJson(refs.get(id)!)).sort(compareRef))
     .filter((c) => c.length > 0);
 
+  const corrections = await correctionsOf(store, g.voided);
   return {
     direction,
     root: refJson(rootRef),
@@ -459,6 +474,35 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     truncated,
     cycles,
     gaps,
+    corrections,
     asOfSeq: vis.maxSeq,
   };
+}
+
+/** The error declarations behind voided flows, read from the declarations themselves. */
+async function correctionsOf(store: EventStore, voided: readonly FlowRow[]): Promise<TraceCorrection[]> {
+  if (voided.length === 0) return [];
+  const bySeq = new Map(voided.map((f) => [f.seq, f.voidSeq!]));
+  const events = new Map((await store.eventsBySeq([...bySeq.keys()])).map((e) => [e.seq, e.eventId]));
+  const declarations = await store.eventBodies([...new Set(bySeq.values())]);
+  const out: TraceCorrection[] = [];
+  for (const [seq, voidSeq] of bySeq) {
+    const d = declarations.get(voidSeq)?.['errorDeclaration'] as Record<string, unknown> | undefined;
+    const ids = d?.['correctiveEventIDs'];
+    out.push({
+      eventId: events.get(seq)!,
+      declarationTime: typeof d?.['declarationTime'] === 'string' ? d['declarationTime'] : null,
+      reason: typeof d?.['reason'] === 'string' ? bareReason(d['reason']) : null,
+      correctiveEventIds: Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [],
+    });
+  }
+  return out.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+}
+
+function bareReason(reason: string): string {
+  try {
+    return normalizeCbv('er', reason);
+  } catch {
+    return reason;
+  }
 }

@@ -127,7 +127,7 @@ export interface EventStore {
   eventObjectsOfNodes(nodeIds: readonly number[]): Promise<EventObjectRow[]>;
   /** Every object row of these events. */
   eventObjectsOfEvents(seqs: readonly number[]): Promise<EventObjectRow[]>;
-  /** The EPCIS bodies of events by log position. */
+  /** The EPCIS bodies of log entries (events and error declarations) by log position. */
   eventBodies(seqs: readonly number[]): Promise<Map<number, RawEvent>>;
   /** The event stored under an eventID, with its log body. */
   eventById(eventId: string): Promise<{ row: EventRow; body: RawEvent } | undefined>;

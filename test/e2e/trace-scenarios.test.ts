@@ -152,6 +152,8 @@ describe('bakery scenario', () => {
     expect(imported.files[0]!.declared).toBe(1);
     const after = await cliJson<TraceResult>('trace', 'forward', '--item', 'FLOUR', '--lot', 'F2', '--db', db);
     expect(Object.keys(shares(after))).not.toContain('R1');
+    expect(after.corrections).toEqual([{ eventId: rework, declarationTime: '2026-05-05T09:00:00+02:00', reason: 'incorrect_data', correctiveEventIds: [] }]);
+    expect((await cli('trace', 'forward', '--item', 'FLOUR', '--lot', 'F2', '--db', db)).stdout).toMatch(/Corrections: 1 event\(s\) declared erroneous/);
     const asOf = await cliJson<TraceResult>('trace', 'forward', '--item', 'FLOUR', '--lot', 'F2', '--as-of', knownAt, '--db', db);
     expect(asOf).toEqual({ ...before, asOfSeq: asOf.asOfSeq });
     // before the lot existed, it was not known

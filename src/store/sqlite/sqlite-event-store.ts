@@ -404,7 +404,7 @@ export class SqliteEventStore implements EventStore {
     const out = new Map<number, RawEvent>();
     for (const part of chunks(seqs)) {
       const rows = this.db
-        .prepare(`SELECT seq, body FROM log WHERE entry_kind = 'event' AND seq IN (${placeholders(part.length)})`)
+        .prepare(`SELECT seq, body FROM log WHERE seq IN (${placeholders(part.length)})`)
         .all(...part) as { seq: number; body: string }[];
       for (const r of rows) out.set(r.seq, JSON.parse(r.body) as RawEvent);
     }
