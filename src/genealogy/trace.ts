@@ -298,6 +298,50 @@ function backwardShares(root: number, g: Graph): Map<number, number | null> {
   return contrib;
 }
 
+/**
+ * The forward share of `from` in `to`, computed inside a backward-traced graph (which holds
+ * every producer of every node in it, so the forward rule has all it needs).
+ */
+function forwardShareWithin(from: number, to: number, g: Graph): number | null {
+  const consumers = new Map<number, number[]>();
+  const producedBy = new Map<number, FlowRow[]>();
+  for (const [t, flows] of g.tFlows) {
+    for (const f of flows) {
+      const into = f.dir === 'in' ? consumers : null;
+      if (into) {
+        let l = into.get(f.node);
+        if (!l) into.set(f.node, (l = []));
+        l.push(t);
+      } else {
+        let l = producedBy.get(f.node);
+        if (!l) producedBy.set(f.node, (l = []));
+        l.push(f);
+      }
+    }
+  }
+  const depth = new Map<number, number>([[from, 0]]);
+  const tFlows = new Map<number, FlowRow[]>();
+  for (let frontier = [from]; frontier.length > 0; ) {
+    const next: number[] = [];
+    for (const n of frontier) {
+      for (const t of consumers.get(n) ?? []) {
+        if (tFlows.has(t)) continue;
+        const flows = g.tFlows.get(t)!;
+        tFlows.set(t, flows);
+        for (const f of flows) {
+          if (f.dir === 'out' && !depth.has(f.node)) {
+            depth.set(f.node, depth.get(n)! + 1);
+            next.push(f.node);
+          }
+        }
+      }
+    }
+    frontier = next;
+  }
+  if (!depth.has(to)) return null;
+  return forwardShares(from, { depth, tFlows, truncated: false, voided: [] }, producedBy).get(to) ?? null;
+}
+
 /** Strongly connected components with more than one node (or a self-loop): the cycles of the reached graph. */
 function findCycles(g: Graph, direction: Direction): number[][] {
   const succ = new Map<number, number[]>();
@@ -401,7 +445,12 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
       l.push(f);
     }
     shares = forwardShares(rootNode.id, g, producedBy);
-  } else shares = backwardShares(rootNode.id, g);
+  } else {
+    shares = backwardShares(rootNode.id, g);
+    // The single backward pass is linear and cannot use the rule that equal shares need no
+    // quantities; where it finds no answer, the forward rule is applied from that ancestor.
+    for (const [node, share] of shares) if (share === null) shares.set(node, forwardShareWithin(node, rootNode.id, g));
+  }
 
   const nodeRows = await store.nodesById([...g.depth.keys()]);
   const refs = new Map(nodeRows.map((n) => [n.id, n.ref]));
