@@ -475,6 +475,11 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
   for (const flows of g.tFlows.values()) for (const f of flows) seqs.add(f.seq);
   const eventIds = new Map((await store.eventsBySeq([...seqs])).map((e) => [e.seq, e.eventId]));
 
+  // inputs the trace did not expand (class-only references, other lots of a batch) still need their refs for gaps
+  const unseen = new Set<number>();
+  for (const flows of g.tFlows.values()) for (const f of flows) if (!refs.has(f.node)) unseen.add(f.node);
+  for (const n of await store.nodesById([...unseen])) refs.set(n.id, n.ref);
+
   const links: TraceLink[] = [];
   const gaps: TraceGap[] = [];
   const seenLink = new Set<string>();
@@ -483,7 +488,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     const ins = flows.filter((f) => f.dir === 'in');
     const outs = flows.filter((f) => f.dir === 'out');
     for (const f of flows) {
-      const ref = refs.get(f.node) ?? (await store.nodesById([f.node]))[0]?.ref;
+      const ref = refs.get(f.node);
       if (ref?.kind === 'class') {
         const key = `${f.node}|${f.seq}|${f.dir}`;
         if (!seenGap.has(key)) {
