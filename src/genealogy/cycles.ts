@@ -1,0 +1,67 @@
+/** Cycles in a traced graph: data errors where a lot is recorded as its own ancestor. */
+import type { Direction, TraceGraph } from './trace-graph.js';
+
+/** Strongly connected components with more than one node (or a self-loop): the cycles of the reached graph. */
+export function findCycles(g: TraceGraph, direction: Direction): number[][] {
+  const succ = new Map<number, number[]>();
+  for (const flows of g.tFlows.values()) {
+    const ins = flows.filter((f) => f.dir === 'in').map((f) => f.node);
+    const outs = flows.filter((f) => f.dir === 'out').map((f) => f.node);
+    for (const i of ins) for (const o of outs) {
+      const [a, b] = direction === 'forward' ? [i, o] : [o, i];
+      if (!g.depth.has(a) || !g.depth.has(b)) continue;
+      let l = succ.get(a);
+      if (!l) succ.set(a, (l = []));
+      l.push(b);
+    }
+  }
+  // iterative Tarjan: deep genealogies must not overflow the call stack
+  let index = 0;
+  const idx = new Map<number, number>();
+  const low = new Map<number, number>();
+  const onStack = new Set<number>();
+  const stack: number[] = [];
+  const out: number[][] = [];
+  for (const start of g.depth.keys()) {
+    if (idx.has(start)) continue;
+    const work: [number, number][] = [[start, 0]];
+    idx.set(start, index);
+    low.set(start, index++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const [v, i] = top;
+      const next = succ.get(v) ?? [];
+      if (i < next.length) {
+        top[1]++;
+        const w = next[i]!;
+        if (!idx.has(w)) {
+          idx.set(w, index);
+          low.set(w, index++);
+          stack.push(w);
+          onStack.add(w);
+          work.push([w, 0]);
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      } else {
+        work.pop();
+        if (work.length > 0) {
+          const parent = work[work.length - 1]![0];
+          low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+        }
+        if (low.get(v) === idx.get(v)) {
+          const comp: number[] = [];
+          let w: number;
+          do {
+            w = stack.pop()!;
+            onStack.delete(w);
+            comp.push(w);
+          } while (w !== v);
+          if (comp.length > 1 || (succ.get(v) ?? []).includes(v)) out.push(comp);
+        }
+      }
+    }
+  }
+  return out;
+}
+

@@ -1,0 +1,57 @@
+/**
+ * The part of the genealogy graph a trace reaches: objects with their depth, and the
+ * transformations between them with their visible flows. Expanded level by level with batched
+ * lookups, which gives shortest depths and runs the same on every store.
+ */
+import type { EventStore, FlowRow } from '../store/event-store.js';
+import type { Visibility } from './visibility.js';
+import { isVisible } from './visibility.js';
+
+export type Direction = 'forward' | 'backward';
+
+export interface TraceGraph {
+  depth: Map<number, number>;
+  /** Flows of reached nodes that an error declaration known at the time took out. */
+  voided: FlowRow[];
+  /** Transformation → its visible flows. */
+  tFlows: Map<number, FlowRow[]>;
+  truncated: boolean;
+}
+
+/** Expands from `root` until nothing new is reached (or `maxNodes`, which sets `truncated`). */
+export async function expand(store: EventStore, root: number, direction: Direction, vis: Visibility, maxNodes: number): Promise<TraceGraph> {
+  const depth = new Map<number, number>([[root, 0]]);
+  const tFlows = new Map<number, FlowRow[]>();
+  const voided: FlowRow[] = [];
+  // forward: a node is consumed ('in') into transformations, which produce ('out') the next level
+  const via = direction === 'forward' ? 'in' : 'out';
+  const next = direction === 'forward' ? 'out' : 'in';
+  let frontier = [root];
+  let truncated = false;
+  while (frontier.length > 0 && !truncated) {
+    const tDepth = new Map<number, number>();
+    for (const f of await store.flowsOfNodes(frontier, via)) {
+      if (f.voidSeq !== null && f.voidSeq <= vis.maxSeq && f.seq <= vis.maxSeq) voided.push(f);
+      if (!isVisible(vis, f) || tFlows.has(f.t) || tDepth.has(f.t)) continue;
+      tDepth.set(f.t, depth.get(f.node)!);
+    }
+    if (tDepth.size === 0) break;
+    for (const t of tDepth.keys()) tFlows.set(t, []);
+    const level: number[] = [];
+    for (const f of await store.flowsOfTransformations([...tDepth.keys()])) {
+      if (!isVisible(vis, f)) continue;
+      tFlows.get(f.t)!.push(f);
+      if (f.dir === next && !depth.has(f.node)) {
+        if (depth.size >= maxNodes) {
+          truncated = true;
+          break;
+        }
+        depth.set(f.node, tDepth.get(f.t)! + 1);
+        level.push(f.node);
+      }
+    }
+    frontier = level;
+  }
+  return { depth, tFlows, truncated, voided };
+}
+
