@@ -289,3 +289,24 @@ describe('fixed after review', () => {
     expect(r.stderr).toMatch(/CHAIN_BROKEN/);
   });
 });
+
+describe('long imports', () => {
+  it('show progress on stderr after a second, and stay silent with --quiet', async () => {
+    const db = tempDb();
+    const big = join(dirname(db), 'progress.ndjson');
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) lines.push(JSON.stringify({ cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'BULK', lot: `L${i}`, quantity: 1, uom: 'KGM' }], from: 'Supplier' }));
+    writeFileSync(big, lines.join('\n'));
+    const started = Date.now();
+    const r = await cli('import', big, '--db', db);
+    const took = Date.now() - started;
+    expect(r.code).toBe(0);
+    // progress starts after one second: on a machine fast enough to finish sooner there is none to see
+    if (took > 1600) expect(r.stderr).toMatch(/progress\.ndjson: \d+% \(\d+ events, \d+ events\/s\)/);
+    if (took < 900) expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/40000 event\(s\) — 40000 stored/);
+    const quiet = await cli('import', big, '--db', db, '--quiet');
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toMatch(/40000 already present/);
+  });
+});
