@@ -83,6 +83,20 @@ describe('bakery scenario', () => {
     expect(t.shipments.map((s) => [s.lot, s.quantity])).toEqual([['C1', 30]]);
   });
 
+  it('backward from a bread lot: the split, and the pallet it left on', async () => {
+    const t = await cliJson<TraceResult>('trace', 'backward', '--gtin', BREAD, '--lot', 'B2', '--db', db);
+    // B2 is one of two outputs of E3, whose only input is D1: all of B2 comes from D1
+    expect(shares(t)).toEqual({ B2: [0, 1], D1: [1, 1], F1: [2, 0.2], F2: [2, 0.6], S1: [2, 0.2] });
+    expect(t.shipments.map((s) => [s.lot, s.quantity, s.via, s.destination])).toEqual([['B2', 100, SSCC, 'urn:lotline:party:Customer%20X']]);
+  });
+
+  it('backward from the rework lot: mixed units make every share unknown, never guessed', async () => {
+    const t = await cliJson<TraceResult>('trace', 'backward', '--item', 'REWORK', '--lot', 'R1', '--db', db);
+    expect(shares(t)).toEqual({ R1: [0, 1], B1: [1, null], F2: [1, null], D1: [2, null], F1: [3, null], S1: [3, null] });
+    expect(links(t)).toContain('B1->R1 10 EA');
+    expect(links(t)).toContain('F2->R1 50 KGM');
+  });
+
   it('the same lot in every identifier form gives the same trace', async () => {
     const forms = [
       ['--gtin', CAKE, '--lot', 'C1'],
@@ -150,6 +164,11 @@ describe('bakery scenario', () => {
     );
     const imported = await cliJson<{ files: { declared: number }[] }>('import', doc, '--db', db);
     expect(imported.files[0]!.declared).toBe(1);
+    const backBefore = await cliJson<TraceResult>('trace', 'backward', '--item', 'REWORK', '--lot', 'R1', '--as-of', knownAt, '--db', db);
+    expect(backBefore.lots.map((l) => l.lot)).toEqual(['R1', 'B1', 'F2', 'D1', 'F1', 'S1']);
+    const backAfter = await cliJson<TraceResult>('trace', 'backward', '--item', 'REWORK', '--lot', 'R1', '--db', db);
+    expect(backAfter.lots.map((l) => l.lot)).toEqual(['R1']);
+    expect(backAfter.corrections.map((c) => c.eventId)).toEqual([rework]);
     const after = await cliJson<TraceResult>('trace', 'forward', '--item', 'FLOUR', '--lot', 'F2', '--db', db);
     expect(Object.keys(shares(after))).not.toContain('R1');
     expect(after.corrections).toEqual([{ eventId: rework, declarationTime: '2026-05-05T09:00:00+02:00', reason: 'incorrect_data', correctiveEventIds: [] }]);
@@ -249,6 +268,11 @@ describe('as known at: a late event', () => {
     const then = await cliJson<TraceResult>('trace', 'forward', '--item', 'FLOUR', '--lot', 'F1', '--as-of', knownAt, '--db', db);
     expect(then.lots.map((l) => l.lot)).not.toContain('Z1');
     expect(then.asOfSeq).toBe(12);
+    const zThen = await cli('trace', 'backward', '--item', 'PASTRY', '--lot', 'Z1', '--as-of', knownAt, '--db', db);
+    expect(zThen.code).toBe(1);
+    expect(zThen.stderr).toMatch(/was not yet known at/);
+    const zNow = await cliJson<TraceResult>('trace', 'backward', '--item', 'PASTRY', '--lot', 'Z1', '--db', db);
+    expect(shares(zNow)).toEqual({ Z1: [0, 1], F1: [1, 1] });
     const lotThen = await cliJson<LotState>('lot', '--item', 'FLOUR', '--lot', 'F1', '--as-of', knownAt, '--db', db);
     const lotNow = await cliJson<LotState>('lot', '--item', 'FLOUR', '--lot', 'F1', '--db', db);
     expect([lotThen.onHand, lotNow.onHand]).toEqual([
