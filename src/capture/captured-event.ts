@@ -29,8 +29,8 @@ export function localContext(context: unknown): unknown[] {
 
 /**
  * Turns one raw event into a CapturedEvent, or adds issues (with `path`) and returns undefined.
- * `docContext` is the document-level @context: copied onto the event when the event uses
- * extension prefixes and has none of its own, so the stored event keeps its meaning alone.
+ * `docContext` is the document-level @context: its prefix definitions are copied onto an event
+ * that has no @context of its own, so the stored event keeps its meaning alone.
  */
 export function captureEvent(raw: unknown, path: string, issues: Issue[], docContext?: unknown): CapturedEvent | undefined {
   const facts = interpretEvent(raw, path, issues);
@@ -48,8 +48,7 @@ export function captureEvent(raw: unknown, path: string, issues: Issue[], docCon
   const eventId = typeof event['eventID'] === 'string' ? event['eventID'] : fingerprint;
   const body: Record<string, unknown> = { ...event, eventID: eventId };
   const local = localContext(docContext);
-  if (event['@context'] === undefined && local.length > 0 && Object.keys(event).some((k) => k.includes(':') && !k.startsWith('@'))) {
-    body['@context'] = local;
-  }
+  // Extensions may sit deep inside (ilmd, readPoint, sensor reports): the event keeps the document's prefixes whenever it has none of its own.
+  if (event['@context'] === undefined && local.length > 0) body['@context'] = local;
   return { eventId, body, facts, fingerprint };
 }

@@ -112,16 +112,20 @@ async function importEpcis(store: EventStore, file: string, size: number, option
   return { file, format: 'epcis', ...tally(outcomes), events: events.length };
 }
 
-function tally(outcomes: readonly AppendOutcome[]): { stored: number; duplicates: number; declared: number } {
-  let stored = 0;
-  let duplicates = 0;
-  let declared = 0;
+interface Tally {
+  stored: number;
+  duplicates: number;
+  declared: number;
+}
+
+/** Counts outcomes into `into` (a running total: an import never keeps one object per event). */
+function tally(outcomes: readonly AppendOutcome[], into: Tally = { stored: 0, duplicates: 0, declared: 0 }): Tally {
   for (const o of outcomes) {
-    if (o.status === 'stored') stored++;
-    else if (o.status === 'duplicate') duplicates++;
-    else declared++;
+    if (o.status === 'stored') into.stored++;
+    else if (o.status === 'duplicate') into.duplicates++;
+    else into.declared++;
   }
-  return { stored, duplicates, declared };
+  return into;
 }
 
 /** Appends all events in one session; a conflict names the event's index in the document. */
@@ -177,7 +181,7 @@ async function appendChunk(
 async function importNdjson(store: EventStore, file: string, size: number, options: ImportOptions): Promise<ImportSummary> {
   const session = await store.beginCapture();
   const issues: Issue[] = [];
-  const outcomes: AppendOutcome[] = [];
+  const counts: Tally = { stored: 0, duplicates: 0, declared: 0 };
   let pending: CapturedEvent[] = [];
   let pendingLines: number[] = [];
   let events = 0;
@@ -185,7 +189,7 @@ async function importNdjson(store: EventStore, file: string, size: number, optio
   const flush = async (): Promise<void> => {
     if (pending.length === 0 || issues.length > 0) return;
     const lines = pendingLines;
-    outcomes.push(...(await appendChunk(session, file, pending, (j) => lines[j]! - 1, '$')));
+    tally(await appendChunk(session, file, pending, (j) => lines[j]! - 1, '$'), counts);
     pending = [];
     pendingLines = [];
   };
@@ -229,7 +233,7 @@ async function importNdjson(store: EventStore, file: string, size: number, optio
     await flush();
     await session.commit();
     options.onProgress?.({ file, bytesRead: size, totalBytes: size, events });
-    return { file, format: 'ndjson', events, ...tally(outcomes) };
+    return { file, format: 'ndjson', events, ...counts };
   } catch (e) {
     await session.rollback();
     throw e;
