@@ -179,6 +179,17 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
+  /** Runs `sqlTemplate` (with `(?)` standing for the IN list) once per batch of ids. */
+  private inQuery<R>(sqlTemplate: string, ids: readonly number[], extra: readonly unknown[] = []): R[] {
+    const out: R[] = [];
+    for (const part of chunks(ids)) {
+      if (part.length === 0) continue;
+      const st = this.db.prepare(sqlTemplate.replace('(?)', `(${placeholders(part.length)})`));
+      for (const row of st.all(...part, ...extra)) out.push(row as R);
+    }
+    return out;
+  }
+
   private appendOne(
     ev: CapturedEvent,
     state: { seq: number; recordTime: string; hash: string },
@@ -326,70 +337,49 @@ export class SqliteEventStore implements EventStore {
   }
 
   async nodesById(ids: readonly number[]): Promise<NodeRow[]> {
-    const out: NodeRow[] = [];
-    for (const part of chunks(ids)) {
-      const rows = this.db.prepare(`SELECT id, kind, item, code FROM nodes WHERE id IN (${placeholders(part.length)})`).all(...part) as {
-        id: number;
-        kind: string;
-        item: string;
-        code: string;
-      }[];
-      for (const r of rows) out.push({ id: r.id, ref: refFromColumns(r.kind, r.item, r.code) });
-    }
-    return out;
+    return this.inQuery<{ id: number; kind: string; item: string; code: string }>('SELECT id, kind, item, code FROM nodes WHERE id IN (?)', ids).map((r) => ({
+      id: r.id,
+      ref: refFromColumns(r.kind, r.item, r.code),
+    }));
   }
 
-  private flows(where: string, ids: readonly number[], extra: unknown[]): FlowRow[] {
-    const out: FlowRow[] = [];
-    for (const part of chunks(ids)) {
-      const rows = this.db
-        .prepare(
-          `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
-             FROM flows f JOIN events e ON e.seq = f.seq
-            WHERE ${where} IN (${placeholders(part.length)})${extra.length ? ' AND f.dir = ?' : ''}`,
-        )
-        .all(...part, ...extra) as {
-        t_id: number;
-        node_id: number;
-        dir: 'in' | 'out';
-        quantity: number | null;
-        uom: string | null;
-        seq: number;
-        event_ms: number;
-        void_seq: number | null;
-      }[];
-      for (const r of rows)
-        out.push({ t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq });
-    }
-    return out;
+  private flows(where: 'f.node_id' | 'f.t_id', ids: readonly number[], dir?: 'in' | 'out'): FlowRow[] {
+    const rows = this.inQuery<{
+      t_id: number;
+      node_id: number;
+      dir: 'in' | 'out';
+      quantity: number | null;
+      uom: string | null;
+      seq: number;
+      event_ms: number;
+      void_seq: number | null;
+    }>(
+      `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
+         FROM flows f JOIN events e ON e.seq = f.seq
+        WHERE ${where} IN (?)${dir ? ' AND f.dir = ?' : ''}`,
+      ids,
+      dir ? [dir] : [],
+    );
+    return rows.map((r) => ({ t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq }));
   }
 
   async flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): Promise<FlowRow[]> {
-    return this.flows('f.node_id', nodeIds, [dir]);
+    return this.flows('f.node_id', nodeIds, dir);
   }
 
   async flowsOfTransformations(tIds: readonly number[]): Promise<FlowRow[]> {
-    return this.flows('f.t_id', tIds, []);
+    return this.flows('f.t_id', tIds);
   }
 
   async eventsBySeq(seqs: readonly number[]): Promise<EventRow[]> {
-    const out: EventRow[] = [];
-    for (const part of chunks(seqs)) {
-      const rows = this.db.prepare(`SELECT * FROM events WHERE seq IN (${placeholders(part.length)})`).all(...part) as EventDbRow[];
-      for (const r of rows) out.push(toEventRow(r));
-    }
-    return out;
+    return this.inQuery<EventDbRow>('SELECT * FROM events WHERE seq IN (?)', seqs).map(toEventRow);
   }
 
   private objects(column: 'node_id' | 'seq', ids: readonly number[]): EventObjectRow[] {
-    const out: EventObjectRow[] = [];
-    for (const part of chunks(ids)) {
-      const rows = this.db
-        .prepare(`SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE ${column} IN (${placeholders(part.length)})`)
-        .all(...part) as { seq: number; node_id: number; role: ObjectRole; quantity: number | null; uom: string | null }[];
-      for (const r of rows) out.push({ seq: r.seq, node: r.node_id, role: r.role, quantity: r.quantity, uom: r.uom });
-    }
-    return out;
+    return this.inQuery<{ seq: number; node_id: number; role: ObjectRole; quantity: number | null; uom: string | null }>(
+      `SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE ${column} IN (?)`,
+      ids,
+    ).map((r) => ({ seq: r.seq, node: r.node_id, role: r.role, quantity: r.quantity, uom: r.uom }));
   }
 
   async eventObjectsOfNodes(nodeIds: readonly number[]): Promise<EventObjectRow[]> {
@@ -401,14 +391,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async eventBodies(seqs: readonly number[]): Promise<Map<number, RawEvent>> {
-    const out = new Map<number, RawEvent>();
-    for (const part of chunks(seqs)) {
-      const rows = this.db
-        .prepare(`SELECT seq, body FROM log WHERE seq IN (${placeholders(part.length)})`)
-        .all(...part) as { seq: number; body: string }[];
-      for (const r of rows) out.set(r.seq, JSON.parse(r.body) as RawEvent);
-    }
-    return out;
+    const rows = this.inQuery<{ seq: number; body: string }>('SELECT seq, body FROM log WHERE seq IN (?)', seqs);
+    return new Map(rows.map((r) => [r.seq, JSON.parse(r.body) as RawEvent]));
   }
 
   async eventById(eventId: string): Promise<{ row: EventRow; body: RawEvent } | undefined> {
