@@ -6,7 +6,7 @@
 import { LotlineError } from '../domain/errors.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refLabel } from '../domain/identifiers/object-ref.js';
-import type { EventRow, EventStore } from '../store/event-store.js';
+import type { EventObjectRow, EventRow, EventStore } from '../store/event-store.js';
 import { contentsAt } from '../store/unit-contents.js';
 import type { AggregationStep } from '../store/unit-contents.js';
 import { inBase } from './quantity.js';
@@ -79,7 +79,12 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   const node = [...(await store.findNodes([ref])).values()][0];
   if (!node) throw new LotlineError('LOT_NOT_FOUND', `no event names ${refLabel(ref)}: check the item and the lot code`);
   const vis = await visibilityFor(store, options);
-  const rows = await store.eventObjectsOfNodes([node.id]);
+  // Consumption and production come from the flows, which also hold a lot consumed on a pallet or case.
+  const flows = [...(await store.flowsOfNodes([node.id], 'in')), ...(await store.flowsOfNodes([node.id], 'out'))];
+  const rows: EventObjectRow[] = [
+    ...(await store.eventObjectsOfNodes([node.id])).filter((r) => r.role !== 'input' && r.role !== 'output'),
+    ...flows.map((f) => ({ seq: f.seq, node: f.node, role: f.dir === 'in' ? ('input' as const) : ('output' as const), quantity: f.quantity, uom: f.uom })),
+  ];
   const events = new Map((await store.eventsBySeq([...new Set(rows.map((r) => r.seq))])).filter((e) => isVisible(vis, e)).map((e) => [e.seq, e]));
   if (events.size === 0) {
     throw new LotlineError(

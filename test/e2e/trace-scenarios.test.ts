@@ -308,3 +308,26 @@ describe('lot state: holds, releases, destruction', () => {
     expect(destroyed.balance).toMatchObject({ received: 100, consumed: 50, scrapped: 50 });
   });
 });
+
+describe('a pallet consumed in production', () => {
+  it('links what it held to the output, and the lots on it count as consumed', async () => {
+    const db = tempDb();
+    const file = join(dirname(db), 'consume-pallet.ndjson');
+    writeFileSync(
+      file,
+      [
+        { cmd: 'receive', time: '2026-05-04T06:00:00Z', lots: [{ item: 'APPLE', lot: 'A1', quantity: 300, uom: 'KGM' }, { item: 'APPLE', lot: 'A2', quantity: 100, uom: 'KGM' }], from: 'Orchard' },
+        { cmd: 'pack', time: '2026-05-04T07:00:00Z', sscc: '006141410000000029', contents: [{ item: 'APPLE', lot: 'A1', quantity: 300, uom: 'KGM' }, { item: 'APPLE', lot: 'A2', quantity: 100, uom: 'KGM' }] },
+        { cmd: 'produce', time: '2026-05-04T08:00:00Z', inputs: [{ sscc: '006141410000000029' }], outputs: [{ item: 'PUREE', lot: 'P1', quantity: 380, uom: 'KGM' }] },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const back = await cliJson<TraceResult>('trace', 'backward', '--item', 'PUREE', '--lot', 'P1', '--db', db);
+    expect(shares(back)).toEqual({ P1: [0, 1], A1: [1, 0.75], A2: [1, 0.25] });
+    expect(links(back)).toEqual(['A1->P1 300 KGM', 'A2->P1 100 KGM']);
+    const a1 = await cliJson<LotState>('lot', '--item', 'APPLE', '--lot', 'A1', '--db', db);
+    expect([a1.status, a1.onHand]).toEqual(['consumed', { quantity: 0, uom: 'KGM' }]);
+  });
+});
