@@ -126,3 +126,12 @@ describe.skipIf(!present)(`vocabularies match the GS1 files in ${STANDARDS} (ski
     expect(enumOf('error-reason')).toEqual(sorted(ERROR_REASONS));
   });
 });
+
+describe('normalizeCbv: JSON-LD compact IRIs', () => {
+  it('reads cbv:BizStep-shipping as the standard context defines it (https://ref.gs1.org/cbv/)', () => {
+    expect(normalizeCbv('bizStep', 'cbv:BizStep-shipping')).toBe('shipping');
+    expect(normalizeCbv('disposition', 'cbv:Disp-in_transit')).toBe('in_transit');
+    expect(normalizeCbv('sdt', 'cbv:SDT-owning_party')).toBe('owning_party');
+    expect(() => normalizeCbv('bizStep', 'cbv:BizStep-shippin')).toThrow(/not one of its values/);
+  });
+});

@@ -146,9 +146,10 @@ const URN_BASE = 'urn:epcglobal:cbv:';
 /**
  * Namespaces that belong to GS1's CBV: a value in them that is not a CBV term is an error, not a
  * user vocabulary (the EPCIS schema reserves urn:epcglobal:cbv and ns.gs1.org/cbv the same way).
- * ns.gs1.org/cbv/ is the namespace of EPCIS 2.0 drafts, still met in the wild.
+ * ns.gs1.org/cbv/ is the namespace of EPCIS 2.0 drafts, still met in the wild. `cbv:` is the
+ * compact IRI the standard JSON-LD context defines for https://ref.gs1.org/cbv/.
  */
-const WEB_BASES = [/^https?:\/\/ref\.gs1\.org\/cbv\//i, /^https?:\/\/ns\.gs1\.org\/cbv\//i];
+const WEB_BASES = [/^https?:\/\/ref\.gs1\.org\/cbv\//i, /^https?:\/\/ns\.gs1\.org\/cbv\//i, /^cbv:/];
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
 
 function invalid(vocab: CbvVocabulary, value: string, why: string): LotlineError {
@@ -160,7 +161,7 @@ function known(spec: VocabularySpec, bare: string): boolean {
 }
 
 /**
- * The bare CBV value for any of its three spellings (bare, web URI, URN). An absolute URI outside
+ * The bare CBV value for any of its spellings (bare, web URI or its `cbv:` compact form, URN). An absolute URI outside
  * the CBV namespaces is a user vocabulary value and comes back unchanged; anything else that is
  * not a CBV term of `vocab` is CBV_INVALID.
  */
