@@ -7,7 +7,7 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cli, FIXTURES, tempDb } from '../helpers/cli.js';
+import { cli, FIXTURES, ndjsonFile, tempDb, writeNdjson } from '../helpers/cli.js';
 import { snapshot } from '../helpers/snapshot.js';
 
 const BAKERY = join(FIXTURES, 'scenarios/bakery.ndjson');
@@ -183,17 +183,11 @@ describe('killing an import half-way', () => {
 describe('fixed after review', () => {
   it('consuming a held lot in production does not release it', async () => {
     const db = tempDb();
-    const file = join(dirname(db), 'h.ndjson');
-    writeFileSync(
-      file,
-      [
+    const file = ndjsonFile(db, 'h.ndjson', [
         { cmd: 'receive', time: '2026-05-04T08:00:00Z', lots: [{ item: 'RAW', lot: 'H', quantity: 10, uom: 'KGM' }], from: 'S' },
         { cmd: 'hold', time: '2026-05-04T09:00:00Z', lots: [{ item: 'RAW', lot: 'H' }], reason: 'lab' },
         { cmd: 'produce', time: '2026-05-04T10:00:00Z', inputs: [{ item: 'RAW', lot: 'H', quantity: 4, uom: 'KGM' }], outputs: [{ item: 'FG', lot: 'O', quantity: 4, uom: 'KGM' }] },
-      ]
-        .map((l) => JSON.stringify(l))
-        .join('\n'),
-    );
+    ]);
     expect((await cli('import', file, '--db', db)).code).toBe(0);
     const r = JSON.parse((await cli('lot', '--item', 'RAW', '--lot', 'H', '--db', db, '--json')).stdout) as { status: string };
     expect(r.status).toBe('on_hold');
@@ -203,16 +197,11 @@ describe('fixed after review', () => {
     const db = tempDb();
     const file = join(dirname(db), 's.ndjson');
     const lot = (q: number) => ({ item: 'FG', lot: 'L', quantity: q, uom: 'EA' });
-    writeFileSync(
-      file,
-      [
+    writeNdjson(file, [
         { cmd: 'produce', time: '2026-05-04T08:00:00Z', inputs: [{ item: 'RAW', lot: 'R', quantity: 1, uom: 'KGM' }], outputs: [lot(600)] },
         { cmd: 'pack', time: '2026-05-04T09:00:00Z', sscc: '006141410000000012', contents: [lot(480)] },
         { cmd: 'ship', time: '2026-05-04T10:00:00Z', lots: [lot(120)], units: [{ sscc: '006141410000000012' }], to: 'C' },
-      ]
-        .map((l) => JSON.stringify(l))
-        .join('\n'),
-    );
+    ]);
     expect((await cli('import', file, '--db', db)).code).toBe(0);
     const t = JSON.parse((await cli('trace', 'forward', '--item', 'RAW', '--lot', 'R', '--db', db, '--json')).stdout) as { shipments: { quantity: number }[] };
     expect(t.shipments.map((s) => s.quantity)).toEqual([600]);

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TraceResult } from '../../src/genealogy/trace.js';
 import type { LotState } from '../../src/genealogy/lot-state.js';
-import { cli, cliJson, FIXTURES, tempDb } from '../helpers/cli.js';
+import { cli, cliJson, FIXTURES, ndjsonFile, tempDb, writeNdjson } from '../helpers/cli.js';
 
 const BAKERY = join(FIXTURES, 'scenarios/bakery.ndjson');
 const BREAD = '04012345000016';
@@ -188,18 +188,12 @@ describe('bakery scenario', () => {
 describe('transformationID: events of one transformation', () => {
   it('every input of any event reaches every output of any event, shares over the whole transformation', async () => {
     const db = tempDb();
-    const file = join(dirname(db), 'run.ndjson');
-    writeFileSync(
-      file,
-      [
+    const file = ndjsonFile(db, 'run.ndjson', [
         { cmd: 'receive', time: '2026-05-04T06:00:00+02:00', lots: [{ item: 'MILK', lot: 'M1', quantity: 10, uom: 'LTR' }], from: 'Dairy' },
         { cmd: 'receive', time: '2026-05-04T06:00:00+02:00', lots: [{ item: 'MILK', lot: 'M2', quantity: 30000, uom: 'MLT' }], from: 'Dairy' },
         { cmd: 'produce', time: '2026-05-04T07:00:00+02:00', batch: 'SHIFT-1', inputs: [{ item: 'MILK', lot: 'M1', quantity: 10, uom: 'LTR' }] },
         { cmd: 'produce', time: '2026-05-04T09:00:00+02:00', batch: 'SHIFT-1', inputs: [{ item: 'MILK', lot: 'M2', quantity: 30000, uom: 'MLT' }], outputs: [{ item: 'YOGURT', lot: 'Y1', quantity: 40, uom: 'KGM' }] },
-      ]
-        .map((l) => JSON.stringify(l))
-        .join('\n'),
-    );
+    ]);
     expect((await cli('import', file, '--db', db)).code).toBe(0);
     const f = await cliJson<TraceResult>('trace', 'forward', '--item', 'MILK', '--lot', 'M1', '--db', db);
     expect(shares(f)).toEqual({ M1: [0, 1], Y1: [1, 0.25] });
@@ -214,7 +208,7 @@ describe('cycles and pallets over time', () => {
     const db = tempDb();
     const file = join(dirname(db), 'cycle.ndjson');
     const p = (t: string, from: string, to: string) => ({ cmd: 'produce', time: t, inputs: [{ item: 'X', lot: from, quantity: 1, uom: 'KGM' }], outputs: [{ item: 'X', lot: to, quantity: 1, uom: 'KGM' }] });
-    writeFileSync(file, [p('2026-05-04T07:00:00Z', 'A', 'B'), p('2026-05-04T08:00:00Z', 'B', 'C'), p('2026-05-04T09:00:00Z', 'C', 'A')].map((l) => JSON.stringify(l)).join('\n'));
+    writeNdjson(file, [p('2026-05-04T07:00:00Z', 'A', 'B'), p('2026-05-04T08:00:00Z', 'B', 'C'), p('2026-05-04T09:00:00Z', 'C', 'A')]);
     expect((await cli('import', file, '--db', db)).code).toBe(0);
     for (const dir of ['forward', 'backward']) {
       const t = await cliJson<TraceResult>('trace', dir, '--item', 'X', '--lot', 'A', '--db', db);
@@ -230,19 +224,14 @@ describe('cycles and pallets over time', () => {
     const db = tempDb();
     const file = join(dirname(db), 'pallet.ndjson');
     const lot = (l: string, q: number) => ({ item: 'JAM', lot: l, quantity: q, uom: 'EA' });
-    writeFileSync(
-      file,
-      [
+    writeNdjson(file, [
         { cmd: 'produce', time: '2026-05-04T07:00:00Z', inputs: [{ item: 'FRUIT', lot: 'R', quantity: 20, uom: 'KGM' }], outputs: [lot('J1', 10), lot('J2', 10)] },
         { cmd: 'pack', time: '2026-05-04T08:00:00Z', sscc: '006141410000000029', contents: [lot('J1', 10)] },
         { cmd: 'ship', time: '2026-05-04T09:00:00Z', units: [{ sscc: '006141410000000029' }], to: 'First' },
         { cmd: 'unpack', time: '2026-05-04T10:00:00Z', sscc: '006141410000000029' },
         { cmd: 'pack', time: '2026-05-04T11:00:00Z', sscc: '006141410000000029', contents: [lot('J2', 4)] },
         { cmd: 'ship', time: '2026-05-04T12:00:00Z', units: [{ sscc: '006141410000000029' }], to: 'Second' },
-      ]
-        .map((l) => JSON.stringify(l))
-        .join('\n'),
-    );
+    ]);
     expect((await cli('import', file, '--db', db)).code).toBe(0);
     const t = await cliJson<TraceResult>('trace', 'forward', '--item', 'FRUIT', '--lot', 'R', '--db', db);
     expect(t.shipments.map((s) => [s.lot, s.quantity, s.destination, s.via])).toEqual([
@@ -287,7 +276,7 @@ describe('lot state: holds, releases, destruction', () => {
     const db = tempDb();
     expect((await cli('import', BAKERY, '--db', db)).code).toBe(0);
     const file = join(dirname(db), 'hold.ndjson');
-    const write = (lines: object[]) => writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const write = (lines: object[]) => writeNdjson(file, lines);
     write([{ cmd: 'hold', time: '2026-05-05T08:00:00+02:00', lots: [{ item: 'FLOUR', lot: 'F2' }], reason: 'supplier notice SN-4' }]);
     expect((await cli('import', file, '--db', db)).code).toBe(0);
     const held = await cliJson<LotState>('lot', '--item', 'FLOUR', '--lot', 'F2', '--db', db);
@@ -312,17 +301,11 @@ describe('lot state: holds, releases, destruction', () => {
 describe('a pallet consumed in production', () => {
   it('links what it held to the output, and the lots on it count as consumed', async () => {
     const db = tempDb();
-    const file = join(dirname(db), 'consume-pallet.ndjson');
-    writeFileSync(
-      file,
-      [
+    const file = ndjsonFile(db, 'consume-pallet.ndjson', [
         { cmd: 'receive', time: '2026-05-04T06:00:00Z', lots: [{ item: 'APPLE', lot: 'A1', quantity: 300, uom: 'KGM' }, { item: 'APPLE', lot: 'A2', quantity: 100, uom: 'KGM' }], from: 'Orchard' },
         { cmd: 'pack', time: '2026-05-04T07:00:00Z', sscc: '006141410000000029', contents: [{ item: 'APPLE', lot: 'A1', quantity: 300, uom: 'KGM' }, { item: 'APPLE', lot: 'A2', quantity: 100, uom: 'KGM' }] },
         { cmd: 'produce', time: '2026-05-04T08:00:00Z', inputs: [{ sscc: '006141410000000029' }], outputs: [{ item: 'PUREE', lot: 'P1', quantity: 380, uom: 'KGM' }] },
-      ]
-        .map((l) => JSON.stringify(l))
-        .join('\n'),
-    );
+    ]);
     expect((await cli('import', file, '--db', db)).code).toBe(0);
     const back = await cliJson<TraceResult>('trace', 'backward', '--item', 'PUREE', '--lot', 'P1', '--db', db);
     expect(shares(back)).toEqual({ P1: [0, 1], A1: [1, 0.75], A2: [1, 0.25] });

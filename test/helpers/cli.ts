@@ -1,7 +1,7 @@
 /** Runs the CLI in-process, as a user would from a shell, and captures what it prints. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
 
 export interface CliRun {
@@ -29,3 +29,15 @@ export function tempDb(): string {
 }
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
+
+/** Writes native commands (or EPCIS events) as an NDJSON file. */
+export function writeNdjson(file: string, commands: readonly object[]): void {
+  writeFileSync(file, commands.map((c) => JSON.stringify(c)).join('\n'));
+}
+
+/** Writes native commands as an NDJSON file next to `db` and returns its path. */
+export function ndjsonFile(db: string, name: string, commands: readonly object[]): string {
+  const file = join(dirname(db), name);
+  writeNdjson(file, commands);
+  return file;
+}
