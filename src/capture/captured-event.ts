@@ -39,13 +39,16 @@ export function captureEvent(raw: unknown, path: string, issues: Issue[], docCon
   const prefixes = prefixesOf(docContext);
   prefixesOf(event['@context'], prefixes);
   let fingerprint: string;
+  let eventId: string;
   try {
-    fingerprint = eventHashId(event, prefixes);
+    // The fingerprint keeps "0012" apart from "12", which the GS1 event hash merges; the derived
+    // eventID stays the GS1 hash, so that two systems derive the same id for the same event.
+    fingerprint = eventHashId(event, prefixes, { strictValues: true });
+    eventId = typeof event['eventID'] === 'string' ? event['eventID'] : eventHashId(event, prefixes);
   } catch (e) {
     issues.push({ path, reason: `cannot compute the event hash: ${e instanceof Error ? e.message : String(e)}` });
     return undefined;
   }
-  const eventId = typeof event['eventID'] === 'string' ? event['eventID'] : fingerprint;
   const body: Record<string, unknown> = { ...event, eventID: eventId };
   const local = localContext(docContext);
   // Extensions may sit deep inside (ilmd, readPoint, sensor reports): the event keeps the document's prefixes whenever it has none of its own.

@@ -114,13 +114,22 @@ const QUANTITY_ORDER = ['epcClass', 'quantity', 'uom'] as const;
  * `context` maps the document's JSON-LD prefixes to namespace IRIs (from its `@context`
  * objects), so that extension fields are named by their full namespace.
  */
-export function eventHashId(event: Readonly<Record<string, unknown>>, context?: Readonly<Record<string, string>>): string {
-  return `ni:///sha-256;${sha256Hex(preHashString(event, context))}?ver=${EVENT_HASH_VERSION}`;
+export function eventHashId(event: Readonly<Record<string, unknown>>, context?: Readonly<Record<string, string>>, options: PreHashOptions = {}): string {
+  return `ni:///sha-256;${sha256Hex(preHashString(event, context, options))}?ver=${EVENT_HASH_VERSION}`;
+}
+
+export interface PreHashOptions {
+  /**
+   * Keep strings that read as numbers as strings (`"0012"` stays apart from `"12"` and from `12`).
+   * Not the GS1 algorithm: Lotline uses it for the fingerprint that tells a re-sent event from a
+   * different one, so that two events the GS1 rule would merge are a conflict, never a silent duplicate.
+   */
+  readonly strictValues?: boolean;
 }
 
 /** The canonical pre-hash string of an event, the input of the hash (exported to debug mismatches against other implementations). */
-export function preHashString(event: Readonly<Record<string, unknown>>, context?: Readonly<Record<string, string>>): string {
-  return new PreHash(context ?? {}).event(event);
+export function preHashString(event: Readonly<Record<string, unknown>>, context?: Readonly<Record<string, string>>, options: PreHashOptions = {}): string {
+  return new PreHash(context ?? {}, options.strictValues === true).event(event);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,7 +481,10 @@ function canonicalIdentifier(s: string): string | undefined {
 // The pre-hash string
 
 class PreHash {
-  constructor(private readonly context: Readonly<Record<string, string>>) {}
+  constructor(
+    private readonly context: Readonly<Record<string, string>>,
+    private readonly strictValues = false,
+  ) {}
 
   /** The namespace of a prefix: the document's own declaration first, else the standard one. */
   private namespace(prefix: string, defaults: Readonly<Record<string, string>>): string | undefined {
@@ -534,6 +546,7 @@ class PreHash {
     let s = v.trim();
     if (s === '') return '';
     s = cbvUrnsToWebUris(this.expandValue(s));
+    if (this.strictValues && NUMERIC.test(s)) return JSON.stringify(s);
     return numericForm(s) ?? canonicalIdentifier(s) ?? s;
   }
 

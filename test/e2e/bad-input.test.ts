@@ -299,3 +299,27 @@ describe('long imports', () => {
     expect(quiet.stdout).toMatch(/40000 already present/);
   });
 });
+
+describe('derived event ids', () => {
+  it('two different events the GS1 hash cannot tell apart are a conflict, never a silent duplicate', async () => {
+    const db = tempDb();
+    const event = (lotNumber: string) => ({
+      type: 'ObjectEvent',
+      eventTime: '2026-05-04T08:00:00Z',
+      eventTimeZoneOffset: '+00:00',
+      action: 'ADD',
+      bizStep: 'commissioning',
+      quantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.A', quantity: 1 }],
+      ilmd: { 'cbvmda:lotNumber': lotNumber },
+    });
+    const first = ndjsonFile(db, 'first.ndjson', [event('0012')]);
+    const again = ndjsonFile(db, 'again.ndjson', [{ ...event('0012'), bizStep: 'https://ref.gs1.org/cbv/BizStep-commissioning' }]);
+    const other = ndjsonFile(db, 'other.ndjson', [event('12')]);
+    expect((await cli('import', first, '--db', db)).code).toBe(0);
+    // the same event re-sent in another spelling is the same event
+    expect((await cli('import', again, '--db', db)).stdout).toMatch(/0 stored, 1 already present/);
+    const r = await cli('import', other, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/EVENT_ID_CONFLICT/);
+  });
+});
