@@ -115,7 +115,7 @@ const QUANTITY_ORDER = ['epcClass', 'quantity', 'uom'] as const;
  * objects), so that extension fields are named by their full namespace.
  */
 export function eventHashId(event: Readonly<Record<string, unknown>>, context?: Readonly<Record<string, string>>, options: PreHashOptions = {}): string {
-  return `ni:///sha-256;${sha256Hex(preHashString(event, context, options))}?ver=${EVENT_HASH_VERSION}`;
+  return `ni:///sha-256;${(options.sha256 ?? sha256Hex)(preHashString(event, context, options))}?ver=${EVENT_HASH_VERSION}`;
 }
 
 export interface PreHashOptions {
@@ -125,6 +125,8 @@ export interface PreHashOptions {
    * different one, so that two events the GS1 rule would merge are a conflict, never a silent duplicate.
    */
   readonly strictValues?: boolean;
+  /** SHA-256 of a UTF-8 string as lowercase hex; the edge may pass a native one (the domain's own is pure TypeScript). */
+  readonly sha256?: (text: string) => string;
 }
 
 /** The canonical pre-hash string of an event, the input of the hash (exported to debug mismatches against other implementations). */
