@@ -4,7 +4,7 @@
  * stays flat whatever the file size); an EPCIS document is parsed whole, up to a size limit.
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
 import { EVENT_TYPES } from '../domain/event-facts.js';
@@ -55,7 +55,7 @@ export async function importFile(store: EventStore, file: string, options: Impor
   return format === 'ndjson' ? importNdjson(store, file, size, options) : importEpcis(store, file, size, options);
 }
 
-/** NDJSON when the first line is a complete JSON object that is not an EPCIS document; else a whole document. */
+/** NDJSON when the file says so by its name, or its first line is a complete command or event; else one document. */
 async function sniffFormat(file: string, size: number): Promise<'epcis' | 'ndjson'> {
   if (/\.(ndjson|jsonl)$/i.test(file)) return 'ndjson';
   const fh = await open(file, 'r');
@@ -85,7 +85,8 @@ async function sniffFormat(file: string, size: number): Promise<'epcis' | 'ndjso
 
 function jsonError(file: string, text: string, e: unknown): LotlineError {
   const offset = jsonErrorOffset(text);
-  const where = offset >= 0 ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, offset)) : '';
+  const at = offset >= 0 ? lineColumn(text, offset) : undefined;
+  const where = at ? ` at line ${at.line}, column ${at.column}` : '';
   return new LotlineError('INPUT_NOT_JSON', `${file}: not valid JSON${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
@@ -97,7 +98,6 @@ async function importEpcis(store: EventStore, file: string, size: number, option
       `${file}: the document is ${formatBytes(size)}, over the ${formatBytes(max)} limit for one EPCIS JSON document; split it into several documents, write it as NDJSON (streamed, no limit), or raise the limit with --max-document-size`,
     );
   }
-  const { readFile } = await import('node:fs/promises');
   const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   let doc: unknown;
   try {
@@ -105,8 +105,8 @@ async function importEpcis(store: EventStore, file: string, size: number, option
   } catch (e) {
     throw jsonError(file, text, e);
   }
-  const { events } = readEpcisDocument(doc, file);
-  const outcomes = await appendAtomically(store, file, events, (i) => i, '$.epcisBody.eventList', (done) =>
+  const { events, listPath } = readEpcisDocument(doc, file);
+  const outcomes = await appendAtomically(store, file, events, listPath, (done) =>
     options.onProgress?.({ file, bytesRead: Math.round((size * done) / Math.max(1, events.length)), totalBytes: size, events: done }),
   );
   return { file, format: 'epcis', ...tally(outcomes), events: events.length };
@@ -133,7 +133,6 @@ async function appendAtomically(
   store: EventStore,
   file: string,
   events: readonly CapturedEvent[],
-  indexOf: (i: number) => number,
   listPath: string,
   onChunk: (done: number) => void,
 ): Promise<AppendOutcome[]> {
@@ -141,7 +140,7 @@ async function appendAtomically(
   try {
     const out: AppendOutcome[] = [];
     for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
-      out.push(...(await appendChunk(session, file, events.slice(i, i + CHUNK_EVENTS), (j) => indexOf(i + j), listPath)));
+      out.push(...(await appendChunk(session, file, events.slice(i, i + CHUNK_EVENTS), (j) => i + j, listPath)));
       onChunk(out.length);
     }
     await session.commit();

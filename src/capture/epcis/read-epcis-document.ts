@@ -14,6 +14,8 @@ export const MAX_REPORTED_ISSUES = 100;
 export interface EpcisDocumentEvents {
   readonly documentType: 'EPCISDocument' | 'EPCISQueryDocument';
   readonly events: CapturedEvent[];
+  /** JSON path of the event list, for reports that name an event. */
+  readonly listPath: string;
 }
 
 export function readEpcisDocument(doc: unknown, file?: string): EpcisDocumentEvents {
@@ -61,5 +63,5 @@ export function readEpcisDocument(doc: unknown, file?: string): EpcisDocumentEve
       { issues },
     );
   }
-  return { documentType: type, events };
+  return { documentType: type, events, listPath };
 }
