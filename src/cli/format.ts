@@ -58,6 +58,11 @@ export function formatTrace(t: TraceResult): string {
     });
   };
   lines.push(`${t.direction === 'forward' ? 'Forward' : 'Backward'} trace of ${refText(t.root)}`);
+  lines.push(
+    t.direction === 'forward'
+      ? `(n%) = how much of that lot comes from ${refText(t.root)}; share ? = unknown (units that do not convert, or no quantity)`
+      : `(n%) = how much of ${refText(t.root)} comes from that lot; share ? = unknown (units that do not convert, or no quantity)`,
+  );
   walk(t.root, '', '');
   const moves = (title: string, list: Movement[], party: (m: Movement) => string): void => {
     if (list.length === 0) return;
