@@ -214,7 +214,8 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
     const out: ObjectEntry[] = [];
     v.forEach((item, i) => {
       const ref = objectRef(item, `${path}.${field}[${i}]`, issues);
-      if (ref) out.push({ ref, quantity: null, uom: null });
+      // each EPC of a list is one instance: a serial counts as 1; a lot named there has no quantity
+      if (ref) out.push({ ref, quantity: ref.kind === 'serial' || ref.kind === 'other' ? 1 : null, uom: null });
     });
     return out;
   };

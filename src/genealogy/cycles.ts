@@ -1,8 +1,8 @@
 /** Cycles in a traced graph: data errors where a lot is recorded as its own ancestor. */
 import type { Direction, TraceGraph } from './trace-graph.js';
 
-/** Strongly connected components with more than one node (or a self-loop): the cycles of the reached graph. */
-export function findCycles(g: TraceGraph, direction: Direction): number[][] {
+/** Node-to-node successors of the reached graph, in the direction of the trace. */
+function successors(g: TraceGraph, direction: Direction): Map<number, number[]> {
   const succ = new Map<number, number[]>();
   for (const flows of g.tFlows.values()) {
     const ins = flows.filter((f) => f.dir === 'in').map((f) => f.node);
@@ -15,6 +15,28 @@ export function findCycles(g: TraceGraph, direction: Direction): number[][] {
       l.push(b);
     }
   }
+  return succ;
+}
+
+/** The given nodes and every node reached from them, in the direction of the trace. */
+export function downstreamOf(nodes: readonly number[], g: TraceGraph, direction: Direction): Set<number> {
+  if (nodes.length === 0) return new Set();
+  const succ = successors(g, direction);
+  const seen = new Set(nodes);
+  const stack = [...nodes];
+  while (stack.length > 0) {
+    for (const n of succ.get(stack.pop()!) ?? []) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      stack.push(n);
+    }
+  }
+  return seen;
+}
+
+/** Strongly connected components with more than one node (or a self-loop): the cycles of the reached graph. */
+export function findCycles(g: TraceGraph, direction: Direction): number[][] {
+  const succ = successors(g, direction);
   // iterative Tarjan: deep genealogies must not overflow the call stack
   let index = 0;
   const idx = new Map<number, number>();

@@ -115,8 +115,12 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     };
   }
 
+  // Receipts and shipments: of the lot itself and of the pallets and cases it was on, one per event.
+  const { shipments, receipts } = await collectMovements(store, [node.id], new Map([[node.id, ref]]), vis);
+
   // The lot's unit is that of its first receipt or production; everything else converts to it.
-  const firstIn = rows.find((r) => r.quantity !== null && (r.role === 'output' || events.get(r.seq)?.bizStep === 'receiving'));
+  const firstIn =
+    rows.find((r) => r.quantity !== null && r.role === 'output') ?? [...receipts].sort((a, b) => Date.parse(a.time) - Date.parse(b.time)).find((m) => m.quantity !== null);
   const unit = inBase(1, firstIn?.uom ?? null)?.base ?? 'EA';
   const displayUom = firstIn?.uom ?? 'EA';
   const toDisplay = (q: number | null, uom: string | null): number | null => {
@@ -150,7 +154,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
         lastOutflowMs = e.eventMs;
       }
       else if (e.type === 'TransactionEvent') continue; // links to a business document; moves nothing
-      else if (e.bizStep === 'receiving') add('received', r.quantity, r.uom);
+      else if (e.bizStep === 'receiving') continue; // counted below from the receipts
       else if (e.bizStep === 'shipping') {
         // counted below from the shipments, which also cover pallets the lot was on
         lastOutflow = 'shipped';
@@ -176,21 +180,24 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     const reason = (await store.eventBodies([hold.seq])).get(hold.seq)?.['lotline:reason'];
     hold = { ...hold, reason: typeof reason === 'string' ? reason : null };
   }
-  // Shipments: of the lot itself and of the pallets and cases it was on, one per shipping event.
-  const refs = new Map([[node.id, ref]]);
-  const { shipments } = await collectMovements(store, [node.id], refs, vis);
   let lastSummary = last ? summary(last) : null;
-  for (const s of shipments) {
-    add('shipped', s.quantity, s.uom);
-    const ms = Date.parse(s.time);
-    if (ms >= lastOutflowMs) {
-      lastOutflow = 'shipped';
-      lastOutflowMs = ms;
-    }
-    // a shipment of the pallet the lot is on is the lot's own latest event too
-    if (!last || ms > last.eventMs) {
-      const shipped = await store.eventById(s.eventId);
-      if (shipped) lastSummary = summary(shipped.row);
+  let lastMs = last?.eventMs ?? -Infinity;
+  for (const m of [...receipts, ...shipments].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))) {
+    const ms = Date.parse(m.time);
+    if (m.destination !== undefined) {
+      add('shipped', m.quantity, m.uom);
+      if (ms >= lastOutflowMs) {
+        lastOutflow = 'shipped';
+        lastOutflowMs = ms;
+      }
+    } else add('received', m.quantity, m.uom);
+    // a movement of the pallet the lot is on is the lot's own latest event too
+    if (ms > lastMs) {
+      const moved = await store.eventById(m.eventId);
+      if (moved) {
+        lastSummary = summary(moved.row);
+        lastMs = ms;
+      }
     }
   }
   const onHandValue = bal.received + bal.produced - bal.consumed - bal.shipped - bal.scrapped + bal.adjusted;

@@ -5,7 +5,7 @@
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import type { EventObjectRow, EventRow, EventStore } from '../store/event-store.js';
 import type { AggregationStep, Held } from '../store/unit-contents.js';
-import { contentsAt } from '../store/unit-contents.js';
+import { contentsAt, flattenContents } from '../store/unit-contents.js';
 import type { Visibility } from './visibility.js';
 import { isVisible } from './visibility.js';
 import { sumInBase } from './quantity.js';
@@ -57,11 +57,14 @@ export async function collectMovements(
 
   // Climb from lots to the units that ever held them (children of aggregation events), and on to outer units.
   const units = new Set<number>();
+  // aggregation events that name a parent: their children travel in it, and count through it once
+  const withParent = new Set<number>();
   let childRows = rows;
   for (let level = 0; level < MAX_NESTING && childRows.length > 0; level++) {
     const aggSeqs = childRows.filter((r) => r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
-    const parents = (await store.eventObjectsOfEvents([...new Set(aggSeqs)])).filter((r) => r.role === 'parent' && !units.has(r.node));
-    const fresh = [...new Set(parents.map((p) => p.node))];
+    const parentRows = (await store.eventObjectsOfEvents([...new Set(aggSeqs)])).filter((r) => r.role === 'parent');
+    for (const p of parentRows) withParent.add(p.seq);
+    const fresh = [...new Set(parentRows.map((p) => p.node).filter((u) => !units.has(u)))];
     if (fresh.length === 0) break;
     for (const u of fresh) units.add(u);
     childRows = await store.eventObjectsOfNodes(fresh);
@@ -87,16 +90,8 @@ export async function collectMovements(
       unitSteps.set(unit, steps);
     }
   }
-  const heldAt = (unit: number, atMs: number, depth = 0): Map<number, Held> => {
-    const direct = contentsAt(unitSteps.get(unit) ?? [], atMs);
-    if (depth >= MAX_NESTING) return direct;
-    const out = new Map<number, Held>();
-    for (const [n, h] of direct) {
-      if (units.has(n) && n !== unit) for (const [n2, h2] of heldAt(n, atMs, depth + 1)) out.set(n2, h2);
-      else out.set(n, h);
-    }
-    return out;
-  };
+  const heldAt = (unit: number, atMs: number): Map<number, Held> =>
+    flattenContents(contentsAt(unitSteps.get(unit) ?? [], atMs), (n) => (units.has(n) ? contentsAt(unitSteps.get(n) ?? [], atMs) : undefined), new Set([unit]));
 
   const shipments: Movement[] = [];
   const receipts: Movement[] = [];
@@ -128,7 +123,10 @@ export async function collectMovements(
     // A TransactionEvent only links objects to a business document; counting it would ship twice.
     return e !== undefined && MOVING_TYPES.has(e.type) && (e.bizStep === 'shipping' || e.bizStep === 'receiving') && isVisible(vis, e);
   });
-  for (const r of movementRows) if (lotSet.has(r.node) && r.role !== 'input' && r.role !== 'output') emit(events.get(r.seq)!, r.node, r.quantity, r.uom);
+  for (const r of movementRows) {
+    if (!lotSet.has(r.node) || r.role === 'input' || r.role === 'output' || withParent.has(r.seq)) continue;
+    emit(events.get(r.seq)!, r.node, r.quantity, r.uom);
+  }
   const unitRows = movementRows.filter((r) => units.has(r.node) && r.role !== 'input' && r.role !== 'output');
   if (unitRows.length > 0) {
     const missing = [...units].filter((u) => !refs.has(u));

@@ -39,6 +39,8 @@ export async function expand(store: EventStore, root: number, direction: Directi
     for (const t of tDepth.keys()) tFlows.set(t, []);
     const level: number[] = [];
     for (const f of await store.flowsOfTransformations([...tDepth.keys()])) {
+      // a declared event of a transformationID group may have linked other lots here
+      if (f.voidSeq !== null && f.voidSeq <= vis.maxSeq && f.seq <= vis.maxSeq) voided.push(f);
       if (!isVisible(vis, f)) continue;
       tFlows.get(f.t)!.push(f);
       if (f.dir === next && !depth.has(f.node)) {

@@ -8,7 +8,7 @@ import { LotlineError } from '../domain/errors.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refLabel } from '../domain/identifiers/object-ref.js';
 import type { EventStore, FlowRow } from '../store/event-store.js';
-import { findCycles } from './cycles.js';
+import { downstreamOf, findCycles } from './cycles.js';
 import { collectMovements } from './movements.js';
 import { backwardShares, forwardShareWithin, forwardShares } from './shares.js';
 import type { Direction } from './trace-graph.js';
@@ -147,6 +147,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
   const rootNode = [...found.values()][0];
   if (!rootNode) throw new LotlineError('LOT_NOT_FOUND', `no event names ${refLabel(rootRef)}: check the item and the lot code`);
   const vis = await visibilityFor(store, options);
+  // A root whose every event was declared erroneous still answers: alone, with the corrections that say why.
   if (options.asOf !== undefined && !(await store.eventObjectsOfNodes([rootNode.id])).some((r) => r.seq <= vis.maxSeq)) {
     throw new LotlineError('LOT_NOT_FOUND', `${refLabel(rootRef)} was not yet known at ${options.asOf}: its first event was recorded later`);
   }
@@ -168,6 +169,9 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     // quantities; where it finds no answer, the forward rule is applied from that ancestor.
     for (const [node, share] of shares) if (share === null) shares.set(node, forwardShareWithin(node, rootNode.id, g));
   }
+  const cyclic = findCycles(g, direction);
+  // Shares on a cycle, or behind one, have no meaning: null, except the root's own 1.
+  for (const id of downstreamOf(cyclic.flat(), g, direction)) if (id !== rootNode.id) shares.set(id, null);
 
   const nodeRows = await store.nodesById([...g.depth.keys()]);
   const refs = new Map(nodeRows.map((n) => [n.id, n.ref]));
@@ -230,7 +234,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
   gaps.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.item < b.item ? -1 : 1));
 
   const { shipments, receipts } = await collectMovements(store, [...listed], refs, vis);
-  const cycles = findCycles(g, direction)
+  const cycles = cyclic
     .map((c) => c.filter((id) => refs.has(id)).map((id) => refJson(refs.get(id)!)).sort(compareRef))
     .filter((c) => c.length > 0);
 

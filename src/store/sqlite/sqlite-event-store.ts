@@ -24,7 +24,7 @@ import type {
 } from '../event-store.js';
 import { projectEvent } from '../projection.js';
 import type { AggregationStep } from '../unit-contents.js';
-import { contentsAt } from '../unit-contents.js';
+import { contentsAt, flattenContents } from '../unit-contents.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
 
 /** The part of better-sqlite3's API this adapter uses, so that the driver's types stay out of the port. */
@@ -253,7 +253,11 @@ export class SqliteEventStore implements EventStore {
         if (o.ref.kind === 'unit' && dir === 'in') {
           // A consumed pallet or case contributes what it held when it was consumed.
           const held = contentsAt(this.unitSteps(node), f.eventMs);
-          for (const [content, h] of this.flatten(held, f.eventMs, new Set([node]))) {
+          const nestedOf = (n: number) => {
+            const steps = this.unitSteps(n);
+            return steps.length > 0 ? contentsAt(steps, f.eventMs) : undefined;
+          };
+          for (const [content, h] of flattenContents(held, nestedOf, new Set([node]))) {
             this.stmt['insertFlow']!.run(tId, content, dir, h.quantity, h.uom, entry.seq, node);
           }
         } else {
@@ -262,19 +266,6 @@ export class SqliteEventStore implements EventStore {
       }
     }
     return { status: 'stored', seq: entry.seq, recordTime: entry.recordTime };
-  }
-
-  /** Nested units (cases on a pallet) resolve to what they hold, never looping on a bad cycle. */
-  private flatten(held: Map<number, { quantity: number | null; uom: string | null }>, atMs: number, seen: Set<number>) {
-    const out = new Map<number, { quantity: number | null; uom: string | null }>();
-    for (const [node, h] of held) {
-      const nested = this.unitSteps(node);
-      if (nested.length > 0 && !seen.has(node)) {
-        seen.add(node);
-        for (const [n2, h2] of this.flatten(contentsAt(nested, atMs), atMs, seen)) out.set(n2, h2);
-      } else out.set(node, h);
-    }
-    return out;
   }
 
   private unitSteps(unitNode: number): AggregationStep[] {
