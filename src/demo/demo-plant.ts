@@ -701,19 +701,22 @@ class DemoSim {
 
   // ----- production ---------------------------------------------------------------------------
 
-  private mixFilling(t: number, shift: number): LotRec {
-    const rng = this.rng;
-    const recipe: [string, number][] = [['fat', 60], ['sugar', 75], ['cocoa', 20], ['salt', 0.5]];
+  /** Draws a recipe's raw materials (oldest lots first); the inputs merged per lot, and their mass in kg. */
+  private drawRecipe(recipe: readonly [string, number][], t: number): { inputs: Part[]; kg: number } {
     const parts: Part[] = [];
     let kg = 0;
     for (const [key, nominal] of recipe) {
-      const amount = rng.vary(nominal * 10, 0.01);
-      kg += amount;
-      parts.push(...this.takeRaw(rawItem(key), amount, t));
+      const item = rawItem(key);
+      const amount = this.rng.vary(nominal * 10, 0.01);
+      // milk is in litres: about 1.03 kg each
+      kg += item.uom === 'LTR' ? amount * 1.03 : amount;
+      parts.push(...this.takeRaw(item, amount, t));
     }
-    const lot = this.newLot(FILLING, this.nextLotCode('CF'), t);
-    lot.qty = Math.round(kg * 0.995);
-    const inputs = mergeParts(parts);
+    return { inputs: mergeParts(parts), kg };
+  }
+
+  /** One mixing batch as a produce command, from the drawn inputs into the new lot. */
+  private emitMix(t: number, shift: number, inputs: readonly Part[], lot: LotRec, equipment: string, parameters: Record<string, number>, note?: string): void {
     this.link(inputs, [lot]);
     this.emit(t, 'produce', {
       inputs: inputs.map((p) => lotRefQ(p.lot, p.q)),
@@ -721,25 +724,26 @@ class DemoSim {
       order: this.nextMo(),
       location: LOC.mixing,
       operator: STAFF.mixing[shift],
-      equipment: 'Cream mixer 3',
+      equipment,
       line: 'Mixing',
       step: 'mixing',
-      parameters: { mixTimeMin: rng.int(18, 22), fillingTempC: rng.int(265, 295) / 10 },
+      parameters,
+      ...(note !== undefined ? { note } : {}),
     });
+  }
+
+  private mixFilling(t: number, shift: number): LotRec {
+    const { inputs, kg } = this.drawRecipe([['fat', 60], ['sugar', 75], ['cocoa', 20], ['salt', 0.5]], t);
+    const lot = this.newLot(FILLING, this.nextLotCode('CF'), t);
+    lot.qty = Math.round(kg * 0.995);
+    this.emitMix(t, shift, inputs, lot, 'Cream mixer 3', { mixTimeMin: this.rng.int(18, 22), fillingTempC: this.rng.int(265, 295) / 10 });
     return lot;
   }
 
   private mixCookieDough(t: number, shift: number, rework: Part | undefined): Dough {
-    const rng = this.rng;
-    const recipe: [string, number][] = [['flour55', 260], ['butter', 130], ['sugar', 100], ['egg', 26], ['salt', 2]];
-    const parts: Part[] = [];
-    let kg = 0;
-    for (const [key, nominal] of recipe) {
-      const amount = rng.vary(nominal * 10, 0.01);
-      kg += amount;
-      parts.push(...this.takeRaw(rawItem(key), amount, t));
-    }
-    const inputs = mergeParts(parts);
+    const drawn = this.drawRecipe([['flour55', 260], ['butter', 130], ['sugar', 100], ['egg', 26], ['salt', 2]], t);
+    const { inputs } = drawn;
+    let { kg } = drawn;
     let note: string | undefined;
     if (rework) {
       const item = rework.lot.item as FinishedItem;
@@ -751,51 +755,17 @@ class DemoSim {
     }
     const lot = this.newLot(COOKIE_DOUGH, this.nextLotCode('CD'), t);
     lot.qty = Math.round(kg * 0.997);
-    this.link(inputs, [lot]);
-    const fields: Record<string, unknown> = {
-      inputs: inputs.map((p) => lotRefQ(p.lot, p.q)),
-      outputs: [lotRefQ(lot, lot.qty)],
-      order: this.nextMo(),
-      location: LOC.mixing,
-      operator: STAFF.mixing[shift],
-      equipment: 'Mixer 1 (horizontal)',
-      line: 'Mixing',
-      step: 'mixing',
-      parameters: { mixTimeMin: rng.int(9, 13), doughTempC: rng.int(195, 235) / 10 },
-    };
-    if (note !== undefined) fields['note'] = note;
-    this.emit(t, 'produce', fields);
+    this.emitMix(t, shift, inputs, lot, 'Mixer 1 (horizontal)', { mixTimeMin: this.rng.int(9, 13), doughTempC: this.rng.int(195, 235) / 10 }, note);
     const butter = Math.round(lot.qty * 0.42);
     const choc = Math.round(lot.qty * 0.35);
     return { lot, portions: [butter, choc, lot.qty - butter - choc] };
   }
 
   private mixBriocheDough(t: number, shift: number): Dough {
-    const rng = this.rng;
-    const recipe: [string, number][] = [['flour45', 150], ['butter', 45], ['sugar', 30], ['egg', 40], ['milk', 50], ['yeast', 6], ['salt', 3]];
-    const parts: Part[] = [];
-    let kg = 0;
-    for (const [key, nominal] of recipe) {
-      const item = rawItem(key);
-      const amount = rng.vary(nominal * 10, 0.01);
-      kg += item.uom === 'LTR' ? amount * 1.03 : amount;
-      parts.push(...this.takeRaw(item, amount, t));
-    }
-    const inputs = mergeParts(parts);
+    const { inputs, kg } = this.drawRecipe([['flour45', 150], ['butter', 45], ['sugar', 30], ['egg', 40], ['milk', 50], ['yeast', 6], ['salt', 3]], t);
     const lot = this.newLot(BRIOCHE_DOUGH, this.nextLotCode('BD'), t);
     lot.qty = Math.round(kg * 0.995);
-    this.link(inputs, [lot]);
-    this.emit(t, 'produce', {
-      inputs: inputs.map((p) => lotRefQ(p.lot, p.q)),
-      outputs: [lotRefQ(lot, lot.qty)],
-      order: this.nextMo(),
-      location: LOC.mixing,
-      operator: STAFF.mixing[shift],
-      equipment: 'Spiral mixer 2',
-      line: 'Mixing',
-      step: 'mixing',
-      parameters: { mixTimeMin: rng.int(12, 16), doughTempC: rng.int(230, 260) / 10 },
-    });
+    this.emitMix(t, shift, inputs, lot, 'Spiral mixer 2', { mixTimeMin: this.rng.int(12, 16), doughTempC: this.rng.int(230, 260) / 10 });
     return { lot, portions: [lot.qty] };
   }
 
