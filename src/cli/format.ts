@@ -109,7 +109,13 @@ export function formatLotState(s: LotState | UnitState): string {
     `${refText(s.ref)}`,
     `  status     ${s.status.replace('_', ' ')}${s.hold ? ` since ${s.hold.since}${s.hold.reason ? ` (${s.hold.reason})` : ''}` : ''}`,
     `  on hand    ${s.onHand ? qty(s.onHand.quantity, s.onHand.uom) : 'unknown (quantities in units that do not convert)'}`,
-    `  location   ${s.location ? displayName(s.location) : 'unknown'}`,
+    `  location   ${
+      s.status === 'shipped' || s.status === 'consumed' || s.status === 'destroyed'
+        ? `none: ${s.status} (last seen at ${s.location ? displayName(s.location) : 'an unknown place'})`
+        : s.location
+          ? displayName(s.location)
+          : 'unknown'
+    }`,
   ];
   if (s.inUnits.length > 0) lines.push(`  on unit    ${s.inUnits.join(', ')}`);
   if (s.supplierLots.length > 0) lines.push(`  supplier lot ${s.supplierLots.join(', ')}`);
