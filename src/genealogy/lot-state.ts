@@ -58,11 +58,9 @@ function summary(e: EventRow): LotEventSummary {
   return { eventId: e.eventId, type: e.type, bizStep: e.bizStep, disposition: e.disposition, time: e.eventTime, location: e.bizLocation ?? e.readPoint };
 }
 
+/** A holding step (persistent dispositions are followed on their own). */
 function isHold(e: EventRow): boolean {
-  return (
-    (e.bizStep === 'holding' && (e.disposition === null || !(RELEASE_DISPOSITIONS as readonly string[]).includes(e.disposition))) ||
-    e.persistentSet.some((d) => (HOLD_DISPOSITIONS as readonly string[]).includes(d))
-  );
+  return e.bizStep === 'holding' && (e.disposition === null || !(RELEASE_DISPOSITIONS as readonly string[]).includes(e.disposition));
 }
 
 /** Steps at which a lot is judged fit for use again; a production or shipment of a held lot is a violation, not a release. */
@@ -128,79 +126,87 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     const per = inBase(1, displayUom);
     return b === null || per === null || b.base !== unit ? null : b.value / per.value;
   };
-  const bal = { received: 0, produced: 0, consumed: 0, shipped: 0, scrapped: 0, adjusted: 0 };
-  let convertible = true;
-  const add = (k: keyof typeof bal, q: number | null, uom: string | null, sign = 1): void => {
-    if (q === null) return;
-    const v = toDisplay(q, uom);
-    if (v === null) convertible = false;
-    else bal[k] += sign * v;
-  };
-  const bodies = await store.eventBodies(ordered.filter((e) => e.bizStep === 'cycle_counting' || e.bizStep === 'receiving').map((e) => e.seq));
+  const bodies = await store.eventBodies(ordered.map((e) => e.seq));
+
+  // The quantity ledger, in event-time order: a counted quantity sets the balance, so it must
+  // come after everything that happened before it, also on pallets.
+  type Kind = 'received' | 'produced' | 'consumed' | 'shipped' | 'scrapped' | 'adjusted' | 'counted' | 'destroyed';
+  const ledger: { ms: number; seq: number; kind: Kind; quantity: number | null; uom: string | null }[] = [];
   const supplierLots = new Set<string>();
-  let hold: (NonNullable<LotState['hold']> & { seq: number }) | null = null;
+  let stepHold: (NonNullable<LotState['hold']> & { seq: number }) | null = null;
+  let persistentHold: (NonNullable<LotState['hold']> & { seq: number }) | null = null;
   let recalled = false;
-  let destroyed = false;
   let location: string | null = null;
-  // how an emptied lot ended: by its last outflow in event time
-  let lastOutflow: 'consumed' | 'shipped' | 'destroyed' | null = null;
-  let lastOutflowMs = -Infinity;
   for (const e of ordered) {
+    const body = bodies.get(e.seq);
+    const adjustBy = body?.['lotline:adjustBy'];
     for (const r of rows.filter((x) => x.seq === e.seq)) {
-      if (r.role === 'output') add('produced', r.quantity, r.uom);
-      else if (r.role === 'input') {
-        add('consumed', r.quantity, r.uom);
-        lastOutflow = 'consumed';
-        lastOutflowMs = e.eventMs;
-      }
-      else if (e.type === 'TransactionEvent') continue; // links to a business document; moves nothing
-      else if (e.bizStep === 'receiving') continue; // counted below from the receipts
-      else if (e.bizStep === 'shipping') {
-        // counted below from the shipments, which also cover pallets the lot was on
-        lastOutflow = 'shipped';
-        lastOutflowMs = e.eventMs;
-      } else if (e.bizStep === 'destroying') {
-        add('scrapped', r.quantity, r.uom);
-        lastOutflow = 'destroyed';
-        lastOutflowMs = e.eventMs;
-        if (r.quantity === null) destroyed = true;
-      } else if (e.bizStep === 'cycle_counting') {
-        const by = bodies.get(e.seq)?.['lotline:adjustBy'];
-        if (typeof by === 'number') add('adjusted', by, r.uom);
-      }
+      const entry = { ms: e.eventMs, seq: e.seq, quantity: r.quantity, uom: r.uom };
+      if (r.role === 'output') ledger.push({ ...entry, kind: 'produced' });
+      else if (r.role === 'input') ledger.push({ ...entry, kind: 'consumed' });
+      // receipts and shipments come from the movements below, which also cover pallets; a
+      // TransactionEvent links to a business document and moves nothing
+      else if (e.type === 'TransactionEvent' || e.bizStep === 'receiving' || e.bizStep === 'shipping' || r.role === 'parent') continue;
+      else if (e.bizStep === 'destroying') ledger.push({ ...entry, kind: r.quantity === null ? 'destroyed' : 'scrapped' });
+      else if (typeof adjustBy === 'number') ledger.push({ ...entry, kind: 'adjusted', quantity: adjustBy });
+      else if ((e.bizStep === 'cycle_counting' || e.bizStep === 'stock_taking') && r.quantity !== null) ledger.push({ ...entry, kind: 'counted' });
     }
-    const sl = bodies.get(e.seq)?.['lotline:supplierLot'];
+    const sl = body?.['lotline:supplierLot'];
     if (typeof sl === 'string') supplierLots.add(sl);
-    if (isHold(e)) hold = { since: e.eventTime, eventId: e.eventId, reason: null, seq: e.seq };
-    else if (isRelease(e)) hold = null;
+    const mark = { since: e.eventTime, eventId: e.eventId, reason: stringOr(body?.['lotline:reason']), seq: e.seq };
+    // A persistent disposition stays until it is unset (EPCIS 2.0); a holding step until a release.
+    if (e.persistentUnset.some((d) => (HOLD_DISPOSITIONS as readonly string[]).includes(d))) persistentHold = stepHold = null;
+    if (e.persistentSet.some((d) => (HOLD_DISPOSITIONS as readonly string[]).includes(d))) persistentHold = mark;
+    if (isHold(e)) stepHold = mark;
+    else if (isRelease(e)) stepHold = null;
     if (e.disposition === 'recalled') recalled = true;
     if (e.bizLocation) location = e.bizLocation;
   }
-  if (hold) {
-    const reason = (await store.eventBodies([hold.seq])).get(hold.seq)?.['lotline:reason'];
-    hold = { ...hold, reason: typeof reason === 'string' ? reason : null };
-  }
-  let lastSummary = last ? summary(last) : null;
-  let lastMs = last?.eventMs ?? -Infinity;
-  for (const m of [...receipts, ...shipments].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))) {
+  const ownIds = new Set(ordered.map((e) => e.eventId));
+  const movedIn = new Map<string, number>();
+  for (const m of [...receipts, ...shipments]) {
     const ms = Date.parse(m.time);
-    if (m.destination !== undefined) {
-      add('shipped', m.quantity, m.uom);
-      if (ms >= lastOutflowMs) {
-        lastOutflow = 'shipped';
-        lastOutflowMs = ms;
-      }
-    } else add('received', m.quantity, m.uom);
-    // a movement of the pallet the lot is on is the lot's own latest event too
-    if (ms > lastMs) {
-      const moved = await store.eventById(m.eventId);
-      if (moved) {
-        lastSummary = summary(moved.row);
-        lastMs = ms;
-      }
-    }
+    ledger.push({ ms, seq: Number.MAX_SAFE_INTEGER, kind: m.destination !== undefined ? 'shipped' : 'received', quantity: m.quantity, uom: m.uom });
+    if (!ownIds.has(m.eventId)) movedIn.set(m.eventId, ms);
   }
-  const onHandValue = bal.received + bal.produced - bal.consumed - bal.shipped - bal.scrapped + bal.adjusted;
+  ledger.sort((x, y) => x.ms - y.ms || x.seq - y.seq);
+
+  const bal = { received: 0, produced: 0, consumed: 0, shipped: 0, scrapped: 0, adjusted: 0 };
+  let convertible = true;
+  let destroyed = false;
+  // how an emptied lot ended: by its last outflow in event time
+  let lastOutflow: 'consumed' | 'shipped' | 'destroyed' | null = null;
+  const running = (): number => bal.received + bal.produced - bal.consumed - bal.shipped - bal.scrapped + bal.adjusted;
+  for (const x of ledger) {
+    if (x.kind === 'destroyed') {
+      // destroying the lot without a quantity scraps whatever is left
+      bal.scrapped += Math.max(0, running());
+      destroyed = true;
+      lastOutflow = 'destroyed';
+      continue;
+    }
+    if (x.quantity === null) continue;
+    const v = toDisplay(x.quantity, x.uom);
+    if (v === null) {
+      convertible = false;
+      continue;
+    }
+    if (x.kind === 'counted') bal.adjusted += v - running();
+    else bal[x.kind] += v;
+    if (x.kind === 'consumed' || x.kind === 'shipped') lastOutflow = x.kind;
+    if (x.kind === 'scrapped') lastOutflow = 'destroyed';
+  }
+
+  // a receipt or shipment of the pallet the lot was on is one of the lot's events too
+  let lastSummary = last ? summary(last) : null;
+  const latestMove = [...movedIn].sort((x, y) => y[1] - x[1])[0];
+  if (latestMove && (!last || latestMove[1] > last.eventMs)) {
+    const moved = await store.eventById(latestMove[0]);
+    if (moved) lastSummary = summary(moved.row);
+  }
+
+  const hold = persistentHold && stepHold ? (persistentHold.seq < stepHold.seq ? persistentHold : stepHold) : (persistentHold ?? stepHold);
+  const onHandValue = running();
   const onHand = convertible ? { quantity: round(onHandValue), uom: displayUom } : null;
   const empty = convertible && onHandValue <= 1e-9;
   let status: LotStatus;
@@ -231,8 +237,12 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     balance: convertible ? { ...roundAll(bal), uom: displayUom } : null,
     supplierLots: [...supplierLots].sort(),
     inUnits: inUnits.sort(),
-    events: ordered.length,
+    events: ordered.length + movedIn.size,
   };
+}
+
+function stringOr(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
 }
 
 function round(x: number): number {

@@ -103,10 +103,15 @@ export async function collectMovements(
       // One entry per lot and event: a lot named directly and also on a pallet of the same shipment adds up.
       const m = earlier.list[earlier.at]!;
       const sum = sumInBase([m, { quantity, uom }]);
-      earlier.list[earlier.at] =
-        m.uom === uom && m.quantity !== null && quantity !== null
-          ? { ...m, quantity: m.quantity + quantity }
-          : { ...m, quantity: sum === null ? null : sum.value, uom: sum === null ? null : sum.base };
+      const viaRef = via === undefined ? undefined : unitLabel(refs, via);
+      earlier.list[earlier.at] = {
+        ...m,
+        ...(m.uom === uom && m.quantity !== null && quantity !== null
+          ? { quantity: m.quantity + quantity }
+          : { quantity: sum === null ? null : sum.value, uom: sum === null ? null : sum.base }),
+        // part of it travelled in a unit: say which
+        ...(m.via === undefined && viaRef !== undefined ? { via: viaRef } : {}),
+      };
       return;
     }
     const ref = refs.get(node)!;

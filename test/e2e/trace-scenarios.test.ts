@@ -314,3 +314,45 @@ describe('a pallet consumed in production', () => {
     expect([a1.status, a1.onHand]).toEqual(['consumed', { quantity: 0, uom: 'KGM' }]);
   });
 });
+
+describe('lot state: EPCIS semantics of holds and counts', () => {
+  const obj = (time: string, fields: object) => ({ type: 'ObjectEvent', eventTime: time, eventTimeZoneOffset: '+00:00', action: 'OBSERVE', quantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.H1', quantity: 100, uom: 'KGM' }], ...fields });
+
+  it('a persistent hold stays until it is unset; a plain "available" does not lift it', async () => {
+    const db = tempDb();
+    const file = ndjsonFile(db, 'persistent.ndjson', [
+      obj('2026-05-04T06:00:00Z', { bizStep: 'receiving' }),
+      obj('2026-05-04T07:00:00Z', { bizStep: 'inspecting', disposition: 'non_sellable_other', persistentDisposition: { set: ['non_sellable_other'] } }),
+      obj('2026-05-04T08:00:00Z', { bizStep: 'inspecting', disposition: 'available' }),
+    ]);
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const held = await cliJson<LotState>('lot', 'urn:epc:class:lgtin:4012345.012345.H1', '--db', db);
+    expect(held.status).toBe('on_hold');
+    const unset = ndjsonFile(db, 'unset.ndjson', [obj('2026-05-04T09:00:00Z', { bizStep: 'inspecting', disposition: 'available', persistentDisposition: { unset: ['non_sellable_other'] } })]);
+    expect((await cli('import', unset, '--db', db)).code).toBe(0);
+    expect((await cliJson<LotState>('lot', 'urn:epc:class:lgtin:4012345.012345.H1', '--db', db)).status).toBe('released');
+  });
+
+  it("a partner's cycle count states the quantity counted: the difference is the adjustment", async () => {
+    const db = tempDb();
+    const file = ndjsonFile(db, 'count.ndjson', [
+      obj('2026-05-04T06:00:00Z', { bizStep: 'receiving' }),
+      { cmd: 'produce', time: '2026-05-04T07:00:00Z', inputs: [{ gtin: '04012345123456', lot: 'H1', quantity: 30000, uom: 'GRM' }], outputs: [{ item: 'MIX', lot: 'M', quantity: 30, uom: 'KGM' }] },
+      { ...obj('2026-05-04T08:00:00Z', { bizStep: 'cycle_counting' }), quantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.H1', quantity: 67.5, uom: 'KGM' }] },
+      { cmd: 'adjust', time: '2026-05-04T09:00:00Z', lot: { gtin: '04012345123456', lot: 'H1' }, quantity: -0.5, uom: 'KGM', reason: 'spill' },
+    ]);
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const s = await cliJson<LotState>('lot', 'urn:epc:class:lgtin:4012345.012345.H1', '--db', db);
+    // 100 − 30 = 70 before the count; counted 67.5 → adjusted −2.5; then −0.5
+    expect(s.balance).toMatchObject({ received: 100, consumed: 30, adjusted: -3 });
+    expect(s.onHand).toEqual({ quantity: 67, uom: 'KGM' });
+  });
+
+  it('an adjustment without a unit is refused, naming the field', async () => {
+    const db = tempDb();
+    const file = ndjsonFile(db, 'adjust.ndjson', [{ cmd: 'adjust', time: '2026-05-04T09:00:00Z', lot: { item: 'X', lot: '1' }, quantity: -2, reason: 'spill' }]);
+    const r = await cli('import', file, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line 1 at \$\.uom: an adjustment needs a "uom"/);
+  });
+});

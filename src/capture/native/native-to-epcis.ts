@@ -8,10 +8,9 @@ import type { RawEvent } from '../../domain/event-facts.js';
 import { isUri } from '../../domain/event-facts.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import { gtinRef, locationUri, normalizeSscc, parseRef, partyUri, plainRef, toDigitalLink } from '../../domain/identifiers/index.js';
+import { ADJUSTING_BIZ_STEP, LOTLINE_CONTEXT } from '../../domain/lotline-vocabulary.js';
 import type { NativeCommand, ObjectSpec } from './native-command.js';
 
-export const LOTLINE_NAMESPACE = 'https://lotline.dev/ns/epcis/';
-export const LOTLINE_CONTEXT = { lotline: LOTLINE_NAMESPACE } as const;
 
 const OFFSET = /([+-]\d{2}:\d{2}|[Zz])$/;
 
@@ -213,7 +212,10 @@ export function nativeToEpcis(cmd: NativeCommand, issues: Issue[]): RawEvent | u
     }
     case 'adjust': {
       const uom = cmd.uom ?? cmd.lot.uom;
-      objectEvent('OBSERVE', 'cycle_counting', undefined, [{ ...cmd.lot, quantity: Math.abs(cmd.quantity), ...(uom !== undefined ? { uom } : {}) }], '$.lot');
+      // without a unit the change would count pieces, which a lot kept in kg cannot add up
+      if (uom === undefined) issues.push({ path: '$.uom', reason: 'an adjustment needs a "uom" (the unit of "quantity", like KGM)' });
+      // the quantity list carries the size of the change; lotline:adjustBy its sign
+      objectEvent('OBSERVE', ADJUSTING_BIZ_STEP, undefined, [{ ...cmd.lot, quantity: Math.abs(cmd.quantity), ...(uom !== undefined ? { uom } : {}) }], '$.lot');
       ev['lotline:adjustBy'] = cmd.quantity;
       ev['lotline:reason'] = cmd.reason;
       break;
