@@ -5,8 +5,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import formatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { readEpcisDocument } from '../../src/capture/epcis/read-epcis-document.js';
 import { importFile } from '../../src/capture/import-file.js';
@@ -14,6 +12,7 @@ import { LotlineError } from '../../src/domain/errors.js';
 import { trace } from '../../src/genealogy/trace.js';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { FIXTURES } from '../helpers/cli.js';
+import { epcisSchema } from '../helpers/epcis-schema.js';
 import { HAVE_STANDARDS, STANDARDS_DIR } from '../helpers/standards.js';
 
 const STANDARDS = STANDARDS_DIR;
@@ -21,17 +20,9 @@ const haveStandards = HAVE_STANDARDS;
 const fixtureFiles = readdirSync(join(FIXTURES, 'epcis')).map((f) => join(FIXTURES, 'epcis', f));
 const officialExamples = haveStandards ? readdirSync(STANDARDS).filter((f) => f.endsWith('_all_possible_fields.jsonld')).map((f) => join(STANDARDS, f)) : [];
 
-// ajv-formats is CommonJS: under NodeNext its default export arrives wrapped once more.
-const addFormats = (formatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
-
-function validator() {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(JSON.parse(readFileSync(join(STANDARDS, 'EPCIS-JSON-Schema.json'), 'utf8')) as object);
-}
 
 describe.skipIf(!haveStandards)('EPCIS fixtures against the official schema (needs ../shared/standards)', () => {
-  const validate = haveStandards ? validator() : undefined;
+  const validate = epcisSchema();
   it.each(fixtureFiles)('%s validates', (file) => {
     const ok = validate!(JSON.parse(readFileSync(file, 'utf8')));
     expect(validate!.errors ?? []).toEqual([]);

@@ -17,93 +17,15 @@
  * hand computation, the expectation is left out (a comment marks the spot) and reported
  * separately, so that this file passes.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Ajv } from 'ajv';
-import formatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliJson, ndjsonFile, tempDb } from '../helpers/cli.js';
-import { HAVE_STANDARDS, STANDARDS_DIR } from '../helpers/standards.js';
+import type { Balance, ImportSummary, LotState, Movement, Ref, Trace, UnitState } from '../helpers/contract.js';
+import { expectSchemaValid } from '../helpers/epcis-schema.js';
 
 // ---------------------------------------------------------------------------------------------
 // The contracts, written from docs/cli.md ("lot", "JSON output") — not imported from src.
-
-interface Ref {
-  item: string;
-  lot?: string;
-  serial?: string;
-}
-interface LastEvent {
-  eventId: string;
-  type: string;
-  bizStep: string | null;
-  disposition: string | null;
-  time: string;
-  location: string | null;
-}
-interface Balance {
-  received: number;
-  produced: number;
-  consumed: number;
-  shipped: number;
-  scrapped: number;
-  adjusted: number;
-  uom: string | null;
-}
-interface LotState {
-  ref: Ref;
-  status: string;
-  onHand: { quantity: number; uom: string | null } | null;
-  location: string | null;
-  lastEvent: LastEvent | null;
-  hold: { since: string; eventId: string; reason: string | null } | null;
-  balance: Balance | null;
-  supplierLots: string[];
-  inUnits: string[];
-  events: number;
-}
-interface UnitState {
-  unit: { scheme: string; id: string };
-  contents: { ref: Ref; quantity: number | null; uom: string | null }[];
-  lastEvent: LastEvent | null;
-  events: number;
-}
-interface TraceLot extends Ref {
-  depth: number;
-  share: number | null;
-}
-interface TraceLink {
-  from: Ref;
-  to: Ref;
-  eventId: string;
-  quantity: number | null;
-  uom: string | null;
-}
-interface Movement extends Ref {
-  eventId: string;
-  time: string;
-  quantity: number | null;
-  uom: string | null;
-  via?: string;
-  destination?: string;
-  source?: string;
-}
-interface Trace {
-  direction: 'forward' | 'backward';
-  root: Ref;
-  lots: TraceLot[];
-  links: TraceLink[];
-  shipments: Movement[];
-  receipts: Movement[];
-  truncated: boolean;
-  cycles: Ref[][];
-  gaps: unknown[];
-  corrections: { eventId: string; declarationTime: string; reason: string | null; correctiveEventIds: string[] }[];
-  asOfSeq: number;
-}
-interface ImportSummary {
-  files: { file: string; format: string; events: number; stored: number; duplicates: number; declared: number }[];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -114,23 +36,6 @@ const LOTLINE_NS = { lotline: 'https://lotline.dev/ns/epcis/' };
 
 function epcisDocument(events: Ev[]): Ev {
   return { '@context': [EPCIS_CONTEXT, LOTLINE_NS], type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-06-10T12:00:00+02:00', epcisBody: { eventList: events } };
-}
-
-// ajv-formats is CommonJS: under NodeNext its default export arrives wrapped once more.
-const addFormats = (formatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
-const validate = HAVE_STANDARDS
-  ? (() => {
-      const ajv = new Ajv({ strict: false, allErrors: true });
-      addFormats(ajv);
-      return ajv.compile(JSON.parse(readFileSync(join(STANDARDS_DIR, 'EPCIS-JSON-Schema.json'), 'utf8')) as object);
-    })()
-  : undefined;
-
-function expectSchemaValid(doc: Ev): void {
-  if (!validate) return;
-  const ok = validate(doc);
-  expect(validate.errors ?? []).toEqual([]);
-  expect(ok).toBe(true);
 }
 
 let fileCounter = 0;
