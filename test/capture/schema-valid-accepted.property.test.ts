@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readEpcisDocument } from '../../src/capture/epcis/read-epcis-document.js';
 import { epcisSchema } from '../helpers/epcis-schema.js';
 import { HAVE_STANDARDS } from '../helpers/standards.js';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 
 const LOTS = [
   'urn:epc:class:lgtin:4012345.012345.LOT7',
@@ -61,15 +62,28 @@ const document = fc.array(fc.oneof(objectEvent, transformationEvent, aggregation
 }));
 
 describe.skipIf(!HAVE_STANDARDS)('documents the schema accepts are imported (needs ../shared/standards)', () => {
-  it('every random schema-valid document of the supported features reads without an issue', () => {
+  it('every random schema-valid document of the supported features reads, stores and re-imports as a no-op', async () => {
     const validate = epcisSchema()!;
     let checked = 0;
-    fc.assert(
-      fc.property(document, (doc) => {
+    await fc.assert(
+      fc.asyncProperty(document, async (doc) => {
         if (!validate(doc)) return; // only what the schema accepts is the claim
         checked++;
         const { events } = readEpcisDocument(doc, 'random.jsonld');
         expect(events).toHaveLength(doc.epcisBody.eventList.length);
+        // and it stores, and storing it again changes nothing
+        const store = openSqliteStore(':memory:');
+        try {
+          for (const round of [0, 1]) {
+            const session = await store.beginCapture();
+            const outcomes = await session.append(events);
+            await session.commit();
+            if (round === 1) expect(outcomes.every((o) => o.status === 'duplicate')).toBe(true);
+          }
+          expect((await store.verify()).ok).toBe(true);
+        } finally {
+          await store.close();
+        }
       }),
       { numRuns: Number(process.env['FUZZ_RUNS'] ?? 1000) },
     );
