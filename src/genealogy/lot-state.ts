@@ -114,7 +114,10 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   }
 
   // Receipts and shipments: of the lot itself and of the pallets and cases it was on, one per event.
-  const { shipments, receipts } = await collectMovements(store, [node.id], new Map([[node.id, ref]]), vis);
+  const { shipments, receipts, carried } = await collectMovements(store, [node.id], new Map([[node.id, ref]]), vis);
+  // The lot's history: its own events and those of the units that carried it (a pallet put on hold, moved).
+  const history = [...ordered, ...(carried.get(node.id) ?? []).filter((e) => !events.has(e.seq))].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
+  const latest = history[history.length - 1];
 
   // The lot's unit is that of its first receipt or production; everything else converts to it.
   const firstIn =
@@ -126,7 +129,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     const per = inBase(1, displayUom);
     return b === null || per === null || b.base !== unit ? null : b.value / per.value;
   };
-  const bodies = await store.eventBodies(ordered.map((e) => e.seq));
+  const bodies = await store.eventBodies(history.map((e) => e.seq));
 
   // The quantity ledger, in event-time order: a counted quantity sets the balance, so it must
   // come after everything that happened before it, also on pallets.
@@ -137,7 +140,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   let persistentHold: (NonNullable<LotState['hold']> & { seq: number }) | null = null;
   let recalled = false;
   let location: string | null = null;
-  for (const e of ordered) {
+  for (const e of history) {
     const body = bodies.get(e.seq);
     const adjustBy = body?.['lotline:adjustBy'];
     for (const r of rows.filter((x) => x.seq === e.seq)) {
@@ -162,7 +165,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     if (e.disposition === 'recalled') recalled = true;
     if (e.bizLocation) location = e.bizLocation;
   }
-  const ownIds = new Set(ordered.map((e) => e.eventId));
+  const ownIds = new Set(history.map((e) => e.eventId));
   const movedIn = new Map<string, number>();
   for (const m of [...receipts, ...shipments]) {
     const ms = Date.parse(m.time);
@@ -198,9 +201,9 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   }
 
   // a receipt or shipment of the pallet the lot was on is one of the lot's events too
-  let lastSummary = last ? summary(last) : null;
+  let lastSummary = latest ? summary(latest) : null;
   const latestMove = [...movedIn].sort((x, y) => y[1] - x[1])[0];
-  if (latestMove && (!last || latestMove[1] > last.eventMs)) {
+  if (latestMove && (!latest || latestMove[1] > latest.eventMs)) {
     const moved = await store.eventById(latestMove[0]);
     if (moved) lastSummary = summary(moved.row);
   }
@@ -237,7 +240,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     balance: convertible ? { ...roundAll(bal), uom: displayUom } : null,
     supplierLots: [...supplierLots].sort(),
     inUnits: inUnits.sort(),
-    events: ordered.length + movedIn.size,
+    events: history.length + movedIn.size,
   };
 }
 

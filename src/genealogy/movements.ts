@@ -40,12 +40,14 @@ function group<K, V>(xs: readonly V[], key: (v: V) => K): Map<K, V[]> {
   return m;
 }
 
-export async function collectMovements(
-  store: EventStore,
-  nodeIds: readonly number[],
-  refs: Map<number, ObjectRef>,
-  vis: Visibility,
-): Promise<{ shipments: Movement[]; receipts: Movement[] }> {
+export interface Movements {
+  readonly shipments: Movement[];
+  readonly receipts: Movement[];
+  /** Per lot: the ObjectEvents that named a unit while it held the lot (a pallet held, moved, shipped). */
+  readonly carried: Map<number, EventRow[]>;
+}
+
+export async function collectMovements(store: EventStore, nodeIds: readonly number[], refs: Map<number, ObjectRef>, vis: Visibility): Promise<Movements> {
   const lotSet = new Set(nodeIds);
   const rows: EventObjectRow[] = [...(await store.eventObjectsOfNodes(nodeIds))];
   const events = new Map<number, EventRow>();
@@ -141,11 +143,23 @@ export async function collectMovements(
     const e = events.get(r.seq)!;
     for (const [n, h] of heldAt(r.node, e.eventMs)) if (lotSet.has(n)) emit(e, n, h.quantity, h.uom, r.node);
   }
+  // Events about the units themselves (a pallet on hold, moved to the cold store) are events of what they hold.
+  const carried = new Map<number, EventRow[]>();
+  for (const r of rows) {
+    const e = events.get(r.seq);
+    if (!units.has(r.node) || r.role !== 'object' || e === undefined || e.type !== 'ObjectEvent' || !isVisible({ ...vis, fromMs: -8.64e15, toMs: 8.64e15 }, e)) continue;
+    for (const n of heldAt(r.node, e.eventMs).keys()) {
+      if (!lotSet.has(n)) continue;
+      let list = carried.get(n);
+      if (!list) carried.set(n, (list = []));
+      if (!list.includes(e)) list.push(e);
+    }
+  }
   const order = (a: Movement, b: Movement): number =>
     a.time === b.time ? cmp(a.item, b.item) || cmp(a.lot ?? a.serial ?? '', b.lot ?? b.serial ?? '') || cmp(a.eventId, b.eventId) : cmp(new Date(a.time).toISOString(), new Date(b.time).toISOString()) || cmp(a.eventId, b.eventId);
   shipments.sort(order);
   receipts.sort(order);
-  return { shipments, receipts };
+  return { shipments, receipts, carried };
 }
 
 function cmp(a: string, b: string): number {

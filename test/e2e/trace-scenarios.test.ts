@@ -356,3 +356,25 @@ describe('lot state: EPCIS semantics of holds and counts', () => {
     expect(r.stderr).toMatch(/line 1 at \$\.uom: an adjustment needs a "uom"/);
   });
 });
+
+describe('lot state: what happens to a pallet happens to what it holds', () => {
+  it('a hold or a move of the pallet applies to the lots on it at that time, not to lots packed later', async () => {
+    const db = tempDb();
+    const lot = (l: string) => ({ item: 'JAM', lot: l, quantity: 10, uom: 'EA' });
+    const file = ndjsonFile(db, 'pallet-hold.ndjson', [
+      { cmd: 'produce', time: '2026-05-04T07:00:00Z', inputs: [{ item: 'FRUIT', lot: 'R', quantity: 20, uom: 'KGM' }], outputs: [lot('J1'), lot('J2')] },
+      { cmd: 'pack', time: '2026-05-04T08:00:00Z', sscc: '006141410000000012', contents: [lot('J1')], location: 'Packing' },
+      { cmd: 'hold', time: '2026-05-04T09:00:00Z', lots: [{ sscc: '006141410000000012' }], reason: 'seal broken' },
+      { cmd: 'move', time: '2026-05-04T09:30:00Z', lots: [{ sscc: '006141410000000012' }], to: 'Quarantine cage' },
+      { cmd: 'pack', time: '2026-05-04T10:00:00Z', sscc: '006141410000000012', contents: [lot('J2')] },
+    ]);
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const j1 = await cliJson<LotState>('lot', '--item', 'JAM', '--lot', 'J1', '--db', db);
+    expect([j1.status, j1.hold?.reason, j1.location]).toEqual(['on_hold', 'seal broken', 'urn:lotline:loc:Quarantine%20cage']);
+    const j2 = await cliJson<LotState>('lot', '--item', 'JAM', '--lot', 'J2', '--db', db);
+    expect(j2.status).toBe('released'); // packed after the hold and the move
+    const release = ndjsonFile(db, 'pallet-release.ndjson', [{ cmd: 'release', time: '2026-05-04T11:00:00Z', lots: [{ sscc: '006141410000000012' }], reason: 'resealed' }]);
+    expect((await cli('import', release, '--db', db)).code).toBe(0);
+    expect((await cliJson<LotState>('lot', '--item', 'JAM', '--lot', 'J1', '--db', db)).status).toBe('released');
+  });
+});
