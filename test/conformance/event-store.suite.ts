@@ -108,6 +108,25 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect(t.lots).toHaveLength(1);
       }));
 
+    caseIt('an event that arrived declared takes the same declaration again, and refuses a different one', async () =>
+      withStore(async (s) => {
+        const id = 'urn:uuid:00000000-0000-4000-8000-000000000006';
+        const plain = captured([produce(id, 'A', 'X')])[0]!.body;
+        const declared = (reason: string) => captured([{ cmd: 'event', event: { ...plain, errorDeclaration: { declarationTime: '2026-05-05T10:00:00Z', reason } } }]);
+        const first = await s.beginCapture();
+        expect((await first.append(declared('incorrect_data')))[0]!.status).toBe('stored');
+        await first.commit();
+        const again = await s.beginCapture();
+        expect((await again.append(declared('incorrect_data')))[0]!.status).toBe('duplicate');
+        expect((await again.append(captured([{ cmd: 'event', event: plain }])))[0]!.status).toBe('duplicate');
+        await again.commit();
+        const other = await s.beginCapture();
+        await expect(other.append(declared('did_not_occur'))).rejects.toMatchObject({ code: 'EVENT_ID_CONFLICT' });
+        await other.rollback();
+        expect(await s.headSeq()).toBe(1);
+        expect((await s.eventById(id))!.row.voidSeq).toBe(1);
+      }));
+
     caseIt('the hash chain verifies after appends', async () =>
       withStore(async (s) => {
         const session = await s.beginCapture();

@@ -212,6 +212,12 @@ export class SqliteEventStore implements EventStore {
         if (declared.body === body) return { status: 'duplicate', seq: declared.seq };
         throw new LotlineError('EVENT_ID_CONFLICT', `event ${ev.eventId} was already declared erroneous (log position ${declared.seq}) by a different declaration`);
       }
+      // The event arrived already carrying its declaration: that declaration is the only one it gets.
+      const arrivedDeclaration = (JSON.parse(original.body) as RawEvent)['errorDeclaration'];
+      if (arrivedDeclaration !== undefined) {
+        if (canonicalJson(arrivedDeclaration) === canonicalJson(ev.body['errorDeclaration'])) return { status: 'duplicate', seq: original.seq };
+        throw new LotlineError('EVENT_ID_CONFLICT', `event ${ev.eventId} was already declared erroneous when it arrived (log position ${original.seq}), by a different declaration`);
+      }
       const entry = this.writeLog(state, 'declaration', ev, body);
       this.stmt['voidEvent']!.run(entry.seq, original.seq);
       return { status: 'declared', seq: entry.seq, recordTime: entry.recordTime };
