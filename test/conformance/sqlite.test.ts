@@ -55,4 +55,25 @@ describe('SQLite with two processes', () => {
     writeFileSync(junk, 'this is not a database, just a text file that is long enough to have a header');
     expect(() => openSqliteStore(junk)).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
   });
+
+  it('never touches a SQLite file that is not a Lotline database, and reads no empty file', async () => {
+    const { readFileSync, writeFileSync, existsSync } = await import('node:fs');
+    const foreign = tempDb();
+    const other = new Database(foreign);
+    other.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Acme')");
+    other.close();
+    const before = readFileSync(foreign);
+    for (const create of [false, true]) {
+      expect(() => openSqliteStore(foreign, { create })).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('not a Lotline one') }));
+    }
+    expect(readFileSync(foreign).equals(before)).toBe(true);
+    expect(existsSync(`${foreign}-wal`)).toBe(false);
+
+    const empty = tempDb();
+    writeFileSync(empty, '');
+    expect(() => openSqliteStore(empty, { create: false })).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('empty file') }));
+    expect(readFileSync(empty).length).toBe(0);
+    await openSqliteStore(empty, { create: true }).close();
+    await openSqliteStore(empty, { create: false }).close();
+  });
 });

@@ -29,6 +29,7 @@ export function openSqliteStore(path: string, options: OpenOptions = { create: t
     throw new LotlineError('STORE_UNAVAILABLE', `cannot open the database ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   try {
+    refuseForeignDatabase(db, path, options.create ?? true);
     return new SqliteEventStore(db as unknown as SqliteDatabase, options.busyTimeoutMs);
   } catch (e) {
     db.close();
@@ -36,5 +37,20 @@ export function openSqliteStore(path: string, options: OpenOptions = { create: t
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_NOTADB') throw new LotlineError('STORE_UNAVAILABLE', `${path} is not a Lotline (SQLite) database`, { cause: e });
     throw new LotlineError('STORE_UNAVAILABLE', `cannot open the database ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Before anything is written (even the WAL switch): a file with tables but no Lotline schema is
+ * somebody else's database, and an empty file is only initialised by a command that may create one.
+ */
+function refuseForeignDatabase(db: Database.Database, path: string, create: boolean): void {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  if (tables.length === 0) {
+    if (create) return;
+    throw new LotlineError('STORE_UNAVAILABLE', `${resolve(path)} is an empty file, not a Lotline database; check --db (or $LOTLINE_DB)`);
+  }
+  if (!tables.includes('meta') || !tables.includes('log')) {
+    throw new LotlineError('STORE_UNAVAILABLE', `${resolve(path)} is a SQLite database but not a Lotline one (it has no Lotline schema); it was not modified`);
   }
 }
