@@ -236,7 +236,8 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     onHand,
     location,
     lastEvent: lastSummary,
-    hold: hold ? { since: hold.since, eventId: hold.eventId, reason: hold.reason } : null,
+    // A destroyed lot is gone: nothing holds it any more.
+    hold: hold && status !== 'destroyed' ? { since: hold.since, eventId: hold.eventId, reason: hold.reason } : null,
     balance: convertible ? { ...roundAll(bal), uom: displayUom } : null,
     supplierLots: [...supplierLots].sort(),
     inUnits: inUnits.sort(),

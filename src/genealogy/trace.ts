@@ -7,6 +7,7 @@ import { normalizeCbv } from '../domain/cbv.js';
 import { LotlineError } from '../domain/errors.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refLabel } from '../domain/identifiers/object-ref.js';
+import { lotlineUri } from '../domain/identifiers/lotline-uri.js';
 import type { EventStore, FlowRow } from '../store/event-store.js';
 import { downstreamOf, findCycles } from './cycles.js';
 import { collectMovements } from './movements.js';
@@ -137,7 +138,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     throw new LotlineError('USAGE', `${refLabel(rootRef)} is a class-only reference (a GTIN without lot or serial): it cannot be traced; give the lot or serial`);
   }
   if (rootRef.kind === 'unit') {
-    const hint = rootRef.scheme === 'sscc' ? `lotline lot '(00)${rootRef.id}'` : `lotline lot ${JSON.stringify(refJson(rootRef).item)}`;
+    const hint = `lotline lot '${rootRef.scheme === 'sscc' ? `(00)${rootRef.id}` : lotlineUri(rootRef)}'`;
     throw new LotlineError('USAGE', `${refLabel(rootRef)} is a logistic unit: trace the lots it holds (${hint} lists them)`);
   }
   if (options.maxDepth !== undefined && (!Number.isInteger(options.maxDepth) || options.maxDepth < 0)) {

@@ -323,3 +323,34 @@ describe('derived event ids', () => {
     expect(r.stderr).toMatch(/EVENT_ID_CONFLICT/);
   });
 });
+
+describe('what a trace or a lot says about units and destroyed lots', () => {
+  it('a trace from a plant container names the container the way `lot` reads it', async () => {
+    const db = tempDb();
+    const file = ndjsonFile(db, 'cage.ndjson', [
+      { cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'R1', quantity: 10, uom: 'KGM' }], from: 'Supplier' },
+      { cmd: 'pack', time: '2026-05-04T09:00:00+02:00', unit: 'CAGE-12', contents: [{ item: 'RAW', lot: 'R1', quantity: 10, uom: 'KGM' }] },
+    ]);
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const r = await cli('trace', 'forward', 'urn:lotline:unit:CAGE-12', '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("lotline lot 'urn:lotline:unit:CAGE-12' lists them");
+    const listed = await cli('lot', 'urn:lotline:unit:CAGE-12', '--db', db);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('R1');
+  });
+
+  it('a lot held and then destroyed is destroyed, not on hold', async () => {
+    const db = tempDb();
+    const file = ndjsonFile(db, 'gone.ndjson', [
+      { cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'R1', quantity: 10, uom: 'KGM' }], from: 'Supplier' },
+      { cmd: 'hold', time: '2026-05-04T09:00:00+02:00', lots: [{ item: 'RAW', lot: 'R1' }], reason: 'Mould' },
+      { cmd: 'destroy', time: '2026-05-04T10:00:00+02:00', lots: [{ item: 'RAW', lot: 'R1' }], reason: 'Mould confirmed' },
+    ]);
+    expect((await cli('import', file, '--db', db)).code).toBe(0);
+    const json = JSON.parse((await cli('lot', '--item', 'RAW', '--lot', 'R1', '--db', db, '--json')).stdout) as { status: string; hold: unknown };
+    expect(json).toMatchObject({ status: 'destroyed', hold: null });
+    const human = (await cli('lot', '--item', 'RAW', '--lot', 'R1', '--db', db)).stdout;
+    expect(human).toMatch(/status\s+destroyed\n/);
+  });
+});
