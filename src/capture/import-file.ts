@@ -8,7 +8,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
 import { EVENT_TYPES } from '../domain/event-facts.js';
-import type { AppendOutcome, CapturedEvent, EventStore } from '../store/event-store.js';
+import type { AppendOutcome, CapturedEvent, CaptureContext, EventStore } from '../store/event-store.js';
 import { jsonErrorOffset, lineColumn } from './json-error-position.js';
 import { readEpcisDocument } from './epcis/read-epcis-document.js';
 import { readNativeValue } from './native/read-native-line.js';
@@ -36,6 +36,8 @@ export interface ImportSummary {
 
 export interface ImportOptions {
   readonly maxDocumentBytes?: number;
+  /** Who imports, for the audit trail. */
+  readonly context?: CaptureContext;
   readonly onProgress?: (p: ImportProgress) => void;
 }
 
@@ -106,7 +108,7 @@ async function importEpcis(store: EventStore, file: string, size: number, option
     throw jsonError(file, text, e);
   }
   const { events, listPath } = readEpcisDocument(doc, file);
-  const outcomes = await appendAtomically(store, file, events, listPath, (done) =>
+  const outcomes = await appendAtomically(store, file, events, listPath, options.context, (done) =>
     options.onProgress?.({ file, bytesRead: Math.round((size * done) / Math.max(1, events.length)), totalBytes: size, events: done }),
   );
   return { file, format: 'epcis', ...tally(outcomes), events: events.length };
@@ -134,9 +136,10 @@ async function appendAtomically(
   file: string,
   events: readonly CapturedEvent[],
   listPath: string,
+  context: CaptureContext | undefined,
   onChunk: (done: number) => void,
 ): Promise<AppendOutcome[]> {
-  const session = await store.beginCapture();
+  const session = await store.beginCapture(context);
   try {
     const out: AppendOutcome[] = [];
     for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
@@ -178,7 +181,7 @@ async function appendChunk(
 }
 
 async function importNdjson(store: EventStore, file: string, size: number, options: ImportOptions): Promise<ImportSummary> {
-  const session = await store.beginCapture();
+  const session = await store.beginCapture(options.context);
   const issues: Issue[] = [];
   const counts: Tally = { stored: 0, duplicates: 0, declared: 0 };
   let pending: CapturedEvent[] = [];

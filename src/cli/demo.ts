@@ -5,7 +5,7 @@ import { readNativeValue } from '../capture/native/read-native-line.js';
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
 import { generateDemoPlant } from '../demo/demo-plant.js';
-import type { CapturedEvent, EventStore } from '../store/event-store.js';
+import type { CapturedEvent, CaptureContext, EventStore } from '../store/event-store.js';
 
 export interface DemoLoadOptions {
   readonly onlyIfEmpty?: boolean;
@@ -13,6 +13,8 @@ export interface DemoLoadOptions {
   readonly seed?: number;
   /** Shown in the suggested commands. */
   readonly db?: string;
+  /** Who loads it, for the audit trail. */
+  readonly context?: CaptureContext;
 }
 
 function shellQuote(s: string): string {
@@ -54,7 +56,7 @@ export async function loadDemo(store: EventStore, options: DemoLoadOptions = {})
       if (!ev) throw new LotlineError('NATIVE_INVALID_FIELD', `demo command ${i} is invalid: ${issues.map((x) => `${x.path}: ${x.reason}`).join('; ')}`, { issues });
       events.push(ev);
     });
-    const session = await store.beginCapture();
+    const session = await store.beginCapture(options.context);
     try {
       await session.append(events);
       await session.commit();

@@ -1,3 +1,6 @@
+import { hostname, userInfo } from 'node:os';
+import type { CaptureContext } from '../store/event-store.js';
+
 /** Where a command writes: stdout for results, stderr for progress and errors. Swappable in tests. */
 export interface CliIo {
   out(text: string): void;
@@ -18,4 +21,15 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** The audit-trail identity of a command-line write: the operating-system user on this host. */
+export function cliContext(): CaptureContext {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env['USER'] ?? 'unknown';
+  }
+  return { actor: `cli:${user}`, origin: `cli@${hostname()}` };
 }

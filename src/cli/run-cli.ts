@@ -15,7 +15,7 @@ import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
 import type { CliIo } from './io.js';
-import { UsageError } from './io.js';
+import { cliContext, UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
@@ -151,7 +151,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const onlyIfEmpty = command === 'start';
         const days = intFlag(flags.days, 'days');
         const seed = intFlag(flags.seed, 'seed');
-        const result = await loadDemo(s, { onlyIfEmpty, ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) });
+        const result = await loadDemo(s, { onlyIfEmpty, context: cliContext(), ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) });
         io.out(flags.json ? JSON.stringify({ loaded: result.loaded, events: result.events, highlights: result.highlights }, null, 2) : result.text);
         return 0;
       }
@@ -192,6 +192,7 @@ async function cmdImport(store: EventStore, files: readonly string[], flags: Fla
     let summary: ImportSummary;
     try {
       summary = await importFile(store, file, {
+      context: cliContext(),
       ...(maxDocumentBytes !== undefined ? { maxDocumentBytes } : {}),
       onProgress: (p) => {
         const now = Date.now();

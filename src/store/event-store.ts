@@ -23,6 +23,16 @@ export type AppendOutcome =
   /** An error declaration for an event already stored: the declaration was logged at `seq`. */
   | { readonly status: 'declared'; readonly seq: number; readonly recordTime: string };
 
+/**
+ * Who is writing, for the audit trail (21 CFR Part 11): stored with every log entry of the
+ * session and covered by its hash. `actor` is `user:NAME`, `key:NAME` or `cli:OS-USER`;
+ * `origin` where the request came from (an IP address, `cli@HOST`).
+ */
+export interface CaptureContext {
+  readonly actor: string;
+  readonly origin?: string | null;
+}
+
 /** One open write transaction: everything appended is committed together or not at all. */
 export interface CaptureSession {
   /** Appends events (and their projections) in order; throws EVENT_ID_CONFLICT without writing the batch's rest. */
@@ -71,6 +81,10 @@ export interface EventRow {
   /** The owning party of the destination list, else its location, as the event gave it. */
   readonly destination: string | null;
   readonly voidSeq: number | null;
+  /** Who recorded the event (`CaptureContext.actor`), null when it was captured without one. */
+  readonly recordedBy: string | null;
+  /** Where it was recorded from (`CaptureContext.origin`). */
+  readonly recordedFrom: string | null;
   readonly persistentSet: readonly string[];
   readonly persistentUnset: readonly string[];
 }
@@ -97,6 +111,8 @@ export interface LogEntry {
   readonly fingerprint: string;
   /** The event's EPCIS JSON in canonical form. */
   readonly body: string;
+  readonly actor: string | null;
+  readonly origin: string | null;
   readonly prevHash: string;
   readonly hash: string;
 }
@@ -111,8 +127,8 @@ export interface VerifyResult {
 
 /** The store port. Batched lookups take and return plain ids so that traversal stays set-at-a-time. */
 export interface EventStore {
-  /** Opens a write transaction (one document = one session). */
-  beginCapture(): Promise<CaptureSession>;
+  /** Opens a write transaction (one document = one session), attributed to `context` when given. */
+  beginCapture(context?: CaptureContext): Promise<CaptureSession>;
   /** Nodes for refs; refs not stored are absent from the map (keyed by refKey). */
   findNodes(refs: readonly ObjectRef[]): Promise<Map<string, NodeRow>>;
   /** Nodes by id. */

@@ -137,6 +137,24 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect(v.headHash).toMatch(/^[0-9a-f]{64}$/);
       }));
 
+    caseIt('records who captured each event and from where, under the hash chain', async () =>
+      withStore(async (s) => {
+        const anonymous = await s.beginCapture();
+        await anonymous.append(captured([receive('A')]));
+        await anonymous.commit();
+        const id = 'urn:uuid:00000000-0000-4000-8000-000000000007';
+        const attributed = await s.beginCapture({ actor: 'user:alice', origin: '10.0.0.7' });
+        await attributed.append(captured([produce(id, 'A', 'X')]));
+        await attributed.commit();
+        expect((await s.eventById(id))!.row).toMatchObject({ recordedBy: 'user:alice', recordedFrom: '10.0.0.7' });
+        const rows = await s.eventsBySeq([1, 2]);
+        expect(rows.sort((a, b) => a.seq - b.seq).map((r) => [r.recordedBy, r.recordedFrom])).toEqual([
+          [null, null],
+          ['user:alice', '10.0.0.7'],
+        ]);
+        expect(await s.verify()).toMatchObject({ ok: true, entries: 2 });
+      }));
+
     caseIt('projects flows, objects and nodes in the same transaction as the log', async () =>
       withStore(async (s) => {
         const session = await s.beginCapture();

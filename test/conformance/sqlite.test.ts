@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
+import { entryHash, GENESIS_HASH } from '../../src/store/sqlite/sqlite-event-store.js';
+import { captured } from '../helpers/store.js';
 import { tempDb } from '../helpers/cli.js';
 import { testEventStore } from './event-store.suite.js';
 
@@ -75,5 +78,29 @@ describe('SQLite with two processes', () => {
     expect(readFileSync(empty).length).toBe(0);
     await openSqliteStore(empty, { create: true }).close();
     await openSqliteStore(empty, { create: false }).close();
+  });
+});
+
+describe('SQLite attribution', () => {
+  it('an altered actor breaks the chain', async () => {
+    const path = tempDb();
+    const s = openSqliteStore(path);
+    const session = await s.beginCapture({ actor: 'user:alice', origin: '10.0.0.7' });
+    await session.append(captured([{ cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'A', quantity: 1, uom: 'KGM' }], from: 'S' }]));
+    await session.commit();
+    await s.close();
+    const db = new Database(path);
+    db.exec("DROP TRIGGER log_refuses_update; UPDATE log SET actor = 'user:mallory'");
+    db.close();
+    const tampered = openSqliteStore(path, { create: false });
+    expect(await tampered.verify()).toMatchObject({ ok: false, brokenAt: { seq: 1 } });
+    await tampered.close();
+  });
+
+  it('entries without attribution hash as before attribution existed', () => {
+    const e = { seq: 1, kind: 'event' as const, eventId: 'urn:uuid:x', recordTime: '2026-01-01T00:00:00.000Z', fingerprint: 'f', body: '{}' };
+    const legacy = createHash('sha256').update(`${GENESIS_HASH}\n1\nevent\nurn:uuid:x\n2026-01-01T00:00:00.000Z\nf\n{}`).digest('hex');
+    expect(entryHash(GENESIS_HASH, { ...e, actor: null, origin: null })).toBe(legacy);
+    expect(entryHash(GENESIS_HASH, { ...e, actor: 'user:a', origin: null })).not.toBe(legacy);
   });
 });

@@ -12,6 +12,7 @@ import { refColumns, refFromColumns, refKey } from '../../domain/identifiers/obj
 import type {
   AppendOutcome,
   CapturedEvent,
+  CaptureContext,
   CaptureSession,
   EventObjectRow,
   EventRow,
@@ -46,11 +47,15 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** SQLite allows 32,766 host parameters; traversal batches stay well under it. */
 const BATCH = 900;
 
-/** The hash of one log entry: it covers the previous hash and everything stored for the entry. */
+/**
+ * The hash of one log entry: it covers the previous hash and everything stored for the entry.
+ * Who recorded it and from where are appended only when known, so entries written before
+ * attribution existed keep their hashes.
+ */
 export function entryHash(prevHash: string, e: Omit<LogEntry, 'prevHash' | 'hash'>): string {
-  return createHash('sha256')
-    .update(`${prevHash}\n${e.seq}\n${e.kind}\n${e.eventId}\n${e.recordTime}\n${e.fingerprint}\n${e.body}`)
-    .digest('hex');
+  const h = createHash('sha256').update(`${prevHash}\n${e.seq}\n${e.kind}\n${e.eventId}\n${e.recordTime}\n${e.fingerprint}\n${e.body}`);
+  if (e.actor !== null || e.origin !== null) h.update(`\n${JSON.stringify([e.actor, e.origin])}`);
+  return h.digest('hex');
 }
 
 interface EventDbRow {
@@ -68,6 +73,8 @@ interface EventDbRow {
   source: string | null;
   destination: string | null;
   void_seq: number | null;
+  actor: string | null;
+  origin: string | null;
   persistent_set: string | null;
   persistent_unset: string | null;
 }
@@ -88,9 +95,21 @@ function toEventRow(r: EventDbRow): EventRow {
     source: r.source,
     destination: r.destination,
     voidSeq: r.void_seq,
+    recordedBy: r.actor,
+    recordedFrom: r.origin,
     persistentSet: r.persistent_set ? (JSON.parse(r.persistent_set) as string[]) : [],
     persistentUnset: r.persistent_unset ? (JSON.parse(r.persistent_unset) as string[]) : [],
   };
+}
+
+/** The head of the chain while a session appends, and whom its entries are attributed to. */
+interface ChainState {
+  seq: number;
+  recordTime: string;
+  hash: string;
+  readonly actor: string | null;
+  readonly origin: string | null;
+  open: boolean;
 }
 
 function chunks<T>(xs: readonly T[]): T[][] {
@@ -120,7 +139,7 @@ export class SqliteEventStore implements EventStore {
       head: db.prepare('SELECT seq, record_time, hash FROM log ORDER BY seq DESC LIMIT 1'),
       logById: db.prepare('SELECT seq, entry_kind, fingerprint, body FROM log WHERE event_id = ? ORDER BY seq'),
       insertLog: db.prepare(
-        'INSERT INTO log (seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO log (seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       nodeId: db.prepare('SELECT id FROM nodes WHERE kind = ? AND item = ? AND code = ?'),
       insertNode: db.prepare('INSERT INTO nodes (kind, item, code) VALUES (?, ?, ?)'),
@@ -140,13 +159,13 @@ export class SqliteEventStore implements EventStore {
            LEFT JOIN event_objects c ON c.seq = p.seq AND c.role = 'object'
           WHERE p.node_id = ? AND p.role = 'parent' AND e.type = 'AggregationEvent' AND e.void_seq IS NULL`,
       ),
-      eventById: db.prepare("SELECT e.* FROM log l JOIN events e ON e.seq = l.seq WHERE l.event_id = ? AND l.entry_kind = 'event'"),
+      eventById: db.prepare("SELECT e.*, l.actor, l.origin FROM log l JOIN events e ON e.seq = l.seq WHERE l.event_id = ? AND l.entry_kind = 'event'"),
       seqAt: db.prepare('SELECT max(seq) AS seq FROM log WHERE record_time <= ?'),
-      logFrom: db.prepare('SELECT seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash FROM log WHERE seq > ? ORDER BY seq'),
+      logFrom: db.prepare('SELECT seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin FROM log WHERE seq > ? ORDER BY seq'),
     };
   }
 
-  async beginCapture(): Promise<CaptureSession> {
+  async beginCapture(context?: CaptureContext): Promise<CaptureSession> {
     if (this.db.inTransaction) throw new Error('a capture session is already open on this connection');
     try {
       this.db.exec('BEGIN IMMEDIATE');
@@ -157,7 +176,14 @@ export class SqliteEventStore implements EventStore {
       throw e;
     }
     const head = this.stmt['head']!.get() as { seq: number; record_time: string; hash: string } | undefined;
-    const state = { seq: head?.seq ?? 0, recordTime: head?.record_time ?? '', hash: head?.hash ?? GENESIS_HASH, open: true };
+    const state: ChainState = {
+      seq: head?.seq ?? 0,
+      recordTime: head?.record_time ?? '',
+      hash: head?.hash ?? GENESIS_HASH,
+      actor: context?.actor ?? null,
+      origin: context?.origin ?? null,
+      open: true,
+    };
     const nodeCache = new Map<string, number>();
     return {
       append: async (events) => {
@@ -192,7 +218,7 @@ export class SqliteEventStore implements EventStore {
 
   private appendOne(
     ev: CapturedEvent,
-    state: { seq: number; recordTime: string; hash: string },
+    state: ChainState,
     nodeCache: Map<string, number>,
   ): AppendOutcome {
     const existing = this.stmt['logById']!.all(ev.eventId) as { seq: number; entry_kind: string; fingerprint: string; body: string }[];
@@ -293,7 +319,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private writeLog(
-    state: { seq: number; recordTime: string; hash: string },
+    state: ChainState,
     kind: 'event' | 'declaration',
     ev: CapturedEvent,
     body: string,
@@ -302,8 +328,8 @@ export class SqliteEventStore implements EventStore {
     // Record times never go backwards, so "as known at" cuts the log at one position.
     const now = new Date().toISOString();
     const recordTime = now > state.recordTime ? now : state.recordTime;
-    const hash = entryHash(state.hash, { seq, kind, eventId: ev.eventId, recordTime, fingerprint: ev.fingerprint, body });
-    this.stmt['insertLog']!.run(seq, kind, ev.eventId, recordTime, ev.fingerprint, body, state.hash, hash);
+    const hash = entryHash(state.hash, { seq, kind, eventId: ev.eventId, recordTime, fingerprint: ev.fingerprint, body, actor: state.actor, origin: state.origin });
+    this.stmt['insertLog']!.run(seq, kind, ev.eventId, recordTime, ev.fingerprint, body, state.hash, hash, state.actor, state.origin);
     state.seq = seq;
     state.recordTime = recordTime;
     state.hash = hash;
@@ -369,7 +395,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async eventsBySeq(seqs: readonly number[]): Promise<EventRow[]> {
-    return this.inQuery<EventDbRow>('SELECT * FROM events WHERE seq IN (?)', seqs).map(toEventRow);
+    return this.inQuery<EventDbRow>('SELECT e.*, l.actor, l.origin FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq IN (?)', seqs).map(toEventRow);
   }
 
   private objects(column: 'node_id' | 'seq', ids: readonly number[]): EventObjectRow[] {
@@ -415,10 +441,30 @@ export class SqliteEventStore implements EventStore {
     let expectedSeq = 1;
     let entries = 0;
     for (const raw of this.stmt['logFrom']!.iterate(0)) {
-      const r = raw as { seq: number; entry_kind: 'event' | 'declaration'; event_id: string; record_time: string; fingerprint: string; body: string; prev_hash: string; hash: string };
+      const r = raw as {
+        seq: number;
+        entry_kind: 'event' | 'declaration';
+        event_id: string;
+        record_time: string;
+        fingerprint: string;
+        body: string;
+        prev_hash: string;
+        hash: string;
+        actor: string | null;
+        origin: string | null;
+      };
       if (r.seq !== expectedSeq) return { ok: false, entries, headHash: prev, brokenAt: { seq: r.seq, reason: `log position ${expectedSeq} is missing` } };
       if (r.prev_hash !== prev) return { ok: false, entries, headHash: prev, brokenAt: { seq: r.seq, reason: 'the link to the previous entry does not match its hash' } };
-      const h = entryHash(prev, { seq: r.seq, kind: r.entry_kind, eventId: r.event_id, recordTime: r.record_time, fingerprint: r.fingerprint, body: r.body });
+      const h = entryHash(prev, {
+        seq: r.seq,
+        kind: r.entry_kind,
+        eventId: r.event_id,
+        recordTime: r.record_time,
+        fingerprint: r.fingerprint,
+        body: r.body,
+        actor: r.actor,
+        origin: r.origin,
+      });
       if (h !== r.hash) return { ok: false, entries, headHash: prev, brokenAt: { seq: r.seq, reason: `the entry's content does not match its hash (event ${r.event_id})` } };
       prev = h;
       expectedSeq++;

@@ -85,4 +85,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX event_objects_by_node ON event_objects (node_id, seq);
   CREATE INDEX event_objects_by_event ON event_objects (seq);
   `,
+  /* 2: who recorded each log entry and from where (21 CFR Part 11 audit trail). */ `
+  ALTER TABLE log ADD COLUMN actor TEXT;
+  ALTER TABLE log ADD COLUMN origin TEXT;
+  `,
 ];
