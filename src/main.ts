@@ -1,9 +1,9 @@
 /**
- * The composition root: the only place that picks concrete adapters. Today the store is
- * SQLite at a path; a `postgres://` URL will select the PostgreSQL adapter.
+ * The composition root: the only place that picks concrete adapters. A `postgres://` URL
+ * selects the PostgreSQL store; anything else is a SQLite file path.
  */
-import { LotlineError } from './domain/errors.js';
 import type { EventStore } from './store/event-store.js';
+import { isPostgresUrl, openPostgresStore } from './store/postgres/open-postgres-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 
 export const DEFAULT_DB = './lotline.db';
@@ -14,9 +14,16 @@ export function resolveDb(flag: string | undefined, env: NodeJS.ProcessEnv = pro
 }
 
 /** Opens the store; readers pass `create: false` so that a mistyped path is an error, not a new empty database. */
-export function openStore(db: string, options: { create?: boolean } = { create: true }): EventStore {
-  if (/^postgres(ql)?:\/\//i.test(db)) {
-    throw new LotlineError('USAGE', 'PostgreSQL is not available in this version yet; use a SQLite file path for --db');
+export async function openStore(db: string, options: { create?: boolean } = { create: true }): Promise<EventStore> {
+  return (await openStoreWithVersion(db, options)).store;
+}
+
+/** Opens (and migrates) the store and says which schema version it found and left. */
+export async function openStoreWithVersion(db: string, options: { create?: boolean } = { create: true }): Promise<{ store: EventStore; engine: 'postgresql' | 'sqlite'; schemaVersion: { from: number; to: number } }> {
+  if (isPostgresUrl(db)) {
+    const store = await openPostgresStore(db, options);
+    return { store, engine: 'postgresql', schemaVersion: store.schemaVersion };
   }
-  return openSqliteStore(db, options);
+  const store = openSqliteStore(db, options);
+  return { store, engine: 'sqlite', schemaVersion: store.schemaVersion };
 }

@@ -161,23 +161,20 @@ async function appendChunk(
   indexOf: (j: number) => number,
   listPath: string,
 ): Promise<AppendOutcome[]> {
-  const out: AppendOutcome[] = [];
-  for (let j = 0; j < events.length; j++) {
-    try {
-      out.push(...(await session.append([events[j]!])));
-    } catch (e) {
-      if (e instanceof LotlineError && e.code === 'EVENT_ID_CONFLICT') {
-        const index = indexOf(j);
-        const path = listPath === '$' ? '$' : `${listPath}[${index}]`;
-        throw new LotlineError('EVENT_ID_CONFLICT', `${file}: ${listPath === '$' ? `line ${index + 1}` : `event ${index}`}: ${e.message}. Nothing from this file was imported.`, {
-          issues: [{ path: `${path}.eventID`, reason: e.message, file, index, ...(listPath === '$' ? { line: index + 1 } : {}) }],
-          cause: e,
-        });
-      }
-      throw e;
+  // One append per chunk, so that a store over a network writes set-at-a-time; a conflict names its index in the chunk.
+  try {
+    return await session.append(events);
+  } catch (e) {
+    if (e instanceof LotlineError && e.code === 'EVENT_ID_CONFLICT') {
+      const index = indexOf(e.issues[0]?.index ?? 0);
+      const path = listPath === '$' ? '$' : `${listPath}[${index}]`;
+      throw new LotlineError('EVENT_ID_CONFLICT', `${file}: ${listPath === '$' ? `line ${index + 1}` : `event ${index}`}: ${e.message}. Nothing from this file was imported.`, {
+        issues: [{ path: `${path}.eventID`, reason: e.message, file, index, ...(listPath === '$' ? { line: index + 1 } : {}) }],
+        cause: e,
+      });
     }
+    throw e;
   }
-  return out;
 }
 
 async function importNdjson(store: EventStore, file: string, size: number, options: ImportOptions): Promise<ImportSummary> {

@@ -10,7 +10,7 @@ import { isLotlineError } from '../domain/errors.js';
 import { lotState } from '../genealogy/lot-state.js';
 import { trace } from '../genealogy/trace.js';
 import type { TraceOptions } from '../genealogy/trace.js';
-import { openStore, resolveDb } from '../main.js';
+import { openStore, openStoreWithVersion, resolveDb } from '../main.js';
 import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
@@ -26,6 +26,8 @@ Usage:
   lotline trace backward REF             where did it come from? (inputs, receipts, suppliers)
   lotline lot REF                        status, on-hand quantity, location, last event
   lotline verify                         check the hash chain of the event log
+  lotline migrate                        create the database, or bring its schema up to date
+  lotline copy --from DB --to DB         copy every log entry (times, hashes) into an empty database
   lotline demo                           load a realistic demo plant and show what to try
   lotline start                          load the demo plant into an empty database and show the summary
 
@@ -34,7 +36,8 @@ REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 or, for plant codes, --item ITEM --lot LOT (or --gtin GTIN --lot LOT, --serial S).
 
 Options:
-  --db PATH            database (default: $LOTLINE_DB, else ./lotline.db)
+  --db PATH|URL        database: a SQLite file or postgres://USER@HOST:PORT/DB[?schema=NAME]
+                       (default: $LOTLINE_DB, else ./lotline.db)
   --json               machine-readable output
   --max-depth N        trace: list lots up to N transformation steps away
   --from T, --to T     trace: only events in this event-time window
@@ -73,6 +76,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   trace: [...REF_FLAGS, 'max-depth', 'from', 'to', 'as-of'],
   lot: [...REF_FLAGS, 'as-of'],
   verify: [],
+  migrate: [],
+  copy: ['from', 'to'],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
 };
@@ -109,10 +114,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (extra.length > 0) throw new UsageError(`'lotline ${command}' does not take ${extra.map((f) => `--${f}`).join(', ')}`);
     }
     const create = command === 'import' || command === 'demo' || command === 'start';
-    const open = (): EventStore => (store = openStore(resolveDb(flags.db), { create }));
+    const open = async (): Promise<EventStore> => (store = await openStore(resolveDb(flags.db), { create }));
     switch (command) {
       case 'import':
-        return await cmdImport(open(), rest, flags, io);
+        return await cmdImport(await open(), rest, flags, io);
       case 'trace': {
         const [direction, ...refArgs] = rest;
         if (direction !== 'forward' && direction !== 'backward') throw new UsageError(`'lotline trace' needs a direction: forward or backward${direction ? ` (got ${JSON.stringify(direction)})` : ''}`);
@@ -123,31 +128,42 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           ...(flags['as-of'] !== undefined ? { asOf: flags['as-of'] } : {}),
         };
         const ref = refFromArgs(refArgs, flags);
-        const s = open();
+        const s = await open();
         const result = await trace(s, await resolveStoredRef(s, ref, flags), direction, options);
         io.out(flags.json ? JSON.stringify(result, null, 2) : formatTrace(result));
         return 0;
       }
       case 'lot': {
         const ref = refFromArgs(rest, flags);
-        const s = open();
+        const s = await open();
         const state = await lotState(s, await resolveStoredRef(s, ref, flags), flags['as-of'] !== undefined ? { asOf: flags['as-of'] } : {});
         io.out(flags.json ? JSON.stringify(state, null, 2) : formatLotState(state));
         return 0;
       }
       case 'verify': {
         if (rest.length > 0) throw new UsageError(`'lotline verify' takes no arguments (got ${rest.join(' ')})`);
-        const r = await open().verify();
+        const r = await (await open()).verify();
         if (flags.json) io.out(JSON.stringify(r.ok ? r : { ...r, code: 'CHAIN_BROKEN' }, null, 2));
         else if (r.ok) io.out(`OK: ${r.entries} log entries, hash chain intact (head ${r.headHash}).`);
         else io.out(`BROKEN at log position ${r.brokenAt!.seq}: ${r.brokenAt!.reason}. ${r.entries} entries before it verify.`);
         if (!r.ok) io.err(`lotline: CHAIN_BROKEN: the event log was altered at log position ${r.brokenAt!.seq}; restore it from a backup and keep this copy for investigation`);
         return r.ok ? 0 : 1;
       }
+      case 'migrate': {
+        if (rest.length > 0) throw new UsageError(`'lotline migrate' takes no arguments (got ${rest.join(' ')})`);
+        const opened = await openStoreWithVersion(resolveDb(flags.db), { create: true });
+        store = opened.store;
+        const { from, to } = opened.schemaVersion;
+        if (flags.json) io.out(JSON.stringify({ engine: opened.engine, from, to }, null, 2));
+        else io.out(from === to ? `${opened.engine}: schema at version ${to}, nothing to do.` : `${opened.engine}: schema migrated from version ${from} to ${to}.`);
+        return 0;
+      }
+      case 'copy':
+        return await cmdCopy(rest, flags, io);
       case 'demo':
       case 'start': {
         if (rest.length > 0) throw new UsageError(`'lotline ${command}' takes no arguments (got ${rest.join(' ')})`);
-        const s = open();
+        const s = await open();
         const onlyIfEmpty = command === 'start';
         const days = intFlag(flags.days, 'days');
         const seed = intFlag(flags.seed, 'seed');
@@ -220,4 +236,45 @@ async function cmdImport(store: EventStore, files: readonly string[], flags: Fla
   }
   if (flags.json) io.out(JSON.stringify({ files: summaries }, null, 2));
   return 0;
+}
+
+/** Log entries read from the source per round trip while copying. */
+const COPY_PAGE = 5000;
+
+/** Copies a whole log into an empty database, keeping positions, record times, attribution and hashes. */
+async function cmdCopy(rest: readonly string[], flags: Flags, io: CliIo): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`'lotline copy' takes no arguments (got ${rest.join(' ')})`);
+  if (flags.db !== undefined) throw new UsageError("'lotline copy' takes --from DB and --to DB, not --db");
+  if (flags.from === undefined || flags.to === undefined) throw new UsageError("'lotline copy' needs --from DB (the database to copy) and --to DB (an empty one)");
+  if (flags.from === flags.to) throw new UsageError("'lotline copy' needs two different databases");
+  const source = await openStore(flags.from, { create: false });
+  let target: EventStore | undefined;
+  try {
+    target = await openStore(flags.to, { create: true });
+    const existing = await target.headSeq();
+    if (existing > 0) throw new UsageError(`the target database already holds ${existing} log entries; copy into a new, empty one`);
+    const started = Date.now();
+    const session = await target.beginCapture();
+    let copied = 0;
+    try {
+      for (let page = await source.readLog(0, COPY_PAGE); page.length > 0; page = await source.readLog(page[page.length - 1]!.seq, COPY_PAGE)) {
+        await session.appendRecorded(page);
+        copied += page.length;
+        if (!flags.quiet && Date.now() - started > 1000) io.err(`copy: ${copied} log entries`);
+      }
+      await session.commit();
+    } catch (e) {
+      await session.rollback();
+      throw e;
+    }
+    const [from, to] = [await source.verify(), await target.verify()];
+    const result = { entries: copied, headHash: to.headHash, sourceHeadHash: from.headHash, ok: from.ok && to.ok && from.headHash === to.headHash, ms: Date.now() - started };
+    if (flags.json) io.out(JSON.stringify(result, null, 2));
+    else io.out(`${copied} log entries copied in ${result.ms} ms; the copy verifies, head ${to.headHash}${result.ok ? ' (same as the source)' : ' — DIFFERENT from the source'}.`);
+    if (!result.ok) io.err('lotline: CHAIN_BROKEN: the copy does not end at the same head hash as the source; keep both for investigation');
+    return result.ok ? 0 : 1;
+  } finally {
+    await source.close();
+    await target?.close();
+  }
 }

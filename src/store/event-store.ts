@@ -37,6 +37,12 @@ export interface CaptureContext {
 export interface CaptureSession {
   /** Appends events (and their projections) in order; throws EVENT_ID_CONFLICT without writing the batch's rest. */
   append(events: readonly CapturedEvent[]): Promise<AppendOutcome[]>;
+  /**
+   * Appends entries recorded by another Lotline store (copying a database), keeping their seq,
+   * record time, attribution and hashes, and projects them; each must extend the chain head
+   * (CHAIN_BROKEN otherwise, nothing of the session kept).
+   */
+  appendRecorded(entries: readonly LogEntry[]): Promise<void>;
   /** Makes every append of this session durable and visible. */
   commit(): Promise<void>;
   /** Discards every append of this session. */
@@ -151,6 +157,8 @@ export interface EventStore {
   seqAt(recordTime: string): Promise<number>;
   /** The last log position. */
   headSeq(): Promise<number>;
+  /** Up to `limit` log entries after log position `afterSeq`, in order (reading a whole log page by page). */
+  readLog(afterSeq: number, limit: number): Promise<LogEntry[]>;
   /** Recomputes the hash chain from the first entry and says where it breaks. */
   verify(): Promise<VerifyResult>;
   /** Counts for summaries: events, nodes, flows. */

@@ -3,10 +3,17 @@
  * An adapter runs it with `testEventStore(name, factory)`; it may skip a case only by
  * naming the reason in `skip`.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importFile } from '../../src/capture/import-file.js';
+import { loadDemo } from '../../src/cli/demo.js';
 import { LotlineError } from '../../src/domain/errors.js';
+import { lotState } from '../../src/genealogy/lot-state.js';
 import { trace } from '../../src/genealogy/trace.js';
-import type { EventStore } from '../../src/store/event-store.js';
+import type { EventStore, LogEntry } from '../../src/store/event-store.js';
+import { GENESIS_HASH } from '../../src/store/log-hash.js';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
+import { FIXTURES } from '../helpers/cli.js';
 import { captured } from '../helpers/store.js';
 
 export interface StoreFactory {
@@ -24,6 +31,53 @@ const produce = (id: string, input: string, output: string, time = '2026-05-04T0
   inputs: [{ item: 'RAW', lot: input, quantity: 5, uom: 'KGM' }],
   outputs: [{ item: 'FG', lot: output, quantity: 5, uom: 'KGM' }],
 });
+
+/** Shares are sums of products: rows met in another order may differ in the last bit, never more. */
+function roundFloats(v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isInteger(v)) return Number(v.toPrecision(12));
+  if (Array.isArray(v)) return v.map(roundFloats);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundFloats(x)]));
+  return v;
+}
+
+/** Every lot and serial of the store, with both traces and its lot state, as JSON: what a user can ask. */
+async function everyAnswer(s: EventStore): Promise<Record<string, unknown>> {
+  const { nodes } = await s.stats();
+  const ids = Array.from({ length: nodes * 2 + 10 }, (_, i) => i + 1);
+  const out: Record<string, unknown> = {};
+  for (const n of (await s.nodesById(ids)).sort((a, b) => a.id - b.id)) {
+    if (n.ref.kind !== 'lot' && n.ref.kind !== 'serial') continue;
+    const key = JSON.stringify(n.ref);
+    out[key] = roundFloats({
+      forward: await trace(s, n.ref, 'forward'),
+      backward: await trace(s, n.ref, 'backward'),
+      state: await lotState(s, n.ref).catch((e: unknown) => (e instanceof LotlineError ? e.code : e)),
+    });
+  }
+  return out;
+}
+
+/** The same loading on the reference adapter (SQLite in memory, whose answers the e2e tests pin by hand). */
+async function reference(load: (s: EventStore) => Promise<void>): Promise<Record<string, unknown>> {
+  const ref = openSqliteStore(':memory:');
+  try {
+    await load(ref);
+    return await everyAnswer(ref);
+  } finally {
+    await ref.close();
+  }
+}
+
+/** What the log stores, without the record times (and the hashes over them), which differ from run to run. */
+async function logContent(s: EventStore): Promise<unknown[]> {
+  return (await s.readLog(0, 1_000_000)).map((e) => ({ ...e, recordTime: undefined, prevHash: undefined, hash: undefined }));
+}
+
+async function loadInOne(s: EventStore, commands: readonly unknown[]): Promise<void> {
+  const session = await s.beginCapture();
+  await session.append(captured(commands));
+  await session.commit();
+}
 
 export function testEventStore(name: string, factory: StoreFactory): void {
   const caseIt = (title: string, fn: () => Promise<void>) => {
@@ -166,5 +220,141 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect((await s.findNodes([{ kind: 'lot', item: 'FG', lot: 'X' }])).size).toBe(0);
         expect(await s.headSeq()).toBe(0);
       }));
+
+    caseIt('starts empty: a new store verifies with no entries', async () =>
+      withStore(async (s) => {
+        expect(await s.verify()).toEqual({ ok: true, entries: 0, headHash: GENESIS_HASH });
+        expect(await s.stats()).toEqual({ events: 0, declarations: 0, nodes: 0, transformations: 0 });
+        expect(await s.readLog(0, 10)).toEqual([]);
+      }));
+
+    caseIt('a conflict names its index in the batch, after the events before it', async () =>
+      withStore(async (s) => {
+        const id = 'urn:uuid:00000000-0000-4000-8000-000000000008';
+        await loadInOne(s, [produce(id, 'A', 'X')]);
+        const session = await s.beginCapture();
+        await expect(session.append(captured([receive('B'), receive('C'), produce(id, 'A', 'Y'), receive('D')]))).rejects.toMatchObject({
+          code: 'EVENT_ID_CONFLICT',
+          issues: [expect.objectContaining({ index: 2 })],
+        });
+        await session.rollback();
+        expect(await s.headSeq()).toBe(1);
+      }));
+
+    caseIt('duplicates and declarations inside one batch are decided against the batch itself', async () =>
+      withStore(async (s) => {
+        const id = 'urn:uuid:00000000-0000-4000-8000-000000000009';
+        const [event] = captured([produce(id, 'A', 'X')]);
+        const [declaration] = captured([{ cmd: 'event', event: { ...event!.body, errorDeclaration: { declarationTime: '2026-05-05T10:00:00Z', reason: 'incorrect_data' } } }]);
+        const session = await s.beginCapture();
+        const out = await session.append([event!, event!, declaration!, declaration!]);
+        await session.commit();
+        expect(out.map((o) => [o.status, o.seq])).toEqual([
+          ['stored', 1],
+          ['duplicate', 1],
+          ['declared', 2],
+          ['duplicate', 2],
+        ]);
+        expect((await s.eventById(id))!.row.voidSeq).toBe(2);
+        expect(await s.verify()).toMatchObject({ ok: true, entries: 2 });
+      }));
+
+    caseIt('a pallet packed and consumed in one batch contributes what it held', async () =>
+      withStore(async (s) => {
+        const commands = [
+          receive('A', 10),
+          receive('B', 30),
+          { cmd: 'pack', time: '2026-05-04T08:30:00+02:00', sscc: '006141410000000029', contents: [{ item: 'RAW', lot: 'A', quantity: 10, uom: 'KGM' }, { item: 'RAW', lot: 'B', quantity: 30, uom: 'KGM' }] },
+          { cmd: 'produce', time: '2026-05-04T09:00:00+02:00', inputs: [{ sscc: '006141410000000029' }], outputs: [{ item: 'FG', lot: 'X', quantity: 40, uom: 'KGM' }] },
+        ];
+        await loadInOne(s, commands);
+        const t = await trace(s, { kind: 'lot', item: 'FG', lot: 'X' }, 'backward');
+        expect(t.lots.map((l) => [l.lot, l.share])).toEqual(expect.arrayContaining([['A', 0.25], ['B', 0.75]]));
+        expect(await everyAnswer(s)).toEqual(await reference((r) => loadInOne(r, commands)));
+      }));
+
+    caseIt('one event per batch and one batch store the same log and answer the same', async () => {
+      const plant = (await import('../../src/demo/demo-plant.js')).generateDemoPlant({ days: 2, seed: 7 });
+      const commands = plant.commands.slice(0, 400);
+      const a = await factory.create();
+      const b = await factory.create();
+      try {
+        await loadInOne(a, commands);
+        const session = await b.beginCapture();
+        for (const ev of captured(commands)) await session.append([ev]);
+        await session.commit();
+        expect(await logContent(b)).toEqual(await logContent(a));
+        expect(await everyAnswer(b)).toEqual(await everyAnswer(a));
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    caseIt('the core trace scenarios (bakery, juice plant, demo plant) answer as the reference adapter', async () =>
+      withStore(async (s) => {
+        const load = async (store: EventStore) => {
+          await loadDemo(store, { days: 2, seed: 3 });
+          await importFile(store, join(FIXTURES, 'scenarios/bakery.ndjson'));
+          await importFile(store, join(FIXTURES, 'epcis/juice-plant.jsonld'));
+        };
+        await load(s);
+        const answers = await everyAnswer(s);
+        expect(Object.keys(answers).length).toBeGreaterThan(50);
+        expect(answers).toEqual(await reference(load));
+        expect(await s.verify()).toMatchObject({ ok: true });
+      }));
+
+    caseIt('"as known at" hides a later error declaration', async () =>
+      withStore(async (s) => {
+        await importFile(s, join(FIXTURES, 'scenarios/bakery.ndjson'));
+        const before = await trace(s, { kind: 'lot', item: 'FLOUR', lot: 'F1' }, 'forward');
+        const head = (await s.eventsBySeq([await s.headSeq()]))[0]!;
+        await new Promise((r) => setTimeout(r, 5));
+        const mixing = (await s.eventsBySeq([4]))[0]!;
+        const body = (await s.eventById(mixing.eventId))!.body;
+        await loadInOne(s, [{ cmd: 'event', event: { ...body, errorDeclaration: { declarationTime: '2026-05-05T10:00:00Z', reason: 'incorrect_data' } } }]);
+        const now = await trace(s, { kind: 'lot', item: 'FLOUR', lot: 'F1' }, 'forward');
+        expect(now.lots).toHaveLength(1);
+        const then = await trace(s, { kind: 'lot', item: 'FLOUR', lot: 'F1' }, 'forward', { asOf: head.recordTime });
+        expect(then.lots).toEqual(before.lots);
+      }));
+
+    caseIt('copies a log entry by entry: same hashes, same answers; refuses an entry that does not link', async () => {
+      const source = await factory.create();
+      const target = await factory.create();
+      try {
+        await importFile(source, join(FIXTURES, 'scenarios/bakery.ndjson'), { context: { actor: 'cli:ana', origin: 'cli@plant1' } });
+        const mixing = (await source.eventsBySeq([4]))[0]!;
+        const body = (await source.eventById(mixing.eventId))!.body;
+        await loadInOne(source, [{ cmd: 'event', event: { ...body, errorDeclaration: { declarationTime: '2026-05-05T10:00:00Z', reason: 'incorrect_data' } } }]);
+        const entries = await source.readLog(0, 1000);
+        expect(await source.readLog(5, 2)).toEqual(entries.slice(5, 7));
+        const session = await target.beginCapture();
+        await session.appendRecorded(entries.slice(0, 5));
+        await session.appendRecorded(entries.slice(5));
+        await session.commit();
+        expect(await target.readLog(0, 1000)).toEqual(entries);
+        expect((await target.verify()).headHash).toBe((await source.verify()).headHash);
+        expect(await everyAnswer(target)).toEqual(await everyAnswer(source));
+
+        const tampered: LogEntry = { ...entries[0]!, body: entries[0]!.body.replace('F1', 'F9') };
+        const other = await factory.create();
+        try {
+          const bad = await other.beginCapture();
+          await expect(bad.appendRecorded([tampered])).rejects.toMatchObject({ code: 'CHAIN_BROKEN' });
+          await bad.rollback();
+          const gap = await other.beginCapture();
+          await expect(gap.appendRecorded([entries[1]!])).rejects.toMatchObject({ code: 'CHAIN_BROKEN', message: expect.stringContaining('log position 1 is missing') });
+          await gap.rollback();
+          expect(await other.headSeq()).toBe(0);
+        } finally {
+          await other.close();
+        }
+      } finally {
+        await source.close();
+        await target.close();
+      }
+    });
   });
 }

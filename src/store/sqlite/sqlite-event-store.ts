@@ -3,7 +3,6 @@
  * inside one IMMEDIATE transaction per capture session; the log and its projections are
  * written together, so a trace right after an import sees it.
  */
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import { LotlineError } from '../../domain/errors.js';
 import type { RawEvent } from '../../domain/event-facts.js';
@@ -23,7 +22,12 @@ import type {
   ObjectRole,
   VerifyResult,
 } from '../event-store.js';
+import { atBatchIndex, decideAppend, nextEntry } from '../append-rules.js';
+import type { ChainState } from '../append-rules.js';
+import { chainBreak, entryHash, GENESIS_HASH } from '../log-hash.js';
 import { projectEvent } from '../projection.js';
+import type { RecordedEvent } from '../recorded-event.js';
+import { recordedEvent } from '../recorded-event.js';
 import type { AggregationStep } from '../unit-contents.js';
 import { contentsAt, flattenContents } from '../unit-contents.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
@@ -43,20 +47,9 @@ export interface SqliteDatabase {
   readonly inTransaction: boolean;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { entryHash, GENESIS_HASH };
 /** SQLite allows 32,766 host parameters; traversal batches stay well under it. */
 const BATCH = 900;
-
-/**
- * The hash of one log entry: it covers the previous hash and everything stored for the entry.
- * Who recorded it and from where are appended only when known, so entries written before
- * attribution existed keep their hashes.
- */
-export function entryHash(prevHash: string, e: Omit<LogEntry, 'prevHash' | 'hash'>): string {
-  const h = createHash('sha256').update(`${prevHash}\n${e.seq}\n${e.kind}\n${e.eventId}\n${e.recordTime}\n${e.fingerprint}\n${e.body}`);
-  if (e.actor !== null || e.origin !== null) h.update(`\n${JSON.stringify([e.actor, e.origin])}`);
-  return h.digest('hex');
-}
 
 interface EventDbRow {
   seq: number;
@@ -102,14 +95,32 @@ function toEventRow(r: EventDbRow): EventRow {
   };
 }
 
-/** The head of the chain while a session appends, and whom its entries are attributed to. */
-interface ChainState {
+interface LogDbRow {
   seq: number;
-  recordTime: string;
+  entry_kind: 'event' | 'declaration';
+  event_id: string;
+  record_time: string;
+  fingerprint: string;
+  body: string;
+  prev_hash: string;
   hash: string;
-  readonly actor: string | null;
-  readonly origin: string | null;
-  open: boolean;
+  actor: string | null;
+  origin: string | null;
+}
+
+function toLogEntry(r: LogDbRow): LogEntry {
+  return {
+    seq: r.seq,
+    kind: r.entry_kind,
+    eventId: r.event_id,
+    recordTime: r.record_time,
+    fingerprint: r.fingerprint,
+    body: r.body,
+    actor: r.actor,
+    origin: r.origin,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
 }
 
 function chunks<T>(xs: readonly T[]): T[][] {
@@ -125,6 +136,8 @@ function placeholders(n: number): string {
 export class SqliteEventStore implements EventStore {
   private readonly db: SqliteDatabase;
   private readonly stmt: Record<string, SqliteStatement>;
+  /** The schema version found when the store was opened, and the version it is at now. */
+  readonly schemaVersion: { from: number; to: number };
 
   constructor(db: SqliteDatabase, busyTimeoutMs = 15_000) {
     this.db = db;
@@ -134,7 +147,7 @@ export class SqliteEventStore implements EventStore {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     // 64 MiB of page cache: imports insert into indexes keyed by random event ids
     db.pragma('cache_size = -65536');
-    migrate(db);
+    this.schemaVersion = { from: migrate(db), to: SQLITE_MIGRATIONS.length };
     this.stmt = {
       head: db.prepare('SELECT seq, record_time, hash FROM log ORDER BY seq DESC LIMIT 1'),
       logById: db.prepare('SELECT seq, entry_kind, fingerprint, body FROM log WHERE event_id = ? ORDER BY seq'),
@@ -161,6 +174,7 @@ export class SqliteEventStore implements EventStore {
       ),
       eventById: db.prepare("SELECT e.*, l.actor, l.origin FROM log l JOIN events e ON e.seq = l.seq WHERE l.event_id = ? AND l.entry_kind = 'event'"),
       seqAt: db.prepare('SELECT max(seq) AS seq FROM log WHERE record_time <= ?'),
+      logPage: db.prepare('SELECT seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin FROM log WHERE seq > ? ORDER BY seq LIMIT ?'),
       logFrom: db.prepare('SELECT seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin FROM log WHERE seq > ? ORDER BY seq'),
     };
   }
@@ -182,24 +196,41 @@ export class SqliteEventStore implements EventStore {
       hash: head?.hash ?? GENESIS_HASH,
       actor: context?.actor ?? null,
       origin: context?.origin ?? null,
-      open: true,
     };
+    let open = true;
     const nodeCache = new Map<string, number>();
     return {
       append: async (events) => {
-        if (!state.open) throw new Error('capture session already closed');
+        if (!open) throw new Error('capture session already closed');
         const out: AppendOutcome[] = [];
-        for (const ev of events) out.push(this.appendOne(ev, state, nodeCache));
+        for (let i = 0; i < events.length; i++) {
+          try {
+            out.push(this.appendOne(events[i]!, state, nodeCache));
+          } catch (e) {
+            throw atBatchIndex(e, i);
+          }
+        }
         return out;
       },
+      appendRecorded: async (entries) => {
+        if (!open) throw new Error('capture session already closed');
+        for (const entry of entries) {
+          const broken = chainBreak(state, entry);
+          if (broken) throw new LotlineError('CHAIN_BROKEN', `cannot append log position ${entry.seq}: ${broken}`);
+          this.storeEntry(entry, recordedEvent(entry, (id) => this.originalSeq(id)), nodeCache);
+          state.seq = entry.seq;
+          state.recordTime = entry.recordTime;
+          state.hash = entry.hash;
+        }
+      },
       commit: async () => {
-        if (!state.open) return;
-        state.open = false;
+        if (!open) return;
+        open = false;
         this.db.exec('COMMIT');
       },
       rollback: async () => {
-        if (!state.open) return;
-        state.open = false;
+        if (!open) return;
+        open = false;
         this.db.exec('ROLLBACK');
       },
     };
@@ -216,42 +247,30 @@ export class SqliteEventStore implements EventStore {
     return out;
   }
 
-  private appendOne(
-    ev: CapturedEvent,
-    state: ChainState,
-    nodeCache: Map<string, number>,
-  ): AppendOutcome {
-    const existing = this.stmt['logById']!.all(ev.eventId) as { seq: number; entry_kind: string; fingerprint: string; body: string }[];
-    const original = existing.find((r) => r.entry_kind === 'event');
+  private appendOne(ev: CapturedEvent, state: ChainState, nodeCache: Map<string, number>): AppendOutcome {
+    const existing = (this.stmt['logById']!.all(ev.eventId) as { seq: number; entry_kind: 'event' | 'declaration'; fingerprint: string; body: string }[]).map((r) => ({
+      seq: r.seq,
+      kind: r.entry_kind,
+      fingerprint: r.fingerprint,
+      body: r.body,
+    }));
     const body = canonicalJson(ev.body);
-    if (original) {
-      if (ev.facts.errorDeclaration === null || original.body === body) {
-        if (original.fingerprint === ev.fingerprint || original.body === body) return { status: 'duplicate', seq: original.seq };
-        throw new LotlineError(
-          'EVENT_ID_CONFLICT',
-          `event ${ev.eventId} is already stored (log position ${original.seq}) with different content; an event is never changed — declare it erroneous and send a corrective event`,
-        );
-      }
-      // An error declaration for a stored event.
-      const declared = existing.find((r) => r.entry_kind === 'declaration');
-      if (declared) {
-        if (declared.body === body) return { status: 'duplicate', seq: declared.seq };
-        throw new LotlineError('EVENT_ID_CONFLICT', `event ${ev.eventId} was already declared erroneous (log position ${declared.seq}) by a different declaration`);
-      }
-      // The event arrived already carrying its declaration: that declaration is the only one it gets.
-      const arrivedDeclaration = (JSON.parse(original.body) as RawEvent)['errorDeclaration'];
-      if (arrivedDeclaration !== undefined) {
-        if (canonicalJson(arrivedDeclaration) === canonicalJson(ev.body['errorDeclaration'])) return { status: 'duplicate', seq: original.seq };
-        throw new LotlineError('EVENT_ID_CONFLICT', `event ${ev.eventId} was already declared erroneous when it arrived (log position ${original.seq}), by a different declaration`);
-      }
-      const entry = this.writeLog(state, 'declaration', ev, body);
-      this.stmt['voidEvent']!.run(entry.seq, original.seq);
-      return { status: 'declared', seq: entry.seq, recordTime: entry.recordTime };
-    }
+    const decision = decideAppend(ev, body, existing);
+    if (decision.kind === 'duplicate') return { status: 'duplicate', seq: decision.seq };
+    const entry = nextEntry(state, decision.kind === 'declare' ? 'declaration' : 'event', ev, body);
+    this.storeEntry(entry, { facts: ev.facts, voidSeq: decision.kind === 'declare' ? decision.voidSeq : null }, nodeCache);
+    return { status: decision.kind === 'declare' ? 'declared' : 'stored', seq: entry.seq, recordTime: entry.recordTime };
+  }
 
-    const entry = this.writeLog(state, 'event', ev, body);
-    const f = ev.facts;
-    const proj = projectEvent(ev.eventId, f);
+  /** Writes one log entry and its projections: an event's rows, or the void of a declared event. */
+  private storeEntry(entry: LogEntry, what: RecordedEvent, nodeCache: Map<string, number>): void {
+    this.stmt['insertLog']!.run(entry.seq, entry.kind, entry.eventId, entry.recordTime, entry.fingerprint, entry.body, entry.prevHash, entry.hash, entry.actor, entry.origin);
+    if (entry.kind === 'declaration') {
+      if (what.voidSeq !== null) this.stmt['voidEvent']!.run(entry.seq, what.voidSeq);
+      return;
+    }
+    const f = what.facts!;
+    const proj = projectEvent(entry.eventId, f);
     let tId: number | null = null;
     if (proj.transformationKey !== null) {
       const t = this.stmt['tId']!.get(proj.transformationKey) as { id: number } | undefined;
@@ -259,7 +278,7 @@ export class SqliteEventStore implements EventStore {
     }
     this.stmt['insertEvent']!.run(
       entry.seq,
-      ev.eventId,
+      entry.eventId,
       f.type,
       f.action,
       f.bizStep,
@@ -297,7 +316,10 @@ export class SqliteEventStore implements EventStore {
         }
       }
     }
-    return { status: 'stored', seq: entry.seq, recordTime: entry.recordTime };
+  }
+
+  private originalSeq(eventId: string): number | undefined {
+    return (this.stmt['logById']!.all(eventId) as { seq: number; entry_kind: string }[]).find((r) => r.entry_kind === 'event')?.seq;
   }
 
   private unitSteps(unitNode: number): AggregationStep[] {
@@ -316,24 +338,6 @@ export class SqliteEventStore implements EventStore {
       if (r.node_id !== null) step.children.push({ node: r.node_id, quantity: r.quantity, uom: r.uom });
     }
     return [...bySeq.values()];
-  }
-
-  private writeLog(
-    state: ChainState,
-    kind: 'event' | 'declaration',
-    ev: CapturedEvent,
-    body: string,
-  ): { seq: number; recordTime: string } {
-    const seq = state.seq + 1;
-    // Record times never go backwards, so "as known at" cuts the log at one position.
-    const now = new Date().toISOString();
-    const recordTime = now > state.recordTime ? now : state.recordTime;
-    const hash = entryHash(state.hash, { seq, kind, eventId: ev.eventId, recordTime, fingerprint: ev.fingerprint, body, actor: state.actor, origin: state.origin });
-    this.stmt['insertLog']!.run(seq, kind, ev.eventId, recordTime, ev.fingerprint, body, state.hash, hash, state.actor, state.origin);
-    state.seq = seq;
-    state.recordTime = recordTime;
-    state.hash = hash;
-    return { seq, recordTime };
   }
 
   private nodeIdFor(ref: ObjectRef, cache: Map<string, number>): number {
@@ -436,6 +440,10 @@ export class SqliteEventStore implements EventStore {
     return row?.seq ?? 0;
   }
 
+  async readLog(afterSeq: number, limit: number): Promise<LogEntry[]> {
+    return (this.stmt['logPage']!.all(afterSeq, limit) as LogDbRow[]).map(toLogEntry);
+  }
+
   async verify(): Promise<VerifyResult> {
     let prev = GENESIS_HASH;
     let expectedSeq = 1;
@@ -489,7 +497,8 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function migrate(db: SqliteDatabase): void {
+/** Applies the missing migrations; returns the version the database had. */
+function migrate(db: SqliteDatabase): number {
   const hasMeta = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
   const current = hasMeta ? Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value ?? 0) : 0;
   if (current > SQLITE_MIGRATIONS.length) {
@@ -509,4 +518,5 @@ function migrate(db: SqliteDatabase): void {
       throw e;
     }
   }
+  return current;
 }

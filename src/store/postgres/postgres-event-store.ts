@@ -1,0 +1,670 @@
+/**
+ * The production store: PostgreSQL through `pg`. A capture session is one transaction that first
+ * locks the `writer` row of `meta` (one writer at a time, in every process: the hash chain has
+ * one head) and then reads the chain head; readers are never blocked (MVCC). Appends are
+ * set-at-a-time: one lookup of the batch's eventIDs, decisions and hashes in memory (the same
+ * rules as SQLite, src/store/append-rules.ts), nodes and transformations resolved by set, then
+ * one multi-row INSERT (arrays through `unnest`) per table. A batch of one and a batch of a
+ * thousand store exactly the same rows.
+ */
+import { canonicalJson } from '../../domain/canonical-json.js';
+import { LotlineError } from '../../domain/errors.js';
+import type { RawEvent } from '../../domain/event-facts.js';
+import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
+import { refColumns, refFromColumns, refKey } from '../../domain/identifiers/object-ref.js';
+import { atBatchIndex, decideAppend, nextEntry } from '../append-rules.js';
+import type { ChainState, StoredUnderId } from '../append-rules.js';
+import type {
+  AppendOutcome,
+  CapturedEvent,
+  CaptureContext,
+  CaptureSession,
+  EventObjectRow,
+  EventRow,
+  EventStore,
+  FlowRow,
+  LogEntry,
+  NodeRow,
+  ObjectRole,
+  VerifyResult,
+} from '../event-store.js';
+import { chainBreak, GENESIS_HASH } from '../log-hash.js';
+import type { Projection } from '../projection.js';
+import { projectEvent } from '../projection.js';
+import type { RecordedEvent } from '../recorded-event.js';
+import { factsOfEntry } from '../recorded-event.js';
+import type { AggregationStep } from '../unit-contents.js';
+import { contentsAt, flattenContents } from '../unit-contents.js';
+
+/** The part of `pg`'s client this adapter uses, so that the driver's types stay out of the port. */
+export interface PgClient {
+  query<R = unknown>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  end(): Promise<void>;
+}
+
+/** SQLSTATEs worth a new attempt at opening a session: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+/** Log entries read per round trip by verify. */
+const VERIFY_PAGE = 5000;
+/** Nodes and transformations remembered per session; bounded, so memory stays flat in file size. */
+const CACHE_LIMIT = 100_000;
+
+const LOG_COLUMNS = 'seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin';
+const EVENT_COLUMNS = `e.seq, e.event_id, e.type, e.action, e.biz_step, e.disposition, e.event_time, e.event_ms, e.record_time,
+  e.read_point, e.biz_location, e.source, e.destination, e.void_seq, e.persistent_set, e.persistent_unset, l.actor, l.origin`;
+
+interface EventDbRow {
+  seq: number;
+  event_id: string;
+  type: string;
+  action: string | null;
+  biz_step: string | null;
+  disposition: string | null;
+  event_time: string;
+  event_ms: number;
+  record_time: string;
+  read_point: string | null;
+  biz_location: string | null;
+  source: string | null;
+  destination: string | null;
+  void_seq: number | null;
+  actor: string | null;
+  origin: string | null;
+  persistent_set: string | null;
+  persistent_unset: string | null;
+}
+
+function toEventRow(r: EventDbRow): EventRow {
+  return {
+    seq: r.seq,
+    eventId: r.event_id,
+    type: r.type,
+    action: r.action,
+    bizStep: r.biz_step,
+    disposition: r.disposition,
+    eventTime: r.event_time,
+    eventMs: r.event_ms,
+    recordTime: r.record_time,
+    readPoint: r.read_point,
+    bizLocation: r.biz_location,
+    source: r.source,
+    destination: r.destination,
+    voidSeq: r.void_seq,
+    recordedBy: r.actor,
+    recordedFrom: r.origin,
+    persistentSet: r.persistent_set ? (JSON.parse(r.persistent_set) as string[]) : [],
+    persistentUnset: r.persistent_unset ? (JSON.parse(r.persistent_unset) as string[]) : [],
+  };
+}
+
+interface LogDbRow {
+  seq: number;
+  entry_kind: 'event' | 'declaration';
+  event_id: string;
+  record_time: string;
+  fingerprint: string;
+  body: string;
+  prev_hash: string;
+  hash: string;
+  actor: string | null;
+  origin: string | null;
+}
+
+function toLogEntry(r: LogDbRow): LogEntry {
+  return {
+    seq: r.seq,
+    kind: r.entry_kind,
+    eventId: r.event_id,
+    recordTime: r.record_time,
+    fingerprint: r.fingerprint,
+    body: r.body,
+    actor: r.actor,
+    origin: r.origin,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** A log entry about to be written, with what it projects. */
+interface PlannedWrite extends RecordedEvent {
+  readonly entry: LogEntry;
+}
+
+/** Rows waiting for their multi-row INSERT, one array per column. */
+class RowBuffers {
+  log: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+  events: unknown[][] = Array.from({ length: 17 }, () => []);
+  objects: unknown[][] = [[], [], [], [], []];
+  flows: unknown[][] = [[], [], [], [], [], [], []];
+  voids: unknown[][] = [[], []];
+
+  static push(cols: unknown[][], values: readonly unknown[]): void {
+    for (let i = 0; i < values.length; i++) cols[i]!.push(values[i]);
+  }
+}
+
+/** Per-session caches of node and transformation ids. */
+interface SessionCaches {
+  readonly nodes: Map<string, number>;
+  readonly transformations: Map<string, number>;
+}
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+}
+
+export interface PostgresStoreOptions {
+  /** How long a writer waits for another process's capture session before STORE_BUSY (default 15 s). */
+  readonly lockTimeoutMs?: number;
+}
+
+/** Maps what the server says into Lotline's codes; anything else passes through. */
+export function storeError(e: unknown): unknown {
+  const code = (e as { code?: string }).code;
+  if (e instanceof LotlineError) return e;
+  if (code === '55P03') {
+    return new LotlineError('STORE_BUSY', 'another process is writing to this database and did not finish in time; try again when it has finished', { cause: e });
+  }
+  if (code === 'P0001' || code === '23001') {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message.startsWith('STORE_APPEND_ONLY')) return new LotlineError('STORE_APPEND_ONLY', message, { cause: e });
+  }
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || (e instanceof Error && /Connection terminated/.test(e.message))) {
+    return new LotlineError('STORE_UNAVAILABLE', `the PostgreSQL connection failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  return e;
+}
+
+export class PostgresEventStore implements EventStore {
+  private readonly client: PgClient;
+  private readonly lockTimeoutMs: number;
+  private sessionOpen = false;
+  /** The schema version found when the store was opened, and the version it is at now. */
+  schemaVersion: { from: number; to: number } = { from: 0, to: 0 };
+
+  constructor(client: PgClient, options: PostgresStoreOptions = {}) {
+    this.client = client;
+    this.lockTimeoutMs = Math.max(1, Math.floor(options.lockTimeoutMs ?? 15_000));
+  }
+
+  private async q<R>(sql: string, values?: unknown[]): Promise<R[]> {
+    try {
+      return (await this.client.query<R>(sql, values)).rows;
+    } catch (e) {
+      throw storeError(e);
+    }
+  }
+
+  async beginCapture(context?: CaptureContext): Promise<CaptureSession> {
+    if (this.sessionOpen) throw new Error('a capture session is already open on this connection');
+    this.sessionOpen = true;
+    let head: { seq: number; record_time: string; hash: string } | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.query('BEGIN');
+        await this.client.query("SELECT set_config('lock_timeout', $1, true)", [`${this.lockTimeoutMs}ms`]);
+        // One writer at a time: the chain head is read only after the lock is held.
+        await this.client.query("SELECT value FROM meta WHERE key = 'writer' FOR UPDATE");
+        head = (await this.client.query<{ seq: number; record_time: string; hash: string }>('SELECT seq, record_time, hash FROM log ORDER BY seq DESC LIMIT 1')).rows[0];
+        break;
+      } catch (e) {
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        const code = (e as { code?: string }).code ?? '';
+        if (RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+          continue;
+        }
+        this.sessionOpen = false;
+        throw storeError(e);
+      }
+    }
+    const state: ChainState = {
+      seq: head?.seq ?? 0,
+      recordTime: head?.record_time ?? '',
+      hash: head?.hash ?? GENESIS_HASH,
+      actor: context?.actor ?? null,
+      origin: context?.origin ?? null,
+    };
+    const caches: SessionCaches = { nodes: new Map(), transformations: new Map() };
+    let open = true;
+    const finish = async (sql: 'COMMIT' | 'ROLLBACK'): Promise<void> => {
+      if (!open) return;
+      open = false;
+      try {
+        await this.q(sql);
+      } finally {
+        this.sessionOpen = false;
+      }
+    };
+    const guard = (): void => {
+      if (!open) throw new Error('capture session already closed');
+    };
+    return {
+      append: async (events) => {
+        guard();
+        return this.appendBatch(events, state, caches);
+      },
+      appendRecorded: async (entries) => {
+        guard();
+        await this.appendRecordedBatch(entries, state, caches);
+      },
+      commit: () => finish('COMMIT'),
+      rollback: () => finish('ROLLBACK'),
+    };
+  }
+
+  private async appendBatch(events: readonly CapturedEvent[], state: ChainState, caches: SessionCaches): Promise<AppendOutcome[]> {
+    const ids = [...new Set(events.map((e) => e.eventId))];
+    const known = new Map<string, StoredUnderId[]>();
+    if (ids.length > 0) {
+      const rows = await this.q<{ seq: number; entry_kind: 'event' | 'declaration'; event_id: string; fingerprint: string; body: string }>(
+        'SELECT seq, entry_kind, event_id, fingerprint, body FROM log WHERE event_id = ANY($1::text[]) ORDER BY seq',
+        [ids],
+      );
+      for (const r of rows) {
+        const list = known.get(r.event_id) ?? [];
+        list.push({ seq: r.seq, kind: r.entry_kind, fingerprint: r.fingerprint, body: r.body });
+        known.set(r.event_id, list);
+      }
+    }
+    const out: AppendOutcome[] = [];
+    const writes: PlannedWrite[] = [];
+    let failure: unknown;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      const body = canonicalJson(ev.body);
+      const list = known.get(ev.eventId) ?? [];
+      let decision;
+      try {
+        decision = decideAppend(ev, body, list);
+      } catch (e) {
+        // Events before the conflict are written, as SQLite does; the caller rolls the session back.
+        failure = atBatchIndex(e, i);
+        break;
+      }
+      if (decision.kind === 'duplicate') {
+        out.push({ status: 'duplicate', seq: decision.seq });
+        continue;
+      }
+      const declare = decision.kind === 'declare';
+      const entry = nextEntry(state, declare ? 'declaration' : 'event', ev, body);
+      list.push({ seq: entry.seq, kind: entry.kind, fingerprint: entry.fingerprint, body });
+      known.set(ev.eventId, list);
+      writes.push({ entry, facts: declare ? null : ev.facts, voidSeq: decision.kind === 'declare' ? decision.voidSeq : null });
+      out.push({ status: declare ? 'declared' : 'stored', seq: entry.seq, recordTime: entry.recordTime });
+    }
+    await this.writeEntries(writes, caches);
+    if (failure !== undefined) throw failure;
+    return out;
+  }
+
+  private async appendRecordedBatch(entries: readonly LogEntry[], state: ChainState, caches: SessionCaches): Promise<void> {
+    const declared = [...new Set(entries.filter((e) => e.kind === 'declaration').map((e) => e.eventId))];
+    const originals = new Map<string, number>();
+    if (declared.length > 0) {
+      for (const r of await this.q<{ seq: number; event_id: string }>("SELECT seq, event_id FROM log WHERE event_id = ANY($1::text[]) AND entry_kind = 'event'", [declared])) {
+        originals.set(r.event_id, r.seq);
+      }
+    }
+    const writes: PlannedWrite[] = [];
+    for (const entry of entries) {
+      const broken = chainBreak(state, entry);
+      if (broken) throw new LotlineError('CHAIN_BROKEN', `cannot append log position ${entry.seq}: ${broken}`);
+      if (entry.kind === 'event') {
+        writes.push({ entry, facts: factsOfEntry(entry), voidSeq: null });
+        originals.set(entry.eventId, entry.seq);
+      } else {
+        const voidSeq = originals.get(entry.eventId);
+        if (voidSeq === undefined) throw new LotlineError('CHAIN_BROKEN', `log position ${entry.seq} declares event ${entry.eventId} erroneous, but that event is not in the log before it`);
+        writes.push({ entry, facts: null, voidSeq });
+      }
+      state.seq = entry.seq;
+      state.recordTime = entry.recordTime;
+      state.hash = entry.hash;
+    }
+    await this.writeEntries(writes, caches);
+  }
+
+  /** Writes log entries and their projections, set-at-a-time. */
+  private async writeEntries(writes: readonly PlannedWrite[], caches: SessionCaches): Promise<void> {
+    if (writes.length === 0) return;
+    const projections = writes.map((w) => (w.entry.kind === 'event' ? projectEvent(w.entry.eventId, w.facts!) : null));
+    const nodes = await this.resolveNodes(projections, caches.nodes);
+    const transformations = await this.resolveTransformations(projections, caches.transformations);
+    const buf = new RowBuffers();
+    for (let i = 0; i < writes.length; i++) {
+      const { entry, facts, voidSeq } = writes[i]!;
+      RowBuffers.push(buf.log, [entry.seq, entry.kind, entry.eventId, entry.recordTime, entry.fingerprint, entry.body, entry.prevHash, entry.hash, entry.actor, entry.origin]);
+      const proj = projections[i];
+      if (!proj || !facts) {
+        if (voidSeq !== null) RowBuffers.push(buf.voids, [entry.seq, voidSeq]);
+        continue;
+      }
+      const tId = proj.transformationKey === null ? null : transformations.get(proj.transformationKey)!;
+      RowBuffers.push(buf.events, [
+        entry.seq,
+        entry.eventId,
+        facts.type,
+        facts.action,
+        facts.bizStep,
+        facts.disposition,
+        facts.eventTime,
+        facts.eventMs,
+        entry.recordTime,
+        facts.readPoint,
+        facts.bizLocation,
+        proj.source,
+        proj.destination,
+        tId,
+        // An event that arrives already carrying its error declaration is stored, and void from the start.
+        facts.errorDeclaration ? entry.seq : null,
+        facts.persistentSet.length ? JSON.stringify(facts.persistentSet) : null,
+        facts.persistentUnset.length ? JSON.stringify(facts.persistentUnset) : null,
+      ]);
+      for (const o of proj.objects) {
+        const node = nodes.get(refKey(o.ref))!;
+        RowBuffers.push(buf.objects, [entry.seq, node, o.role, o.quantity, o.uom]);
+        if (tId === null || (o.role !== 'input' && o.role !== 'output')) continue;
+        const dir = o.role === 'input' ? 'in' : 'out';
+        if (o.ref.kind === 'unit' && dir === 'in') {
+          // A consumed pallet or case contributes what it held when it was consumed: what was
+          // packed before, in this batch too, so the rows so far are written first.
+          await this.flush(buf);
+          for (const [content, h] of await this.consumedContents(node, facts.eventMs)) {
+            RowBuffers.push(buf.flows, [tId, content, dir, h.quantity, h.uom, entry.seq, node]);
+          }
+        } else {
+          RowBuffers.push(buf.flows, [tId, node, dir, o.quantity, o.uom, entry.seq, null]);
+        }
+      }
+    }
+    await this.flush(buf);
+  }
+
+  /** Writes and empties the buffered rows: log, events, objects, flows, then the voids (which may name events of this batch). */
+  private async flush(buf: RowBuffers): Promise<void> {
+    if (buf.log[0]!.length > 0) {
+      await this.q(
+        `INSERT INTO log (${LOG_COLUMNS})
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+        buf.log,
+      );
+    }
+    if (buf.events[0]!.length > 0) {
+      await this.q(
+        `INSERT INTO events (seq, event_id, type, action, biz_step, disposition, event_time, event_ms, record_time,
+           read_point, biz_location, source, destination, t_id, void_seq, persistent_set, persistent_unset)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
+           $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::text[], $17::text[])`,
+        buf.events,
+      );
+    }
+    if (buf.objects[0]!.length > 0) {
+      await this.q(
+        `INSERT INTO event_objects (seq, node_id, role, quantity, uom)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::float8[], $5::text[])`,
+        buf.objects,
+      );
+    }
+    if (buf.flows[0]!.length > 0) {
+      await this.q(
+        `INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::float8[], $5::text[], $6::bigint[], $7::bigint[])`,
+        buf.flows,
+      );
+    }
+    if (buf.voids[0]!.length > 0) {
+      await this.q(
+        `UPDATE events e SET void_seq = u.void_seq
+           FROM unnest($1::bigint[], $2::bigint[]) AS u(void_seq, seq)
+          WHERE e.seq = u.seq AND e.void_seq IS NULL`,
+        buf.voids,
+      );
+    }
+    for (const cols of [buf.log, buf.events, buf.objects, buf.flows, buf.voids]) for (const c of cols) c.length = 0;
+  }
+
+  /** Node ids for every object of these projections, creating the missing nodes in order of first mention. */
+  private async resolveNodes(projections: readonly (Projection | null)[], cache: Map<string, number>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const missing = new Map<string, ObjectRef>();
+    for (const p of projections) {
+      for (const o of p?.objects ?? []) {
+        const key = refKey(o.ref);
+        if (out.has(key) || missing.has(key)) continue;
+        const hit = cache.get(key);
+        if (hit !== undefined) out.set(key, hit);
+        else missing.set(key, o.ref);
+      }
+    }
+    if (missing.size === 0) return out;
+    const cols = [...missing.values()].map(refColumns);
+    const found = await this.q<{ id: number; kind: string; item: string; code: string }>(
+      `SELECT n.id, n.kind, n.item, n.code
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(kind, item, code)
+         JOIN nodes n ON n.kind = u.kind AND n.item = u.item AND n.code = u.code`,
+      [cols.map((c) => c.kind), cols.map((c) => c.item), cols.map((c) => c.code)],
+    );
+    for (const r of found) {
+      const key = refKey(refFromColumns(r.kind, r.item, r.code));
+      out.set(key, r.id);
+      remember(cache, key, r.id);
+      missing.delete(key);
+    }
+    if (missing.size > 0) {
+      const add = [...missing.values()].map(refColumns);
+      // In order of first mention, as one-at-a-time inserts would number them.
+      const created = await this.q<{ id: number; kind: string; item: string; code: string }>(
+        `INSERT INTO nodes (kind, item, code)
+         SELECT kind, item, code FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(kind, item, code, ord) ORDER BY ord
+         RETURNING id, kind, item, code`,
+        [add.map((c) => c.kind), add.map((c) => c.item), add.map((c) => c.code)],
+      );
+      for (const r of created) {
+        const key = refKey(refFromColumns(r.kind, r.item, r.code));
+        out.set(key, r.id);
+        remember(cache, key, r.id);
+      }
+    }
+    return out;
+  }
+
+  /** Transformation ids for these projections' keys, creating the missing ones in order of first mention. */
+  private async resolveTransformations(projections: readonly (Projection | null)[], cache: Map<string, number>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const missing: string[] = [];
+    for (const p of projections) {
+      const key = p?.transformationKey;
+      if (key === undefined || key === null || out.has(key) || missing.includes(key)) continue;
+      const hit = cache.get(key);
+      if (hit !== undefined) out.set(key, hit);
+      else missing.push(key);
+    }
+    if (missing.length === 0) return out;
+    for (const r of await this.q<{ id: number; key: string }>('SELECT id, key FROM transformations WHERE key = ANY($1::text[])', [missing])) {
+      out.set(r.key, r.id);
+      remember(cache, r.key, r.id);
+    }
+    const add = missing.filter((k) => !out.has(k));
+    if (add.length > 0) {
+      const created = await this.q<{ id: number; key: string }>(
+        'INSERT INTO transformations (key) SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS u(key, ord) ORDER BY ord RETURNING id, key',
+        [add],
+      );
+      for (const r of created) {
+        out.set(r.key, r.id);
+        remember(cache, r.key, r.id);
+      }
+    }
+    return out;
+  }
+
+  /** What a consumed unit held at `atMs`, units inside it resolved to their lots (src/store/unit-contents.ts). */
+  private async consumedContents(unit: number, atMs: number) {
+    const steps = new Map<number, AggregationStep[]>();
+    let frontier = [unit];
+    // Fetch the aggregation history of the unit and of every unit it may hold, level by level.
+    while (frontier.length > 0) {
+      const fetched = await this.unitSteps(frontier);
+      for (const n of frontier) steps.set(n, fetched.get(n) ?? []);
+      const next = new Set<number>();
+      for (const n of frontier) for (const s of steps.get(n)!) for (const c of s.children) if (!steps.has(c.node)) next.add(c.node);
+      frontier = [...next];
+    }
+    const held = contentsAt(steps.get(unit)!, atMs);
+    const nestedOf = (n: number) => {
+      const s = steps.get(n) ?? [];
+      return s.length > 0 ? contentsAt(s, atMs) : undefined;
+    };
+    return flattenContents(held, nestedOf, new Set([unit]));
+  }
+
+  private async unitSteps(units: readonly number[]): Promise<Map<number, AggregationStep[]>> {
+    const rows = await this.q<{ unit: number; seq: number; event_ms: number; action: string | null; node_id: number | null; quantity: number | null; uom: string | null }>(
+      `SELECT p.node_id AS unit, e.seq, e.event_ms, e.action, c.node_id, c.quantity, c.uom
+         FROM event_objects p JOIN events e ON e.seq = p.seq
+         LEFT JOIN event_objects c ON c.seq = p.seq AND c.role = 'object'
+        WHERE p.node_id = ANY($1::bigint[]) AND p.role = 'parent' AND e.type = 'AggregationEvent' AND e.void_seq IS NULL
+        ORDER BY e.seq`,
+      [units],
+    );
+    const out = new Map<number, Map<number, { seq: number; eventMs: number; action: string | null; children: { node: number; quantity: number | null; uom: string | null }[] }>>();
+    for (const r of rows) {
+      let bySeq = out.get(r.unit);
+      if (!bySeq) out.set(r.unit, (bySeq = new Map()));
+      let step = bySeq.get(r.seq);
+      if (!step) bySeq.set(r.seq, (step = { seq: r.seq, eventMs: r.event_ms, action: r.action, children: [] }));
+      if (r.node_id !== null) step.children.push({ node: r.node_id, quantity: r.quantity, uom: r.uom });
+    }
+    return new Map([...out].map(([unit, bySeq]) => [unit, [...bySeq.values()]]));
+  }
+
+  async findNodes(refs: readonly ObjectRef[]): Promise<Map<string, NodeRow>> {
+    const out = new Map<string, NodeRow>();
+    if (refs.length === 0) return out;
+    const cols = refs.map(refColumns);
+    const rows = await this.q<{ id: number; kind: string; item: string; code: string }>(
+      `SELECT n.id, n.kind, n.item, n.code
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(kind, item, code)
+         JOIN nodes n ON n.kind = u.kind AND n.item = u.item AND n.code = u.code`,
+      [cols.map((c) => c.kind), cols.map((c) => c.item), cols.map((c) => c.code)],
+    );
+    const byColumns = new Map(rows.map((r) => [`${r.kind}\u0000${r.item}\u0000${r.code}`, r.id]));
+    for (let i = 0; i < refs.length; i++) {
+      const c = cols[i]!;
+      const id = byColumns.get(`${c.kind}\u0000${c.item}\u0000${c.code}`);
+      if (id !== undefined) out.set(refKey(refs[i]!), { id, ref: refs[i]! });
+    }
+    return out;
+  }
+
+  async nodesById(ids: readonly number[]): Promise<NodeRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.q<{ id: number; kind: string; item: string; code: string }>('SELECT id, kind, item, code FROM nodes WHERE id = ANY($1::bigint[])', [[...ids]]);
+    return rows.map((r) => ({ id: r.id, ref: refFromColumns(r.kind, r.item, r.code) }));
+  }
+
+  private async flows(where: 'f.node_id' | 'f.t_id', ids: readonly number[], dir?: 'in' | 'out'): Promise<FlowRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.q<{ t_id: number; node_id: number; dir: 'in' | 'out'; quantity: number | null; uom: string | null; seq: number; event_ms: number; void_seq: number | null }>(
+      `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
+         FROM flows f JOIN events e ON e.seq = f.seq
+        WHERE ${where} = ANY($1::bigint[])${dir ? ' AND f.dir = $2' : ''}`,
+      dir ? [[...ids], dir] : [[...ids]],
+    );
+    return rows.map((r) => ({ t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq }));
+  }
+
+  async flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): Promise<FlowRow[]> {
+    return this.flows('f.node_id', nodeIds, dir);
+  }
+
+  async flowsOfTransformations(tIds: readonly number[]): Promise<FlowRow[]> {
+    return this.flows('f.t_id', tIds);
+  }
+
+  async eventsBySeq(seqs: readonly number[]): Promise<EventRow[]> {
+    if (seqs.length === 0) return [];
+    return (await this.q<EventDbRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq = ANY($1::bigint[])`, [[...seqs]])).map(toEventRow);
+  }
+
+  private async objects(column: 'node_id' | 'seq', ids: readonly number[]): Promise<EventObjectRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.q<{ seq: number; node_id: number; role: ObjectRole; quantity: number | null; uom: string | null }>(
+      `SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE ${column} = ANY($1::bigint[])`,
+      [[...ids]],
+    );
+    return rows.map((r) => ({ seq: r.seq, node: r.node_id, role: r.role, quantity: r.quantity, uom: r.uom }));
+  }
+
+  async eventObjectsOfNodes(nodeIds: readonly number[]): Promise<EventObjectRow[]> {
+    return this.objects('node_id', nodeIds);
+  }
+
+  async eventObjectsOfEvents(seqs: readonly number[]): Promise<EventObjectRow[]> {
+    return this.objects('seq', seqs);
+  }
+
+  async eventBodies(seqs: readonly number[]): Promise<Map<number, RawEvent>> {
+    if (seqs.length === 0) return new Map();
+    const rows = await this.q<{ seq: number; body: string }>('SELECT seq, body FROM log WHERE seq = ANY($1::bigint[])', [[...seqs]]);
+    return new Map(rows.map((r) => [r.seq, JSON.parse(r.body) as RawEvent]));
+  }
+
+  async eventById(eventId: string): Promise<{ row: EventRow; body: RawEvent } | undefined> {
+    const rows = await this.q<EventDbRow & { body: string }>(
+      `SELECT ${EVENT_COLUMNS}, l.body FROM log l JOIN events e ON e.seq = l.seq WHERE l.event_id = $1 AND l.entry_kind = 'event'`,
+      [eventId],
+    );
+    const r = rows[0];
+    return r ? { row: toEventRow(r), body: JSON.parse(r.body) as RawEvent } : undefined;
+  }
+
+  async seqAt(recordTime: string): Promise<number> {
+    const rows = await this.q<{ seq: number | null }>('SELECT max(seq) AS seq FROM log WHERE record_time <= $1', [recordTime]);
+    return rows[0]?.seq ?? 0;
+  }
+
+  async headSeq(): Promise<number> {
+    const rows = await this.q<{ seq: number }>('SELECT seq FROM log ORDER BY seq DESC LIMIT 1');
+    return rows[0]?.seq ?? 0;
+  }
+
+  async readLog(afterSeq: number, limit: number): Promise<LogEntry[]> {
+    return (await this.q<LogDbRow>(`SELECT ${LOG_COLUMNS} FROM log WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit])).map(toLogEntry);
+  }
+
+  async verify(): Promise<VerifyResult> {
+    const head = { seq: 0, hash: GENESIS_HASH };
+    let entries = 0;
+    for (;;) {
+      const page = await this.readLog(head.seq, VERIFY_PAGE);
+      for (const e of page) {
+        const broken = chainBreak(head, e);
+        if (broken) return { ok: false, entries, headHash: head.hash, brokenAt: { seq: e.seq, reason: broken } };
+        head.seq = e.seq;
+        head.hash = e.hash;
+        entries++;
+      }
+      if (page.length < VERIFY_PAGE) return { ok: true, entries, headHash: head.hash };
+    }
+  }
+
+  async stats() {
+    const rows = await this.q<{ events: number; declarations: number; nodes: number; transformations: number }>(
+      `SELECT (SELECT count(*) FROM log WHERE entry_kind = 'event') AS events,
+              (SELECT count(*) FROM log WHERE entry_kind = 'declaration') AS declarations,
+              (SELECT count(*) FROM nodes) AS nodes,
+              (SELECT count(*) FROM transformations) AS transformations`,
+    );
+    return rows[0]!;
+  }
+
+  async close(): Promise<void> {
+    if (this.sessionOpen) await this.client.query('ROLLBACK').catch(() => undefined);
+    this.sessionOpen = false;
+    await this.client.end();
+  }
+}
