@@ -196,6 +196,20 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect(await s.headSeq()).toBe(0);
       }));
 
+    caseIt('stores text with backslashes, quotes, tabs, newlines and non-ASCII exactly', async () =>
+      withStore(async (s) => {
+        const note = 'tab\there, line\nbreak, back\\slash \\N, "quoted", Müller 東京 🍞';
+        const lot = 'L\\7 "Ü"';
+        const [ev] = captured([{ cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'RAW', lot, quantity: 1.1, uom: 'KGM' }], from: 'S', note }]);
+        await loadInOne(s, [{ cmd: 'event', event: ev!.body }]);
+        const stored = (await s.eventById(ev!.eventId))!;
+        expect(stored.body).toEqual(ev!.body);
+        expect(JSON.stringify(stored.body)).toContain('Müller 東京 🍞');
+        expect((await s.findNodes([{ kind: 'lot', item: 'RAW', lot }])).size).toBe(1);
+        expect((await s.eventObjectsOfEvents([1]))[0]).toMatchObject({ quantity: 1.1 });
+        expect(await s.verify()).toMatchObject({ ok: true, entries: 1 });
+      }));
+
     caseIt('starts empty: a new store verifies with no entries', async () =>
       withStore(async (s) => {
         expect(await s.verify()).toEqual({ ok: true, entries: 0, headHash: GENESIS_HASH });

@@ -3,7 +3,10 @@
  * holds Lotline's tables (default `public`), so that several Lotline databases, or test runs,
  * share one PostgreSQL database without seeing each other.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { LotlineError } from '../../domain/errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations/index.js';
 import type { PgClient, PostgresStoreOptions } from './postgres-event-store.js';
@@ -64,7 +67,12 @@ export async function connectPostgres(url: string): Promise<{ client: PgClient; 
     await client.end().catch(() => undefined);
     throw storeError(e);
   }
-  return { client: client as unknown as PgClient, schema };
+  const adapter: PgClient = {
+    query: (text, values) => client.query(text, values) as never,
+    copyIn: (sql, data) => pipeline(Readable.from([Buffer.from(data, 'utf8')]), client.query(copyFrom(sql))),
+    end: () => client.end(),
+  };
+  return { client: adapter, schema };
 }
 
 /** Opens (creating and migrating if allowed) the store at `url`. */

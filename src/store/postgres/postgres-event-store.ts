@@ -39,7 +39,33 @@ import { contentsAt, flattenContents } from '../unit-contents.js';
 /** The part of `pg`'s client this adapter uses, so that the driver's types stay out of the port. */
 export interface PgClient {
   query<R = unknown>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  /** Runs `COPY … FROM STDIN` with `data` in COPY's text format. */
+  copyIn(sql: string, data: string): Promise<void>;
   end(): Promise<void>;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+
+/** One value in COPY's text format: `\N` for null, backslash escapes for the separators. */
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') return String(v);
+  const text = String(v);
+  // most values have nothing to escape (canonical JSON has no raw control characters): test first
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : text;
+}
+
+/** Column arrays as COPY text: one line per row, tab between values. */
+function copyText(cols: readonly unknown[][]): string {
+  const rows = cols[0]!.length;
+  const lines = new Array<string>(rows);
+  for (let r = 0; r < rows; r++) {
+    let line = copyValue(cols[0]![r]);
+    for (let c = 1; c < cols.length; c++) line += `\t${copyValue(cols[c]![r])}`;
+    lines[r] = line;
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** SQLSTATEs worth a new attempt at opening a session: serialization failure, deadlock. */
@@ -189,7 +215,24 @@ export class PostgresEventStore implements EventStore {
     this.lockTimeoutMs = Math.max(1, Math.floor(options.lockTimeoutMs ?? 15_000));
   }
 
+  /**
+   * The last batch's row writes, still on their way: the caller captures its next chunk meanwhile.
+   * Every other statement waits for them first (q), so nothing reads or writes around them.
+   */
+  private pending: Promise<void> | undefined;
+
+  private async settle(): Promise<void> {
+    const p = this.pending;
+    this.pending = undefined;
+    await p;
+  }
+
   private async q<R>(sql: string, values?: unknown[]): Promise<R[]> {
+    if (this.pending) await this.settle();
+    return this.raw(sql, values);
+  }
+
+  private async raw<R>(sql: string, values?: unknown[]): Promise<R[]> {
     try {
       return (await this.client.query<R>(sql, values)).rows;
     } catch (e) {
@@ -233,6 +276,8 @@ export class PostgresEventStore implements EventStore {
       if (!open) return;
       open = false;
       try {
+        // a failed write surfaces at commit; a rollback discards it anyway
+        if (sql === 'ROLLBACK') await this.settle().catch(() => undefined);
         await this.q(sql);
       } finally {
         this.sessionOpen = false;
@@ -380,43 +425,39 @@ export class PostgresEventStore implements EventStore {
         }
       }
     }
-    await this.flush(buf);
+    const written = this.flush(buf);
+    written.catch(() => undefined); // awaited by the next statement (settle), not lost
+    this.pending = written;
   }
 
-  /** Writes and empties the buffered rows: log, events, objects, flows, then the voids (which may name events of this batch). */
+  /**
+   * Writes and empties the buffered rows: log, events, objects, flows through COPY (the bulk path
+   * of PostgreSQL and of the engines in docs/scaling.md), then the voids (which may name events of
+   * this batch).
+   */
   private async flush(buf: RowBuffers): Promise<void> {
-    if (buf.log[0]!.length > 0) {
-      await this.q(
-        `INSERT INTO log (${LOG_COLUMNS})
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
-        buf.log,
-      );
-    }
-    if (buf.events[0]!.length > 0) {
-      await this.q(
-        `INSERT INTO events (seq, event_id, type, action, biz_step, disposition, event_time, event_ms, record_time,
-           read_point, biz_location, source, destination, t_id, void_seq, persistent_set, persistent_unset)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
-           $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::text[], $17::text[])`,
+    // after the previous batch's writes: a void must find the event row it voids
+    if (this.pending) await this.settle();
+    const copies: [string, unknown[][]][] = [
+      [`COPY log (${LOG_COLUMNS}) FROM STDIN`, buf.log],
+      [
+        `COPY events (seq, event_id, type, action, biz_step, disposition, event_time, event_ms, record_time,
+           read_point, biz_location, source, destination, t_id, void_seq, persistent_set, persistent_unset) FROM STDIN`,
         buf.events,
-      );
-    }
-    if (buf.objects[0]!.length > 0) {
-      await this.q(
-        `INSERT INTO event_objects (seq, node_id, role, quantity, uom)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::float8[], $5::text[])`,
-        buf.objects,
-      );
-    }
-    if (buf.flows[0]!.length > 0) {
-      await this.q(
-        `INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::float8[], $5::text[], $6::bigint[], $7::bigint[])`,
-        buf.flows,
-      );
+      ],
+      ['COPY event_objects (seq, node_id, role, quantity, uom) FROM STDIN', buf.objects],
+      ['COPY flows (t_id, node_id, dir, quantity, uom, seq, via_unit) FROM STDIN', buf.flows],
+    ];
+    for (const [sql, cols] of copies) {
+      if (cols[0]!.length === 0) continue;
+      try {
+        await this.client.copyIn(sql, copyText(cols));
+      } catch (e) {
+        throw storeError(e);
+      }
     }
     if (buf.voids[0]!.length > 0) {
-      await this.q(
+      await this.raw(
         `UPDATE events e SET void_seq = u.void_seq
            FROM unnest($1::bigint[], $2::bigint[]) AS u(void_seq, seq)
           WHERE e.seq = u.seq AND e.void_seq IS NULL`,
@@ -663,6 +704,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.settle().catch(() => undefined);
     if (this.sessionOpen) await this.client.query('ROLLBACK').catch(() => undefined);
     this.sessionOpen = false;
     await this.client.end();
