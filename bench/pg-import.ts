@@ -5,8 +5,8 @@
  *
  *   npx tsx bench/pg-import.ts [--events 200000] [--db postgres://postgres@127.0.0.1:5432/test] [--keep]
  */
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,14 +26,41 @@ const dir = join(new URL('.', import.meta.url).pathname, '.data');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `pg-import-${wanted}.ndjson`);
 
+/** 250 demo days; the generator refuses a seed whose random supplier lot codes collide, so try the next. */
+function plantSegment(seed: number): ReturnType<typeof generateDemoPlant> {
+  for (let s = seed; ; s++) {
+    try {
+      return generateDemoPlant({ days: 250, seed: s });
+    } catch (e) {
+      if (!(e instanceof Error && e.message.startsWith('duplicate lot'))) throw e;
+    }
+  }
+}
+
 if (!existsSync(file)) {
   const t = Date.now();
-  const plant = generateDemoPlant({ days: Math.ceil(wanted / 80) + 1, seed: 42 });
-  const out = createWriteStream(file);
-  for (const c of plant.commands.slice(0, wanted)) if (!out.write(`${JSON.stringify(c)}\n`)) await once(out, 'drain');
+  // The demo plant's lot codes carry the date, so one plant runs at most a few hundred days:
+  // longer files are segments of 250 days, each its own seed, two years later, lot codes suffixed.
+  const out = createWriteStream(`${file}.tmp`);
+  let written = 0;
+  for (let segment = 0; written < wanted; segment++) {
+    const plant = plantSegment(42 + segment * 101);
+    for (const c of plant.commands) {
+      if (written >= wanted) break;
+      let line = JSON.stringify(c);
+      if (segment > 0) {
+        line = line
+          .replace(/"(lot|batch)":"([^"]*)"/g, `"$1":"$2-S${segment}"`)
+          .replace(/"time":"(\d{4})/g, (_m, y: string) => `"time":"${Number(y) + 2 * segment}`);
+      }
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+      written++;
+    }
+  }
   out.end();
   await once(out, 'finish');
-  console.error(`generated ${file} (${Math.min(wanted, plant.commands.length)} events) in ${Date.now() - t} ms`);
+  renameSync(`${file}.tmp`, file);
+  console.error(`generated ${file} (${written} events) in ${Date.now() - t} ms`);
 }
 
 /**
