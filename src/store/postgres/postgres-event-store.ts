@@ -73,6 +73,8 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
 /** Log entries read per round trip by verify. */
 const VERIFY_PAGE = 5000;
+/** Batches up to this many log entries are written by one multi-table INSERT, larger ones by COPY. */
+const SMALL_BATCH = 50;
 /** Nodes and transformations remembered per session; bounded, so memory stays flat in file size. */
 const CACHE_LIMIT = 100_000;
 
@@ -246,11 +248,14 @@ export class PostgresEventStore implements EventStore {
     let head: { seq: number; record_time: string; hash: string } | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.query('BEGIN');
-        await this.client.query("SELECT set_config('lock_timeout', $1, true)", [`${this.lockTimeoutMs}ms`]);
-        // One writer at a time: the chain head is read only after the lock is held.
-        await this.client.query("SELECT value FROM meta WHERE key = 'writer' FOR UPDATE");
-        head = (await this.client.query<{ seq: number; record_time: string; hash: string }>('SELECT seq, record_time, hash FROM log ORDER BY seq DESC LIMIT 1')).rows[0];
+        // One round trip (no parameters: the simple protocol runs the statements in order). One writer
+        // at a time: the chain head is read only after the writer row is locked.
+        const results = (await this.client.query(
+          `BEGIN; SET LOCAL lock_timeout = ${this.lockTimeoutMs};
+           SELECT value FROM meta WHERE key = 'writer' FOR UPDATE;
+           SELECT seq, record_time, hash FROM log ORDER BY seq DESC LIMIT 1`,
+        )) as unknown as { rows: { seq: number; record_time: string; hash: string }[] }[];
+        head = results[results.length - 1]!.rows[0];
         break;
       } catch (e) {
         await this.client.query('ROLLBACK').catch(() => undefined);
@@ -448,6 +453,24 @@ export class PostgresEventStore implements EventStore {
       ['COPY event_objects (seq, node_id, role, quantity, uom) FROM STDIN', buf.objects],
       ['COPY flows (t_id, node_id, dir, quantity, uom, seq, via_unit) FROM STDIN', buf.flows],
     ];
+    if (buf.log[0]!.length <= SMALL_BATCH) {
+      // A few rows: one statement for all four tables costs one round trip instead of four COPYs.
+      await this.raw(
+        `WITH l AS (INSERT INTO log (${LOG_COLUMNS})
+                    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])),
+              e AS (INSERT INTO events (seq, event_id, type, action, biz_step, disposition, event_time, event_ms, record_time,
+                      read_point, biz_location, source, destination, t_id, void_seq, persistent_set, persistent_unset)
+                    SELECT * FROM unnest($11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::text[],
+                      $20::text[], $21::text[], $22::text[], $23::text[], $24::bigint[], $25::bigint[], $26::text[], $27::text[])),
+              o AS (INSERT INTO event_objects (seq, node_id, role, quantity, uom)
+                    SELECT * FROM unnest($28::bigint[], $29::bigint[], $30::text[], $31::float8[], $32::text[])),
+              f AS (INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit)
+                    SELECT * FROM unnest($33::bigint[], $34::bigint[], $35::text[], $36::float8[], $37::text[], $38::bigint[], $39::bigint[]))
+         SELECT 1`,
+        [...buf.log, ...buf.events, ...buf.objects, ...buf.flows],
+      );
+      copies.length = 0;
+    }
     for (const [sql, cols] of copies) {
       if (cols[0]!.length === 0) continue;
       try {
@@ -482,32 +505,23 @@ export class PostgresEventStore implements EventStore {
     }
     if (missing.size === 0) return out;
     const cols = [...missing.values()].map(refColumns);
-    const found = await this.q<{ id: number; kind: string; item: string; code: string }>(
-      `SELECT n.id, n.kind, n.item, n.code
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(kind, item, code)
-         JOIN nodes n ON n.kind = u.kind AND n.item = u.item AND n.code = u.code`,
+    // Found and created in one round trip; new nodes numbered in order of first mention, as
+    // one-at-a-time inserts would number them. The writer lock keeps NOT EXISTS exact.
+    const rows = await this.q<{ id: number; kind: string; item: string; code: string }>(
+      `WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(kind, item, code, ord)),
+            found AS (SELECT n.id, n.kind, n.item, n.code FROM u JOIN nodes n ON n.kind = u.kind AND n.item = u.item AND n.code = u.code),
+            created AS (INSERT INTO nodes (kind, item, code)
+                        SELECT kind, item, code FROM u
+                         WHERE NOT EXISTS (SELECT 1 FROM nodes n WHERE n.kind = u.kind AND n.item = u.item AND n.code = u.code)
+                         ORDER BY ord
+                        RETURNING id, kind, item, code)
+       SELECT * FROM found UNION ALL SELECT * FROM created`,
       [cols.map((c) => c.kind), cols.map((c) => c.item), cols.map((c) => c.code)],
     );
-    for (const r of found) {
+    for (const r of rows) {
       const key = refKey(refFromColumns(r.kind, r.item, r.code));
       out.set(key, r.id);
       remember(cache, key, r.id);
-      missing.delete(key);
-    }
-    if (missing.size > 0) {
-      const add = [...missing.values()].map(refColumns);
-      // In order of first mention, as one-at-a-time inserts would number them.
-      const created = await this.q<{ id: number; kind: string; item: string; code: string }>(
-        `INSERT INTO nodes (kind, item, code)
-         SELECT kind, item, code FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(kind, item, code, ord) ORDER BY ord
-         RETURNING id, kind, item, code`,
-        [add.map((c) => c.kind), add.map((c) => c.item), add.map((c) => c.code)],
-      );
-      for (const r of created) {
-        const key = refKey(refFromColumns(r.kind, r.item, r.code));
-        out.set(key, r.id);
-        remember(cache, key, r.id);
-      }
     }
     return out;
   }
@@ -524,20 +538,18 @@ export class PostgresEventStore implements EventStore {
       else missing.push(key);
     }
     if (missing.length === 0) return out;
-    for (const r of await this.q<{ id: number; key: string }>('SELECT id, key FROM transformations WHERE key = ANY($1::text[])', [missing])) {
+    const rows = await this.q<{ id: number; key: string }>(
+      `WITH u AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS u(key, ord)),
+            found AS (SELECT t.id, t.key FROM u JOIN transformations t ON t.key = u.key),
+            created AS (INSERT INTO transformations (key)
+                        SELECT key FROM u WHERE NOT EXISTS (SELECT 1 FROM transformations t WHERE t.key = u.key) ORDER BY ord
+                        RETURNING id, key)
+       SELECT * FROM found UNION ALL SELECT * FROM created`,
+      [missing],
+    );
+    for (const r of rows) {
       out.set(r.key, r.id);
       remember(cache, r.key, r.id);
-    }
-    const add = missing.filter((k) => !out.has(k));
-    if (add.length > 0) {
-      const created = await this.q<{ id: number; key: string }>(
-        'INSERT INTO transformations (key) SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS u(key, ord) ORDER BY ord RETURNING id, key',
-        [add],
-      );
-      for (const r of created) {
-        out.set(r.key, r.id);
-        remember(cache, r.key, r.id);
-      }
     }
     return out;
   }
