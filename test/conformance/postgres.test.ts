@@ -91,6 +91,36 @@ if (skip) {
     });
   });
 
+  describe('PostgreSQL write failures', () => {
+    it('a row the database refuses fails the session (at append or commit), stores nothing, and the store stays usable', async () => {
+      const url = freshPgUrl();
+      const s = await openPostgresStore(url);
+      try {
+        await sql(url, "ALTER TABLE events ADD CONSTRAINT refuse_lot_bad CHECK (event_id <> 'urn:uuid:00000000-0000-4000-8000-0000000000bb')");
+        const bad = { ...captured([receive('BAD')])[0]!, eventId: 'urn:uuid:00000000-0000-4000-8000-0000000000bb' };
+        for (const batch of [[bad], [...captured(Array.from({ length: 60 }, (_, i) => receive(`L${i}`))), bad]]) {
+          const session = await s.beginCapture();
+          const failed = await session
+            .append(batch)
+            .then(() => session.commit())
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          expect(failed).toMatchObject({ message: expect.stringContaining('refuse_lot_bad') });
+          await session.rollback();
+          expect(await s.headSeq()).toBe(0);
+        }
+        const good = await s.beginCapture();
+        await good.append(captured([receive('A')]));
+        await good.commit();
+        expect(await s.verify()).toMatchObject({ ok: true, entries: 1 });
+      } finally {
+        await s.close();
+      }
+    });
+  });
+
   describe('PostgreSQL with two writers', () => {
     it('a second writer waits, then gets STORE_BUSY; readers are not blocked', async () => {
       const url = freshPgUrl();

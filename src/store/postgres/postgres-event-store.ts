@@ -284,6 +284,10 @@ export class PostgresEventStore implements EventStore {
         // a failed write surfaces at commit; a rollback discards it anyway
         if (sql === 'ROLLBACK') await this.settle().catch(() => undefined);
         await this.q(sql);
+      } catch (e) {
+        // never leave the connection inside a failed transaction
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        throw e;
       } finally {
         this.sessionOpen = false;
       }
