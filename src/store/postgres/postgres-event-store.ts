@@ -73,6 +73,8 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
 /** Log entries read per round trip by verify. */
 const VERIFY_PAGE = 5000;
+/** Ids per read query: the SQLite adapter's block size, so that rows come back in the same order. */
+const READ_BLOCK = 900;
 /** Batches up to this many log entries are written by one multi-table INSERT, larger ones by COPY. */
 const SMALL_BATCH = 50;
 /** Nodes and transformations remembered per session; bounded, so memory stays flat in file size. */
@@ -163,8 +165,8 @@ interface PlannedWrite extends RecordedEvent {
 class RowBuffers {
   log: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
   events: unknown[][] = Array.from({ length: 17 }, () => []);
-  objects: unknown[][] = [[], [], [], [], []];
-  flows: unknown[][] = [[], [], [], [], [], [], []];
+  objects: unknown[][] = [[], [], [], [], [], []];
+  flows: unknown[][] = [[], [], [], [], [], [], [], []];
   voids: unknown[][] = [[], []];
 
   static push(cols: unknown[][], values: readonly unknown[]): void {
@@ -417,9 +419,11 @@ export class PostgresEventStore implements EventStore {
         facts.persistentSet.length ? JSON.stringify(facts.persistentSet) : null,
         facts.persistentUnset.length ? JSON.stringify(facts.persistentUnset) : null,
       ]);
+      let objectPos = 0;
+      let flowPos = 0;
       for (const o of proj.objects) {
         const node = nodes.get(refKey(o.ref))!;
-        RowBuffers.push(buf.objects, [entry.seq, node, o.role, o.quantity, o.uom]);
+        RowBuffers.push(buf.objects, [entry.seq, node, o.role, o.quantity, o.uom, objectPos++]);
         if (tId === null || (o.role !== 'input' && o.role !== 'output')) continue;
         const dir = o.role === 'input' ? 'in' : 'out';
         if (o.ref.kind === 'unit' && dir === 'in') {
@@ -427,10 +431,10 @@ export class PostgresEventStore implements EventStore {
           // packed before, in this batch too, so the rows so far are written first.
           await this.flush(buf);
           for (const [content, h] of await this.consumedContents(node, facts.eventMs)) {
-            RowBuffers.push(buf.flows, [tId, content, dir, h.quantity, h.uom, entry.seq, node]);
+            RowBuffers.push(buf.flows, [tId, content, dir, h.quantity, h.uom, entry.seq, node, flowPos++]);
           }
         } else {
-          RowBuffers.push(buf.flows, [tId, node, dir, o.quantity, o.uom, entry.seq, null]);
+          RowBuffers.push(buf.flows, [tId, node, dir, o.quantity, o.uom, entry.seq, null, flowPos++]);
         }
       }
     }
@@ -454,8 +458,8 @@ export class PostgresEventStore implements EventStore {
            read_point, biz_location, source, destination, t_id, void_seq, persistent_set, persistent_unset) FROM STDIN`,
         buf.events,
       ],
-      ['COPY event_objects (seq, node_id, role, quantity, uom) FROM STDIN', buf.objects],
-      ['COPY flows (t_id, node_id, dir, quantity, uom, seq, via_unit) FROM STDIN', buf.flows],
+      ['COPY event_objects (seq, node_id, role, quantity, uom, pos) FROM STDIN', buf.objects],
+      ['COPY flows (t_id, node_id, dir, quantity, uom, seq, via_unit, pos) FROM STDIN', buf.flows],
     ];
     if (buf.log[0]!.length <= SMALL_BATCH) {
       // A few rows: one statement for all four tables costs one round trip instead of four COPYs.
@@ -466,10 +470,10 @@ export class PostgresEventStore implements EventStore {
                       read_point, biz_location, source, destination, t_id, void_seq, persistent_set, persistent_unset)
                     SELECT * FROM unnest($11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::text[],
                       $20::text[], $21::text[], $22::text[], $23::text[], $24::bigint[], $25::bigint[], $26::text[], $27::text[])),
-              o AS (INSERT INTO event_objects (seq, node_id, role, quantity, uom)
-                    SELECT * FROM unnest($28::bigint[], $29::bigint[], $30::text[], $31::float8[], $32::text[])),
-              f AS (INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit)
-                    SELECT * FROM unnest($33::bigint[], $34::bigint[], $35::text[], $36::float8[], $37::text[], $38::bigint[], $39::bigint[]))
+              o AS (INSERT INTO event_objects (seq, node_id, role, quantity, uom, pos)
+                    SELECT * FROM unnest($28::bigint[], $29::bigint[], $30::text[], $31::float8[], $32::text[], $33::int[])),
+              f AS (INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit, pos)
+                    SELECT * FROM unnest($34::bigint[], $35::bigint[], $36::text[], $37::float8[], $38::text[], $39::bigint[], $40::bigint[], $41::int[]))
          SELECT 1`,
         [...buf.log, ...buf.events, ...buf.objects, ...buf.flows],
       );
@@ -584,7 +588,7 @@ export class PostgresEventStore implements EventStore {
          FROM event_objects p JOIN events e ON e.seq = p.seq
          LEFT JOIN event_objects c ON c.seq = p.seq AND c.role = 'object'
         WHERE p.node_id = ANY($1::bigint[]) AND p.role = 'parent' AND e.type = 'AggregationEvent' AND e.void_seq IS NULL
-        ORDER BY e.seq`,
+        ORDER BY e.seq, c.pos`,
       [units],
     );
     const out = new Map<number, Map<number, { seq: number; eventMs: number; action: string | null; children: { node: number; quantity: number | null; uom: string | null }[] }>>();
@@ -617,19 +621,31 @@ export class PostgresEventStore implements EventStore {
     return out;
   }
 
+  /**
+   * Runs `sql` (with `$1` the id array) per block of ids, in the caller's order: blocks and the
+   * ORDER BY of each query give the rows in the order the SQLite adapter gives them.
+   */
+  private async byIds<R>(sql: string, ids: readonly number[], extra: readonly unknown[] = []): Promise<R[]> {
+    const out: R[] = [];
+    for (let i = 0; i < ids.length; i += READ_BLOCK) {
+      for (const r of await this.q<R>(sql, [ids.slice(i, i + READ_BLOCK), ...extra])) out.push(r);
+    }
+    return out;
+  }
+
   async nodesById(ids: readonly number[]): Promise<NodeRow[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.q<{ id: number; kind: string; item: string; code: string }>('SELECT id, kind, item, code FROM nodes WHERE id = ANY($1::bigint[])', [[...ids]]);
+    const rows = await this.byIds<{ id: number; kind: string; item: string; code: string }>('SELECT id, kind, item, code FROM nodes WHERE id = ANY($1::bigint[]) ORDER BY id', ids);
     return rows.map((r) => ({ id: r.id, ref: refFromColumns(r.kind, r.item, r.code) }));
   }
 
   private async flows(where: 'f.node_id' | 'f.t_id', ids: readonly number[], dir?: 'in' | 'out'): Promise<FlowRow[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.q<{ t_id: number; node_id: number; dir: 'in' | 'out'; quantity: number | null; uom: string | null; seq: number; event_ms: number; void_seq: number | null }>(
+    const rows = await this.byIds<{ t_id: number; node_id: number; dir: 'in' | 'out'; quantity: number | null; uom: string | null; seq: number; event_ms: number; void_seq: number | null }>(
       `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
          FROM flows f JOIN events e ON e.seq = f.seq
-        WHERE ${where} = ANY($1::bigint[])${dir ? ' AND f.dir = $2' : ''}`,
-      dir ? [[...ids], dir] : [[...ids]],
+        WHERE ${where} = ANY($1::bigint[])${dir ? ' AND f.dir = $2' : ''}
+        ORDER BY ${where}, f.dir, f.seq, f.pos`,
+      ids,
+      dir ? [dir] : [],
     );
     return rows.map((r) => ({ t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq }));
   }
@@ -643,15 +659,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   async eventsBySeq(seqs: readonly number[]): Promise<EventRow[]> {
-    if (seqs.length === 0) return [];
-    return (await this.q<EventDbRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq = ANY($1::bigint[])`, [[...seqs]])).map(toEventRow);
+    return (await this.byIds<EventDbRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq = ANY($1::bigint[]) ORDER BY e.seq`, seqs)).map(toEventRow);
   }
 
   private async objects(column: 'node_id' | 'seq', ids: readonly number[]): Promise<EventObjectRow[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.q<{ seq: number; node_id: number; role: ObjectRole; quantity: number | null; uom: string | null }>(
-      `SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE ${column} = ANY($1::bigint[])`,
-      [[...ids]],
+    const rows = await this.byIds<{ seq: number; node_id: number; role: ObjectRole; quantity: number | null; uom: string | null }>(
+      `SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE ${column} = ANY($1::bigint[])
+        ORDER BY ${column === 'node_id' ? 'node_id, seq, pos' : 'seq, pos'}`,
+      ids,
     );
     return rows.map((r) => ({ seq: r.seq, node: r.node_id, role: r.role, quantity: r.quantity, uom: r.uom }));
   }

@@ -82,7 +82,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     quantity double precision,
     uom      text,
     seq      bigint NOT NULL,
-    via_unit bigint
+    via_unit bigint,
+    -- the row's place among its event's rows: reads return rows in SQLite's order (rowid), so that
+    -- sums over them (shares) come out the same to the last bit
+    pos      integer NOT NULL
   );
   -- trace expansion from a frontier of nodes, and back from transformations
   CREATE INDEX flows_by_node ON flows (node_id, dir);
@@ -93,7 +96,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     node_id  bigint NOT NULL,
     role     text NOT NULL,
     quantity double precision,
-    uom      text
+    uom      text,
+    pos      integer NOT NULL
   );
   -- a lot's history (lot state, shipments, receipts) and an event's objects
   CREATE INDEX event_objects_by_node ON event_objects (node_id, seq);
