@@ -403,13 +403,26 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
   };
 }
 
+/**
+ * The same lot, item and place strings recur from event to event, and an identifier's parse
+ * depends on its string alone: parsed refs are remembered (frozen, as they are shared), and the
+ * memo is cleared when full to bound memory. Identifiers that do not parse are not remembered.
+ */
+const REF_MEMO_LIMIT = 50_000;
+const refMemo = new Map<string, ObjectRef>();
+
 function objectRef(value: unknown, path: string, issues: Issue[]): ObjectRef | undefined {
   if (typeof value !== 'string') {
     issues.push({ path, reason: `an identifier must be a string URI (got ${JSON.stringify(value)})` });
     return undefined;
   }
+  const known = refMemo.get(value);
+  if (known !== undefined) return known;
   try {
-    return parseObjectUri(value);
+    const ref = Object.freeze(parseObjectUri(value));
+    if (refMemo.size >= REF_MEMO_LIMIT) refMemo.clear();
+    refMemo.set(value, ref);
+    return ref;
   } catch (err) {
     issues.push({ path, reason: reasonOf(err) });
     return undefined;

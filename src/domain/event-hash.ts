@@ -134,6 +134,25 @@ export function preHashString(event: Readonly<Record<string, unknown>>, context?
   return new PreHash(context ?? {}, options.strictValues === true).event(event);
 }
 
+/**
+ * Both hash ids of an event at the cost of one when possible: the strict one (`strictValues`, the
+ * fingerprint) and, unless `strictOnly`, the GS1 one (the derived eventID). They differ only where
+ * a string value reads as a number, so when the GS1 pass meets no such value its pre-hash string
+ * is the strict one too, and it is hashed once. Equal to two calls of {@link eventHashId}.
+ */
+export function eventHashIds(
+  event: Readonly<Record<string, unknown>>,
+  context: Readonly<Record<string, string>> | undefined,
+  sha256: (text: string) => string = sha256Hex,
+  strictOnly = false,
+): { strict: string; gs1: string | undefined } {
+  const id = (pre: string): string => `ni:///sha-256;${sha256(pre)}?ver=${EVENT_HASH_VERSION}`;
+  if (strictOnly) return { strict: id(new PreHash(context ?? {}, true).event(event)), gs1: undefined };
+  const gs1Pass = new PreHash(context ?? {}, false);
+  const gs1 = id(gs1Pass.event(event));
+  return { strict: gs1Pass.sawNumericString ? id(new PreHash(context ?? {}, true).event(event)) : gs1, gs1 };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
@@ -196,17 +215,6 @@ function formatNumber(n: number): string {
 }
 
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/**
- * Strings that read as decimal numbers are written as numbers (`23.0` → `23`, `0012` → `12`):
- * the reference implementation does this for every value, so an XML `<quantity>10.0</quantity>`
- * and a JSON `10` hash the same.
- */
-function numericForm(s: string): string | undefined {
-  if (!NUMERIC.test(s)) return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? formatNumber(n) : undefined;
-}
 
 const CBV_URNS: readonly (readonly [string, string])[] = [
   ['urn:epcglobal:cbv:bizstep:', 'https://ref.gs1.org/cbv/BizStep-'],
@@ -483,6 +491,9 @@ function canonicalIdentifier(s: string): string | undefined {
 // The pre-hash string
 
 class PreHash {
+  /** Whether a string value read as a number (the only place where the strict pre-hash string differs). */
+  sawNumericString = false;
+
   constructor(
     private readonly context: Readonly<Record<string, string>>,
     private readonly strictValues = false,
@@ -548,8 +559,16 @@ class PreHash {
     let s = v.trim();
     if (s === '') return '';
     s = cbvUrnsToWebUris(this.expandValue(s));
-    if (this.strictValues && NUMERIC.test(s)) return JSON.stringify(s);
-    return numericForm(s) ?? canonicalIdentifier(s) ?? s;
+    if (NUMERIC.test(s)) {
+      // Strings that read as decimal numbers are written as numbers (`23.0` → `23`, `0012` → `12`):
+      // the reference implementation does this for every value, so an XML `<quantity>10.0</quantity>`
+      // and a JSON `10` hash the same.
+      this.sawNumericString = true;
+      if (this.strictValues) return JSON.stringify(s);
+      const n = Number(s);
+      if (Number.isFinite(n)) return formatNumber(n);
+    }
+    return canonicalIdentifier(s) ?? s;
   }
 
   private time(v: Json): string {
