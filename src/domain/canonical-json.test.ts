@@ -38,6 +38,15 @@ describe('canonicalJson', () => {
     }
   });
 
+  it('keeps code-unit order with array-index keys, which the engine would enumerate first', () => {
+    expect(canonicalJson({ b: 1, 10: 'x', 9: 'y', a: { 2: true, '01': false } })).toBe('{"10":"x","9":"y","a":{"01":false,"2":true},"b":1}');
+  });
+
+  it('writes a "__proto__" key as data, and ignores toJSON-looking keys', () => {
+    const v = JSON.parse('{"z":1,"__proto__":{"x":1},"toJSON":"t"}') as unknown;
+    expect(canonicalJson(v)).toBe('{"__proto__":{"x":1},"toJSON":"t","z":1}');
+  });
+
   it('refuses what has no JSON form', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow(/NaN or Infinity/);
     expect(() => canonicalJson({ a: [1, Infinity] })).toThrow(/NaN or Infinity/);
@@ -50,9 +59,9 @@ describe('canonicalJson', () => {
   const codeUnits = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 6 }).map((cs) => String.fromCharCode(...cs));
 
   it('equals the reference implementation on arbitrary values, success or error alike', () => {
-    const odd = fc.oneof(fc.constant(undefined), fc.constant(Number.NaN), fc.constant(-0), fc.constant(1e21), fc.double(), fc.string({ unit: 'binary' }), codeUnits);
+    const odd = fc.oneof(fc.constantFrom('0', '7', '10', '__proto__', 'toJSON'), fc.constant(undefined), fc.constant(Number.NaN), fc.constant(-0), fc.constant(1e21), fc.double(), fc.string({ unit: 'binary' }), codeUnits);
     const value = fc.letrec((tie) => ({
-      v: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), odd, fc.array(tie('v')), fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), codeUnits), tie('v'))),
+      v: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), odd, fc.array(tie('v')), fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), codeUnits, fc.constantFrom('0', '1', '10', '9', '01', '__proto__', 'toJSON')), tie('v'))),
     })).v;
     fc.assert(
       fc.property(value, (v) => {
