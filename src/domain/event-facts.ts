@@ -95,6 +95,15 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([
 const TZ_OFFSET = /^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/;
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
 
+const ALLOWED_FIELDS = new Map<EventType, ReadonlySet<string>>();
+
+/** The standard fields of an event type (built once per type, not once per event). */
+function allowedFields(t: EventType): ReadonlySet<string> {
+  let set = ALLOWED_FIELDS.get(t);
+  if (!set) ALLOWED_FIELDS.set(t, (set = new Set([...COMMON_FIELDS, ...KNOWN_FIELDS[t]])));
+  return set;
+}
+
 /** Parses an RFC 3339 date-time with offset to epoch ms, or returns undefined. */
 export function parseDateTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
@@ -129,7 +138,7 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
     return bad(`${path}.type`, `"type" must be one of ${EVENT_TYPES.join(', ')}${type === undefined ? ' (it is missing)' : `, not ${JSON.stringify(type)}`}`);
   }
   const t = type as EventType;
-  const allowed = new Set([...COMMON_FIELDS, ...KNOWN_FIELDS[t]]);
+  const allowed = allowedFields(t);
   for (const key of Object.keys(e)) {
     // Extensions are namespaced (`prefix:name` or a full IRI); a bare unknown word is a typo.
     if (!allowed.has(key) && !key.includes(':')) bad(`${path}.${key}`, `unknown field "${key}" for ${article(t)} ${t} (extension fields need a namespace prefix, like "example:${key}")`);

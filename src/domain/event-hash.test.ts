@@ -604,3 +604,19 @@ describe('eventHashIds: both ids in one pass when they can be', () => {
     );
   });
 });
+
+describe('list order in the pre-hash string', () => {
+  const ev = (epcList: string[]) => ({ type: 'ObjectEvent', eventTime: '2026-05-04T08:00:00Z', eventTimeZoneOffset: '+00:00', action: 'OBSERVE', epcList });
+
+  it('is code-point order, also where UTF-16 order differs (a character above U+FFFF against one in U+E000–U+FFFF)', () => {
+    const astral = 'urn:x:\u{1F600}';
+    const bmp = 'urn:x:\uFF21';
+    // UTF-16 puts the astral character (a surrogate pair, 0xD83D…) first; code points put U+FF21 first
+    expect(preHashString(ev([astral, bmp]))).toContain(`epcListepc=${bmp}epc=${astral}`);
+    expect(preHashString(ev([bmp, astral]))).toContain(`epcListepc=${bmp}epc=${astral}`);
+  });
+
+  it('is the same whatever the input order, for plain ASCII too', () => {
+    expect(preHashString(ev(['urn:x:b', 'urn:x:a', 'urn:x:ab']))).toContain('epcListepc=urn:x:aepc=urn:x:abepc=urn:x:b');
+  });
+});

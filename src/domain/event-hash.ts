@@ -188,8 +188,13 @@ function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Characters where code-unit and code-point order can disagree (surrogates and what follows them). */
+const HIGH = /[\ud800-\uffff]/;
+
 function sortedJoin(parts: string[]): string {
-  return parts.sort(compareCodePoints).join('');
+  if (parts.length < 2) return parts.length === 0 ? '' : parts[0]!;
+  // Without such characters the engine's own (code-unit) sort is code-point order.
+  return (parts.some((p) => HIGH.test(p)) ? parts.sort(compareCodePoints) : parts.sort()).join('');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -534,7 +539,7 @@ class PreHash {
     ];
     const ilmd = e['ilmd'];
     if (isObject(ilmd)) {
-      const inner = this.extensionsOf(ilmd, new Set());
+      const inner = this.extensionsOf(ilmd, NO_FIELDS);
       if (inner.length > 0) tail.push(`ilmd${sortedJoin(inner)}`);
     }
     tail.push(...this.extensionsOf(e, STANDARD_EVENT_FIELDS));
@@ -636,27 +641,27 @@ class PreHash {
     if (!isObject(v)) return '';
     const set = asList(v['set']).map((x) => kv('set', this.cbv('disposition', x)));
     const unset = asList(v['unset']).map((x) => kv('unset', this.cbv('disposition', x)));
-    this.leftover('persistentDisposition', v, ['set', 'unset'], tail);
+    this.leftover('persistentDisposition', v, SET_UNSET, tail);
     const body = sortedJoin(set) + sortedJoin(unset);
     return body === '' ? '' : `persistentDisposition${body}`;
   }
 
   private place(name: string, v: Json, tail: string[]): string {
     if (!isObject(v)) return kv(`${name}id`, this.value(v));
-    this.leftover(name, v, ['id'], tail);
+    this.leftover(name, v, ID_ONLY, tail);
     const id = kv('id', this.value(v['id']));
     return id === '' ? '' : name + id;
   }
 
   /** bizTransactionList, sourceList, destinationList: each element `type=…` then `{idKey}=…`, elements sorted. */
-  private typedList(name: string, idKey: string, vocabulary: CbvVocabulary, v: Json, tail: string[]): string {
+  private typedList(name: string, idKey: keyof typeof TYPED_FIELDS, vocabulary: CbvVocabulary, v: Json, tail: string[]): string {
     const items: string[] = [];
     const leftovers: string[] = [];
     for (const el of asList(v)) {
       if (!isObject(el)) continue;
       const body = kv('type', this.cbv(vocabulary, el['type'])) + kv(idKey, this.value(el[idKey]));
       if (body !== '') items.push(body);
-      this.leftover(idKey, el, ['type', idKey], leftovers);
+      this.leftover(idKey, el, TYPED_FIELDS[idKey], leftovers);
     }
     if (leftovers.length > 0) tail.push(name + sortedJoin(leftovers));
     return items.length === 0 ? '' : name + sortedJoin(items);
@@ -686,7 +691,7 @@ class PreHash {
       }
       body += sortedJoin(reports);
       if (body !== '') elements.push(`sensorElement${body}`);
-      leftovers.push(...this.extensionsOf(el, new Set(['sensorMetadata', 'sensorReport'])));
+      leftovers.push(...this.extensionsOf(el, SENSOR_ELEMENT_FIELDS));
       if (leftovers.length > 0) tail.push(`sensorElement${sortedJoin(leftovers)}`);
     }
     return sortedJoin(elements);
@@ -713,7 +718,7 @@ class PreHash {
    * `readPoint{ns}field=value`, `sensorElementsensorReport{ns}field=value`.
    */
   private leftover(name: string, obj: JsonObject, standard: readonly string[], into: string[]): void {
-    const ext = this.extensionsOf(obj, new Set(standard));
+    const ext = this.extensionsOf(obj, setOf(standard));
     if (ext.length > 0) into.push(name + sortedJoin(ext));
   }
 
@@ -739,11 +744,25 @@ class PreHash {
     if (isObject(v)) {
       // '#text' is how XML-to-JSON converters carry an element's own text next to its children.
       const text = kv('', this.value(v['#text']));
-      out.push(name + text + sortedJoin(this.extensionsOf(v, new Set())));
+      out.push(name + text + sortedJoin(this.extensionsOf(v, NO_FIELDS)));
       return;
     }
     out.push(name + kv('', this.value(v)));
   }
+}
+
+const NO_FIELDS: ReadonlySet<string> = new Set();
+const SENSOR_ELEMENT_FIELDS: ReadonlySet<string> = new Set(['sensorMetadata', 'sensorReport']);
+const SET_UNSET = ['set', 'unset'] as const;
+const ID_ONLY = ['id'] as const;
+const TYPED_FIELDS = { bizTransaction: ['type', 'bizTransaction'], source: ['type', 'source'], destination: ['type', 'destination'] } as const;
+const STANDARD_SETS = new Map<readonly string[], ReadonlySet<string>>();
+
+/** The set of a list of standard field names (the lists are module constants, so each set is built once). */
+function setOf(standard: readonly string[]): ReadonlySet<string> {
+  let set = STANDARD_SETS.get(standard);
+  if (!set) STANDARD_SETS.set(standard, (set = new Set(standard)));
+  return set;
 }
 
 /** Fields of an event that are placed by the canonical property order or excluded from the hash. */
