@@ -207,6 +207,8 @@ function sortedJoin(parts: string[]): string {
  */
 function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
+  // a safe integer prints without exponent or fraction, as BigInt does (and -0 as "0")
+  if (Number.isSafeInteger(n)) return String(n);
   if (Number.isInteger(n)) return BigInt(n).toString();
   const exp = n.toExponential(); // shortest digits, e.g. "1.5e-7"
   const e = exp.indexOf('e');
@@ -254,10 +256,18 @@ function utcMillis(s: string): string {
   let ms = Number(frac.slice(0, 3).padEnd(3, '0'));
   const fourth = frac[3];
   if (fourth !== undefined && fourth >= '5') ms += 1;
-  const date = new Date(0);
-  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  date.setUTCHours(Number(h), Number(mi), Number(sec), ms);
-  let t = date.getTime();
+  const year = Number(y);
+  let t: number;
+  if (year >= 100) {
+    // the same day and time arithmetic (out-of-range fields roll over alike) without two Date objects
+    t = Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
+  } else {
+    // Date.UTC reads years 0–99 as 1900–1999
+    const date = new Date(0);
+    date.setUTCFullYear(year, Number(mo) - 1, Number(d));
+    date.setUTCHours(Number(h), Number(mi), Number(sec), ms);
+    t = date.getTime();
+  }
   if (sign !== undefined) t -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
   if (!Number.isFinite(t)) return s;
   const iso = new Date(t).toISOString();
