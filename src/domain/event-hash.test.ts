@@ -620,3 +620,16 @@ describe('list order in the pre-hash string', () => {
     expect(preHashString(ev(['urn:x:b', 'urn:x:a', 'urn:x:ab']))).toContain('epcListepc=urn:x:aepc=urn:x:abepc=urn:x:b');
   });
 });
+
+describe('times in the pre-hash string', () => {
+  const ev = (eventTime: string) => ({ type: 'ObjectEvent', eventTime, action: 'OBSERVE' });
+  it.each([
+    ['2026-05-04T10:15:00+02:00', '2026-05-04T08:15:00.000Z'],
+    ['2026-02-30T00:00:00Z', '2026-03-02T00:00:00.000Z'],
+    ['0050-01-01T00:00:00Z', '0050-01-01T00:00:00.000Z'],
+    ['0099-12-31T23:59:59.9996-01:00', '0100-01-01T01:00:00.000Z'],
+    ['0100-01-01T00:00:00.1234Z', '0100-01-01T00:00:00.123Z'],
+  ])('%s is written as %s (years 0–99 are not read as 19xx)', (input, utc) => {
+    expect(preHashString(ev(input))).toBe(`eventType=ObjectEventeventTime=${utc}action=OBSERVE`);
+  });
+});
