@@ -3,6 +3,8 @@
  * SQLite at a path; a `postgres://` URL will select the PostgreSQL adapter.
  */
 import { LotlineError } from './domain/errors.js';
+import type { IdentityStore } from './identity/identity-store.js';
+import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
 import type { EventStore } from './store/event-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 
@@ -19,4 +21,16 @@ export function openStore(db: string, options: { create?: boolean } = { create: 
     throw new LotlineError('USAGE', 'PostgreSQL is not available in this version yet; use a SQLite file path for --db');
   }
   return openSqliteStore(db, options);
+}
+
+/**
+ * Opens the identity store (users, sessions, keys) on the same database as the events. The
+ * event store is opened first, so that a new file gets the Lotline schema before identity tables.
+ */
+export async function openIdentityStore(db: string): Promise<IdentityStore> {
+  if (/^postgres(ql)?:\/\//i.test(db)) {
+    throw new LotlineError('USAGE', 'users and API keys in PostgreSQL are not available in this version yet; use a SQLite file path for --db');
+  }
+  if (db !== ':memory:') await (await openStore(db, { create: true })).close();
+  return new SqliteIdentityStore(db);
 }
