@@ -52,9 +52,17 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
         throw e;
       }
     },
-    ...(flags.demo ? { loadIfEmpty: async (store) => (await loadDemo(store, { onlyIfEmpty: true, context: cliContext() })).events } : {}),
+    ...(flags.demo
+      ? {
+          loadIfEmpty: async (store) => {
+            const demo = await loadDemo(store, { onlyIfEmpty: true, context: cliContext(), ...(flags.db !== undefined ? { db: flags.db } : {}) });
+            // The commands to try, for a person at the terminal; the log says what was loaded.
+            io.err(demo.text);
+            return demo.events;
+          },
+        }
+      : {}),
   });
-  void io;
   await server.done;
   return 0;
 }
