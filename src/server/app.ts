@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { LotlineError } from '../domain/errors.js';
 import type { IdentityPolicy, Principal } from '../identity/identity-service.js';
 import { authenticateKey, DEFAULT_POLICY, resolveSession } from '../identity/identity-service.js';
+import { GroupCommitter } from '../capture/group-commit.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
@@ -50,7 +51,9 @@ export interface Api {
   readonly store: EventStore;
   readonly identity: IdentityStore;
   readonly options: Required<Omit<AppOptions, 'logger'>>;
-  /** Emits `appended` (with the new head log position) after every capture through this server. */
+  /** Every capture goes through here: concurrent requests share one durable commit. */
+  readonly writer: GroupCommitter;
+  /** Emits `appended` after every capture through this server. */
   readonly events: EventEmitter;
   readonly registry: RouteRegistry;
   route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): void;
@@ -109,6 +112,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     identity: deps.identity,
     options: opts,
     events: new EventEmitter(),
+    writer: new GroupCommitter(deps.store),
     registry,
     route: (spec) => addRoute(app, registry, API_PREFIX, spec, authenticate),
     contextOf: (req, principal) => ({ actor: principal.actor, origin: req.ip }),
@@ -127,6 +131,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     void reply.status(HTTP_STATUS.NOT_FOUND).type(PROBLEM_CONTENT_TYPE).send(problemOf(e, req.url.split('?')[0]));
   });
 
+  // Shutdown: after the last request, let captures still queued reach the disk before the store closes.
+  app.addHook('onClose', async () => api.writer.whenIdle());
   registerIdentityRoutes(api);
   registerEventRoutes(api);
   registerLotRoutes(api);

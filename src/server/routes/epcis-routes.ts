@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { appendAtomically } from '../../capture/capture-events.js';
 import { readEpcisDocument } from '../../capture/epcis/read-epcis-document.js';
 import { normalizeCbv } from '../../domain/cbv.js';
 import { isLotlineError, LotlineError } from '../../domain/errors.js';
@@ -117,7 +116,7 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
         const { events, listPath } = readEpcisDocument(req.body, undefined, 'document');
         job.events = events.length;
         authorizeEvents(api, principal, events);
-        const outcomes = await appendAtomically(store, { label: 'document', noun: 'document' }, events, listPath, api.contextOf(req, principal));
+        const outcomes = await api.writer.submit(events, { label: 'document', noun: 'document' }, listPath, api.contextOf(req, principal));
         job.stored = outcomes.filter((o) => o.status === 'stored').length;
         job.declared = outcomes.filter((o) => o.status === 'declared').length;
         job.duplicates = outcomes.length - job.stored - job.declared;

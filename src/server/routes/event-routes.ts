@@ -1,6 +1,6 @@
 /** Capture of native commands and EPCIS events (one or an array, atomic per request), and one event by id. */
 import { z } from 'zod';
-import { appendAtomically, readCaptureValue } from '../../capture/capture-events.js';
+import { readCaptureValue } from '../../capture/capture-events.js';
 import { LotlineError } from '../../domain/errors.js';
 import { permissionFor } from '../../identity/event-permission.js';
 import type { AppendOutcome, CapturedEvent, EventRow, EventStore } from '../../store/event-store.js';
@@ -109,7 +109,7 @@ export function registerEventRoutes(api: Api): void {
       // Read with the capture code (not only the route schema): its issues carry the path of every bad field.
       const { events, single } = readCaptureValue(req.body);
       authorizeEvents(api, principal, events);
-      const outcomes = await appendAtomically(api.store, { label: 'request', noun: 'request', single }, events, '$', api.contextOf(req, principal));
+      const outcomes = await api.writer.submit(events, { label: 'request', noun: 'request', single }, '$', api.contextOf(req, principal));
       const results = await outcomeViews(api.store, events, outcomes);
       const stored = outcomes.filter((o) => o.status === 'stored').length;
       const declared = outcomes.filter((o) => o.status === 'declared').length;
