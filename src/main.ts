@@ -4,6 +4,7 @@
  */
 import { LotlineError } from './domain/errors.js';
 import type { IdentityStore } from './identity/identity-store.js';
+import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
 import type { EventStore } from './store/event-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
@@ -24,13 +25,12 @@ export function openStore(db: string, options: { create?: boolean } = { create: 
 }
 
 /**
- * Opens the identity store (users, sessions, keys) on the same database as the events. The
- * event store is opened first, so that a new file gets the Lotline schema before identity tables.
+ * Opens the identity store (users, sessions, keys) on the same database as the events: its own
+ * tables in the same SQLite file (the event store is opened first, so that a new file gets the
+ * Lotline schema before the identity tables) or in the same PostgreSQL database.
  */
 export async function openIdentityStore(db: string): Promise<IdentityStore> {
-  if (/^postgres(ql)?:\/\//i.test(db)) {
-    throw new LotlineError('USAGE', 'users and API keys in PostgreSQL are not available in this version yet; use a SQLite file path for --db');
-  }
+  if (/^postgres(ql)?:\/\//i.test(db)) return openPostgresIdentityStore(db);
   if (db !== ':memory:') await (await openStore(db, { create: true })).close();
   return new SqliteIdentityStore(db);
 }
