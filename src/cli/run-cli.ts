@@ -51,6 +51,7 @@ Options:
   --max-body BYTES     serve: largest request body (default 10 MiB)
   --key-rate N         serve: requests per second per API key (default 100, bursts of 2N)
   --demo               serve: load the demo plant into an empty database first (npm start)
+  --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
   --role R             user, key: operator, quality, auditor or admin
   -h, --help           this help
 `;
@@ -74,6 +75,7 @@ const OPTIONS = {
   'max-body': { type: 'string' },
   'key-rate': { type: 'string' },
   demo: { type: 'boolean' },
+  'secure-cookies': { type: 'boolean' },
   role: { type: 'string' },
   expires: { type: 'string' },
   'password-stdin': { type: 'boolean' },
@@ -94,7 +96,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   verify: [],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies'],
   user: ['role', 'password-stdin'],
   key: ['role', 'expires'],
 };

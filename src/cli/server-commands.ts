@@ -21,6 +21,7 @@ export interface ServerFlags {
   'max-body'?: string | undefined;
   'key-rate'?: string | undefined;
   demo?: boolean | undefined;
+  'secure-cookies'?: boolean | undefined;
   role?: string | undefined;
   expires?: string | undefined;
   'password-stdin'?: boolean | undefined;
@@ -43,6 +44,7 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
     host: flags.host ?? '127.0.0.1',
     maxBodyBytes: whole(flags['max-body'], 'max-body', DEFAULT_MAX_BODY_BYTES, 1),
     rateLimit: { perSecond, burst: perSecond * 2 },
+    secureCookies: flags['secure-cookies'] === true,
     openStores: async () => {
       const store = await openStore(db, { create: true });
       try {

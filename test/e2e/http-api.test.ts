@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
-import { cliJson, tempDb } from '../helpers/cli.js';
+import { cli, cliJson, tempDb } from '../helpers/cli.js';
 import type { TestApi } from '../helpers/http.js';
 import { PASSWORD, produce, receive, testApi, user } from '../helpers/http.js';
 import { load } from '../helpers/store.js';
@@ -337,11 +337,18 @@ describe('lotline serve', () => {
     expect(lots.lots.length).toBeGreaterThan(0);
     const docs = await fetch(`${url}/api/v1/docs`);
     expect(await docs.text()).toContain('Lotline API reference');
+    // An account made while the server runs takes effect at once; its key never reaches the log.
+    const key = (await cli('key', 'create', 'logger-test', '--role', 'operator', '--db', db)).stdout.trim();
+    const captured = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(receive('LOGGED')) });
+    expect(captured.status).toBe(201);
+    expect((await fetch(`${url}/api/v1/lots?query=LOGGED`)).status).toBe(401);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(log).toMatch(/stopped/);
-    expect(log).not.toMatch(/llk_|password/i);
+    expect(log).toContain('"statusCode":201');
+    expect(log).not.toContain(key.slice(4));
+    expect(log).not.toMatch(/llk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/);
     const store = openSqliteStore(db, { create: false });
     expect(await store.verify()).toMatchObject({ ok: true });
     await store.close();
