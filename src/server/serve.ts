@@ -5,6 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
+import { LotlineError } from '../domain/errors.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { AppOptions } from './app.js';
@@ -41,7 +42,19 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     log.info({ events }, `the database was empty: loaded the demo plant (${events} events) so that there is something to look at`);
   }
   const app = await buildApp({ store, identity }, { ...options, logger: log });
-  const url = await app.listen({ port: options.port, host: options.host });
+  let url: string;
+  try {
+    url = await app.listen({ port: options.port, host: options.host });
+  } catch (e) {
+    await app.close();
+    await identity.close();
+    await store.close();
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new LotlineError('USAGE', `port ${options.port} on ${options.host} is already in use (another Lotline?); choose another with --port`, { cause: e });
+    if (code === 'EACCES') throw new LotlineError('USAGE', `this user may not listen on port ${options.port}; choose a port above 1023 with --port`, { cause: e });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LotlineError('USAGE', `cannot listen on ${options.host}: no such address on this machine; check --host`, { cause: e });
+    throw e;
+  }
   log.info(`Lotline API at ${url}${API_PREFIX} — reference at ${url}${API_PREFIX}/docs`);
   if ((await identity.userCount()) === 0 && !(await identity.listKeys()).some((k) => k.revokedAt === null)) {
     log.warn("no user and no API key yet: anyone may read, nobody may write. Create accounts with 'lotline user add NAME --role admin' and 'lotline key create NAME --role operator' (same --db)");

@@ -1,5 +1,7 @@
 /** `lotline user …` and `lotline key …`: the accounts of the API, made from the command line. */
 import { spawnSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { authenticateKey, login } from '../../src/identity/identity-service.js';
 import { openIdentityStore } from '../../src/main.js';
@@ -61,6 +63,19 @@ describe('lotline user and key', () => {
     expect(await cli('key', 'create', 'k', '--role', 'boss', '--db', db)).toMatchObject({ code: 1, stderr: expect.stringContaining('role must be one of operator, quality, auditor, admin') });
     expect(await cli('serve', '--role', 'admin', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining("'lotline serve' does not take --role") });
     expect(await cli('serve', '--port', 'eighty', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('--port must be a whole number') });
+  });
+
+  it('serve says when its port is taken (exit 2) and leaves the database closed', async () => {
+    const db = tempDb();
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      expect(await cli('serve', '--port', String(port), '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining(`port ${port} on 127.0.0.1 is already in use`) });
+      expect((await cli('verify', '--db', db)).code).toBe(0);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('changes a role, disables and unlocks a user', async () => {

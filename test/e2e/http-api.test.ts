@@ -293,6 +293,11 @@ describe('live stream', () => {
       expect((await readEvents(resumed, (m) => m.length >= 1)).map((m) => m.id)).toEqual([msgs[1]!.id]);
       const everything = await fetch(`${base}/stream?since=0`, { headers: t.keys.auditor });
       expect((await readEvents(everything, (m) => m.length >= 4)).map((m) => Number(m.id))).toEqual([1, 2, 3, 4]);
+      const here = await fetch(`${base}/stream?location=${encodeURIComponent('Goods in')}`, { headers: t.keys.auditor });
+      await post(receive('ELSEWHERE', { location: 'Dock 2' }));
+      await post(receive('HERE', { location: 'Goods in' }));
+      const located = await readEvents(here, (m) => m.length >= 1);
+      expect(located[0]!.data).toMatchObject({ readPoint: 'urn:lotline:loc:Goods%20in', objects: [expect.objectContaining({ lot: 'HERE' })] });
       const bad = await fetch(`${base}/stream`, { headers: { ...t.keys.auditor, 'last-event-id': 'yesterday' } });
       expect(bad.status).toBe(400);
       expect((await fetch(`${base}/stream`)).status).toBe(401);

@@ -19,6 +19,18 @@ import { COMMON_ERRORS, problem } from '../schemas.js';
 import { eventRowView } from './event-routes.js';
 
 const BATCH = 500;
+
+/** A location as native commands write it: a URI as is, a GLN as its Digital Link, a name as a Lotline URN. */
+function placeUri(value: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return value;
+  if (/^\d{13}$/.test(value)) return `https://id.gs1.org/414/${value}`;
+  try {
+    return locationUri(value);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new LotlineError('INPUT_INVALID', `query.location: ${reason}`, { issues: [{ path: 'query.location', reason }], cause: e });
+  }
+}
 const HEARTBEAT_MS = 15_000;
 
 export function registerStreamRoutes(api: Api, app: FastifyInstance): void {
@@ -50,7 +62,7 @@ export function registerStreamRoutes(api: Api, app: FastifyInstance): void {
       const lot: ObjectRef | undefined = hasRef ? refFrom(query, 'query') : undefined;
       const lotKey = lot ? refKey(lot) : undefined;
       const item = !hasRef ? (query.item ?? query.gtin) : undefined;
-      const location = query.location === undefined ? undefined : /^[a-z][a-z0-9+.-]*:/i.test(query.location) ? query.location : locationUri(query.location);
+      const location = query.location === undefined ? undefined : placeUri(query.location);
       const lastEventId = req.headers['last-event-id'];
       if (lastEventId !== undefined && !/^\d+$/.test(String(lastEventId))) {
         throw new LotlineError('INPUT_INVALID', 'Last-Event-ID must be a log position (a whole number)', { issues: [{ path: 'header.last-event-id', reason: 'must be a whole number' }] });
