@@ -61,6 +61,7 @@ export interface Api {
   contextOf(req: FastifyRequest, principal: Principal): { actor: string; origin: string };
 }
 
+/** The caller of a server without accounts: `requirePermission` lets it read and nothing else, whatever the role says. */
 const ANONYMOUS: Principal = { kind: 'anonymous', name: 'anonymous', role: 'auditor', actor: 'anonymous' };
 
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance & { api: Api }> {
@@ -138,7 +139,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerLotRoutes(api);
   registerEpcisRoutes(api, app);
   registerStreamRoutes(api, app);
-  registerDocsRoutes(api, app);
+  registerDocsRoutes(api);
   app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));
   app.decorate('api', api);
   return app as unknown as FastifyInstance & { api: Api };

@@ -1,5 +1,4 @@
 /** The OpenAPI document and a browsable, self-contained reference page (no CDN: it renders the document itself). */
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Api } from '../app.js';
 import { API_PREFIX } from '../constants.js';
@@ -7,7 +6,7 @@ import { openApiDocument } from '../openapi.js';
 
 export const API_VERSION = '0.1.0';
 
-export function registerDocsRoutes(api: Api, app: FastifyInstance): void {
+export function registerDocsRoutes(api: Api): void {
   let doc: Record<string, unknown> | undefined;
   api.route({
     method: 'GET',
@@ -31,7 +30,6 @@ export function registerDocsRoutes(api: Api, app: FastifyInstance): void {
       return REFERENCE_PAGE;
     },
   });
-  void app;
 }
 
 const REFERENCE_PAGE = `<!doctype html>

@@ -115,7 +115,7 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
       try {
         const { events, listPath } = readEpcisDocument(req.body, undefined, 'document');
         job.events = events.length;
-        authorizeEvents(api, principal, events);
+        authorizeEvents(principal, events);
         const outcomes = await api.writer.submit(events, { label: 'document', noun: 'document' }, listPath, api.contextOf(req, principal));
         job.stored = outcomes.filter((o) => o.status === 'stored').length;
         job.declared = outcomes.filter((o) => o.status === 'declared').length;

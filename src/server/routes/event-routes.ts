@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readCaptureValue } from '../../capture/capture-events.js';
 import { LotlineError } from '../../domain/errors.js';
 import { permissionFor } from '../../identity/event-permission.js';
+import type { Principal } from '../../identity/identity-service.js';
 import type { AppendOutcome, CapturedEvent, EventRow, EventStore } from '../../store/event-store.js';
 import type { Api } from '../app.js';
 import { requirePermission } from '../route.js';
@@ -68,7 +69,7 @@ export async function outcomeViews(store: EventStore, events: readonly CapturedE
 }
 
 /** Refuses the whole request when one event needs a permission the caller lacks (nothing is stored). */
-export function authorizeEvents(api: Api, principal: Parameters<typeof requirePermission>[0], events: readonly CapturedEvent[]): void {
+export function authorizeEvents(principal: Principal, events: readonly CapturedEvent[]): void {
   requirePermission(principal, 'capture');
   const needsQuality = events.findIndex((e) => permissionFor(e) === 'quality');
   if (needsQuality >= 0) {
@@ -83,7 +84,6 @@ export function authorizeEvents(api: Api, principal: Parameters<typeof requirePe
       throw e;
     }
   }
-  void api;
 }
 
 export function registerEventRoutes(api: Api): void {
@@ -108,7 +108,7 @@ export function registerEventRoutes(api: Api): void {
     handler: async ({ req, reply, principal }) => {
       // Read with the capture code (not only the route schema): its issues carry the path of every bad field.
       const { events, single } = readCaptureValue(req.body);
-      authorizeEvents(api, principal, events);
+      authorizeEvents(principal, events);
       const outcomes = await api.writer.submit(events, { label: 'request', noun: 'request', single }, '$', api.contextOf(req, principal));
       const results = await outcomeViews(api.store, events, outcomes);
       const stored = outcomes.filter((o) => o.status === 'stored').length;
