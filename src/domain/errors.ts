@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'IDENTITY_EXISTS',
   'INTERNAL_ERROR',
+  'SHUTTING_DOWN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -73,6 +73,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     streamPollMs: options.streamPollMs ?? 1000,
   };
   const app = Fastify({
+    // A request that arrives while the server shuts down gets a problem body (below), not Fastify's own.
+    return503OnClosing: false,
     ...(typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     bodyLimit: opts.maxBodyBytes,
   });
@@ -132,7 +134,21 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     void reply.status(HTTP_STATUS.NOT_FOUND).type(PROBLEM_CONTENT_TYPE).send(problemOf(e, req.url.split('?')[0]));
   });
 
-  // Shutdown: after the last request, let captures still queued reach the disk before the store closes.
+  // Shutdown: new requests are refused with a problem body, requests in flight finish, and captures
+  // still queued reach the disk before the store closes.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (!closing) return;
+    const e = new LotlineError('SHUTTING_DOWN', 'the server is shutting down; send the request again in a moment (to this server once it is back, or another one)');
+    return reply.status(HTTP_STATUS.SHUTTING_DOWN).header('connection', 'close').header('retry-after', '5').type(PROBLEM_CONTENT_TYPE).send(problemOf(e, req.url.split('?')[0]));
+  });
+  // Connections kept alive would hold the server open until their timeout: close each one after its answer.
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
   app.addHook('onClose', async () => api.writer.whenIdle());
   registerIdentityRoutes(api);
   registerEventRoutes(api);

@@ -40,6 +40,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   STORE_NOT_FOUND: 503,
   STORE_UNAVAILABLE: 503,
   STORE_BUSY: 503,
+  SHUTTING_DOWN: 503,
 };
 
 const TITLES: Readonly<Record<number, string>> = {

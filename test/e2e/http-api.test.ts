@@ -347,15 +347,29 @@ describe('lotline serve', () => {
     const captured = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(receive('LOGGED')) });
     expect(captured.status).toBe(201);
     expect((await fetch(`${url}/api/v1/lots?query=LOGGED`)).status).toBe(401);
+    // Requests in flight when SIGTERM arrives finish: each answered 201 is stored, none is half-written.
+    const inFlight = Array.from({ length: 40 }, (_, i) =>
+      fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(receive(`TERM-${i}`)) }).then(
+        async (r) => (r.status === 503 ? ((await r.json()) as { code: string }).code : r.status),
+        () => 'refused',
+      ),
+    );
+    await Promise.race(inFlight);
     child.kill('SIGTERM');
+    const statuses = await Promise.all(inFlight);
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
+    // Late requests on open connections are refused with a problem body, and store nothing.
+    expect(statuses.filter((s) => s !== 201 && s !== 'refused' && s !== 'SHUTTING_DOWN')).toEqual([]);
+    expect(statuses).toContain(201);
     expect(log).toMatch(/stopped/);
     expect(log).toContain('"statusCode":201');
     expect(log).not.toContain(key.slice(4));
     expect(log).not.toMatch(/llk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/);
     const store = openSqliteStore(db, { create: false });
     expect(await store.verify()).toMatchObject({ ok: true });
+    const stored = (await store.searchNodes('TERM-', 100)).length;
+    expect(stored).toBe(statuses.filter((s) => s === 201).length);
     await store.close();
   });
 });
