@@ -147,6 +147,18 @@ describe('EPCIS capture and query', () => {
     expect(await ids('?MATCH_epc=urn:epc:id:sscc:4012345.0000000026')).toEqual([]);
   });
 
+  it('returns a declared event with its error declaration (and an operator may not declare one)', async () => {
+    const original = ((await t.app.inject({ url: `/api/v1/events/${encodeURIComponent('urn:uuid:7d0f9a5e-0001-4000-8000-000000000004')}`, headers: t.keys.auditor })).json() as { epcis: Json }).epcis;
+    const declaration = { cmd: 'event', event: { ...original, errorDeclaration: { declarationTime: '2026-06-03T09:00:00Z', reason: 'incorrect_data' } } };
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.keys.operator, payload: declaration })).statusCode).toBe(403);
+    const r = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.keys.quality, payload: declaration });
+    expect(r.json()).toMatchObject({ declared: 1 });
+    const events = ((await query('?eventType=ObjectEvent&EQ_bizStep=commissioning')).json() as { epcisBody: { queryResults: { resultsBody: { eventList: Json[] } } } }).epcisBody.queryResults.resultsBody.eventList;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ eventID: 'urn:uuid:7d0f9a5e-0001-4000-8000-000000000004', errorDeclaration: { declarationTime: '2026-06-03T09:00:00Z', reason: 'incorrect_data' } });
+    expectSchemaValid((await query('?perPage=1000')).json());
+  });
+
   it('answers 400 naming the parameter for a bad value or an unknown parameter', async () => {
     expect((await query('?eventType=PartyEvent')).json()).toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: 'query.eventType' }] });
     expect((await query('?EQ_bizStep=baking')).json()).toMatchObject({ code: 'CBV_INVALID', issues: [{ path: 'query.EQ_bizStep' }] });
