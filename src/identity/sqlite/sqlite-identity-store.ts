@@ -55,6 +55,14 @@ function isUniqueViolation(e: unknown): boolean {
 
 export class SqliteIdentityStore implements IdentityStore {
   private readonly db: Database.Database;
+  /** Prepared once: every authenticated request looks up a key or a session. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private st(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
 
   constructor(path: string, busyTimeoutMs = 15_000) {
     try {
@@ -89,8 +97,8 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   private audit(a: AuditInput): void {
-    this.db
-      .prepare('INSERT INTO identity_audit (time, actor, origin, action, target, details) VALUES (?, ?, ?, ?, ?, ?)')
+    this
+      .st('INSERT INTO identity_audit (time, actor, origin, action, target, details) VALUES (?, ?, ?, ?, ?, ?)')
       .run(new Date().toISOString(), a.actor, a.origin, a.action, a.target, a.details ? JSON.stringify(a.details) : null);
   }
 
@@ -99,23 +107,23 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async userCount(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM identity_users').get() as { n: number }).n;
+    return (this.st('SELECT count(*) AS n FROM identity_users').get() as { n: number }).n;
   }
 
   async getUser(name: string): Promise<UserRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM identity_users WHERE name = ?').get(name) as UserRow | undefined;
+    const r = this.st('SELECT * FROM identity_users WHERE name = ?').get(name) as UserRow | undefined;
     return r && toUser(r);
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    return (this.db.prepare('SELECT * FROM identity_users ORDER BY name').all() as UserRow[]).map(toUser);
+    return (this.st('SELECT * FROM identity_users ORDER BY name').all() as UserRow[]).map(toUser);
   }
 
   async insertUser(u: UserRecord, audit: AuditInput): Promise<void> {
     try {
       this.tx(() => {
-        this.db
-          .prepare('INSERT INTO identity_users (name, role, password_hash, created_at, failed_logins, locked_until, disabled) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        this
+          .st('INSERT INTO identity_users (name, role, password_hash, created_at, failed_logins, locked_until, disabled) VALUES (?, ?, ?, ?, ?, ?, ?)')
           .run(u.name, u.role, u.passwordHash, u.createdAt, u.failedLogins, u.lockedUntil, u.disabled ? 1 : 0);
         this.audit(audit);
       });
@@ -134,7 +142,7 @@ export class SqliteIdentityStore implements IdentityStore {
     if (change.disabled !== undefined) columns.push(['disabled', change.disabled ? 1 : 0]);
     this.tx(() => {
       if (columns.length > 0) {
-        this.db.prepare(`UPDATE identity_users SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE name = ?`).run(...columns.map(([, v]) => v), name);
+        this.st(`UPDATE identity_users SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE name = ?`).run(...columns.map(([, v]) => v), name);
       }
       if (audit) this.audit(audit);
     });
@@ -143,8 +151,8 @@ export class SqliteIdentityStore implements IdentityStore {
   async insertKey(k: KeyRecord, audit: AuditInput): Promise<void> {
     try {
       this.tx(() => {
-        this.db
-          .prepare('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        this
+          .st('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
           .run(k.id, k.name, k.role, k.secretHash, k.createdAt, k.createdBy, k.expiresAt, k.revokedAt);
         this.audit(audit);
       });
@@ -155,42 +163,42 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async getKey(id: string): Promise<KeyRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM identity_keys WHERE id = ?').get(id) as KeyRow | undefined;
+    const r = this.st('SELECT * FROM identity_keys WHERE id = ?').get(id) as KeyRow | undefined;
     return r && toKey(r);
   }
 
   async listKeys(): Promise<KeyRecord[]> {
-    return (this.db.prepare('SELECT * FROM identity_keys ORDER BY created_at DESC, id').all() as KeyRow[]).map(toKey);
+    return (this.st('SELECT * FROM identity_keys ORDER BY created_at DESC, id').all() as KeyRow[]).map(toKey);
   }
 
   async revokeKey(id: string, time: string, audit: AuditInput): Promise<void> {
     this.tx(() => {
-      this.db.prepare('UPDATE identity_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(time, id);
+      this.st('UPDATE identity_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(time, id);
       this.audit(audit);
     });
   }
 
   async insertSession(s: SessionRecord): Promise<void> {
-    this.db.prepare('INSERT INTO identity_sessions (token_hash, user_name, created_at, last_seen_at) VALUES (?, ?, ?, ?)').run(s.tokenHash, s.userName, s.createdAt, s.lastSeenAt);
+    this.st('INSERT INTO identity_sessions (token_hash, user_name, created_at, last_seen_at) VALUES (?, ?, ?, ?)').run(s.tokenHash, s.userName, s.createdAt, s.lastSeenAt);
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM identity_sessions WHERE token_hash = ?').get(tokenHash) as
+    const r = this.st('SELECT * FROM identity_sessions WHERE token_hash = ?').get(tokenHash) as
       | { token_hash: string; user_name: string; created_at: string; last_seen_at: string }
       | undefined;
     return r && { tokenHash: r.token_hash, userName: r.user_name, createdAt: r.created_at, lastSeenAt: r.last_seen_at };
   }
 
   async touchSession(tokenHash: string, time: string): Promise<void> {
-    this.db.prepare('UPDATE identity_sessions SET last_seen_at = ? WHERE token_hash = ?').run(time, tokenHash);
+    this.st('UPDATE identity_sessions SET last_seen_at = ? WHERE token_hash = ?').run(time, tokenHash);
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    this.db.prepare('DELETE FROM identity_sessions WHERE token_hash = ?').run(tokenHash);
+    this.st('DELETE FROM identity_sessions WHERE token_hash = ?').run(tokenHash);
   }
 
   async deleteSessionsOf(userName: string): Promise<void> {
-    this.db.prepare('DELETE FROM identity_sessions WHERE user_name = ?').run(userName);
+    this.st('DELETE FROM identity_sessions WHERE user_name = ?').run(userName);
   }
 
   async appendAudit(entry: AuditInput): Promise<void> {
@@ -198,7 +206,7 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async listAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
-    const rows = this.db.prepare('SELECT * FROM identity_audit WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, Math.max(0, Math.floor(limit))) as {
+    const rows = this.st('SELECT * FROM identity_audit WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, Math.max(0, Math.floor(limit))) as {
       seq: number;
       time: string;
       actor: string;
