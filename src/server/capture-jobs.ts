@@ -46,6 +46,11 @@ export class CaptureJobs {
     return job;
   }
 
+  /** Forgets a job that should never have been one (the caller was refused). */
+  delete(id: string): void {
+    this.jobs.delete(id);
+  }
+
   get(id: string): CaptureJob | undefined {
     return this.jobs.get(id);
   }

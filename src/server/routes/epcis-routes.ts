@@ -124,7 +124,10 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
       } catch (e) {
         if (!isLotlineError(e)) throw e;
         // The caller's role is checked before a job is worth keeping: a refused client gets 403, not a job.
-        if (e.code === 'FORBIDDEN' || e.code === 'SETUP_REQUIRED') throw e;
+        if (e.code === 'FORBIDDEN' || e.code === 'SETUP_REQUIRED') {
+          jobs.delete(job.captureID);
+          throw e;
+        }
         job.success = false;
         job.stored = job.duplicates = job.declared = 0;
         job.errors = [problemOf(e, `${API_PREFIX}/epcis/capture/${job.captureID}`)];
