@@ -52,7 +52,9 @@ export function zodIssues(error: z.ZodError, where: 'body' | 'query' | 'path'): 
     const path = where === 'body' ? `$${segs}` : `${where}${segs || ''}`;
     const field = String(i.path[i.path.length - 1] ?? (where === 'body' ? 'body' : where));
     const reason =
-      i.code === 'unrecognized_keys'
+      i.path.length === 0 && i.code !== 'unrecognized_keys'
+        ? i.message
+        : i.code === 'unrecognized_keys'
         ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`
         : i.code === 'invalid_type' && /received undefined/.test(i.message)
           ? `"${field}" is required`

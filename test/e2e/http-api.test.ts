@@ -129,6 +129,8 @@ describe('over a real port', () => {
     expect(form.status).toBe(415);
     const none = await fetch(`${base}/events`, { method: 'POST', headers: t.keys.operator });
     expect(none.status).toBe(415);
+    const scalar = await fetch(`${base}/events`, { method: 'POST', headers: { ...t.keys.operator, 'content-type': 'application/json' }, body: '"receive"' });
+    expect(await scalar.json()).toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: '$', reason: 'the body must be a JSON object (one native command or EPCIS event) or an array of them' }] });
     const broken = await fetch(`${base}/events`, { method: 'POST', headers: { ...t.keys.operator, 'content-type': 'application/json' }, body: '{"cmd": ' });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toMatchObject({ code: 'INPUT_NOT_JSON', issues: [{ path: '$' }] });
