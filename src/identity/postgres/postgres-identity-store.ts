@@ -68,8 +68,7 @@ export async function openPostgresIdentityStore(url: string, options: PostgresId
   }
   const pool = new pg.Pool({ connectionString: url, max: 4, ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) });
   try {
-    if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-    await migrate(pool);
+    await migrate(pool, options.schema);
   } catch (e) {
     await pool.end();
     if (e instanceof LotlineError) throw e;
@@ -78,11 +77,13 @@ export async function openPostgresIdentityStore(url: string, options: PostgresId
   return new PostgresIdentityStore(pool);
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    // Under the lock: two servers starting together would otherwise race on CREATE SCHEMA IF NOT EXISTS.
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query('CREATE TABLE IF NOT EXISTS identity_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     const row = await client.query<{ value: string }>("SELECT value FROM identity_meta WHERE key = 'schema_version'");
     const current = Number(row.rows[0]?.value ?? 0);
