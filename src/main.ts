@@ -6,7 +6,7 @@ import type { IdentityStore } from './identity/identity-store.js';
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
 import type { EventStore } from './store/event-store.js';
-import { isPostgresUrl, openPostgresStore } from './store/postgres/open-postgres-store.js';
+import { isPostgresUrl, openPostgresStore, parsePostgresUrl } from './store/postgres/open-postgres-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 
 export const DEFAULT_DB = './lotline.db';
@@ -37,7 +37,12 @@ export async function openStoreWithVersion(db: string, options: { create?: boole
  * Lotline schema before the identity tables) or in the same PostgreSQL database.
  */
 export async function openIdentityStore(db: string): Promise<IdentityStore> {
-  if (isPostgresUrl(db)) return openPostgresIdentityStore(db);
+  if (isPostgresUrl(db)) {
+    // The same schema as the events (`?schema=`), made a Lotline schema first, as for a SQLite file.
+    await (await openStore(db, { create: true })).close();
+    const { connectionString, schema } = parsePostgresUrl(db);
+    return openPostgresIdentityStore(connectionString, { schema });
+  }
   if (db !== ':memory:') await (await openStore(db, { create: true })).close();
   return new SqliteIdentityStore(db);
 }

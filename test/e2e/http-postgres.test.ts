@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { cli, cliJson, FIXTURES, tempDb } from '../helpers/cli.js';
 import { freshPgUrl, pgSkipReason } from '../helpers/postgres.js';
@@ -44,10 +45,17 @@ async function serve(db: string): Promise<{ url: string; stop: () => Promise<num
 
 describe.skipIf(skip !== undefined)(`lotline serve on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('captures through the API with CLI-made keys and answers as the CLI and as SQLite do', async () => {
-    const pg = freshPgUrl('serve');
-    const key = (await cli('key', 'create', 'line-1', '--role', 'quality', '--db', pg)).stdout.trim();
+    const db = freshPgUrl('serve');
+    const key = (await cli('key', 'create', 'line-1', '--role', 'quality', '--db', db)).stdout.trim();
     expect(key).toMatch(/^llk_/);
-    const server = await serve(pg);
+    // Accounts live in the URL's schema, beside its events, never in another plant's.
+    const schema = new URL(db).searchParams.get('schema')!;
+    const client = new pg.Client({ connectionString: process.env['LOTLINE_TEST_PG'] });
+    await client.connect();
+    const tables = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE 'identity_%'", [schema]);
+    await client.end();
+    expect(tables.rows.map((r) => r.table_name)).toContain('identity_keys');
+    const server = await serve(db);
     try {
       const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
       const commands = readFileSync(BAKERY, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
@@ -67,7 +75,7 @@ describe.skipIf(skip !== undefined)(`lotline serve on PostgreSQL${skip ? ` (skip
       const sqlite = tempDb();
       expect((await cli('import', BAKERY, JUICE, '--db', sqlite)).code).toBe(0);
 
-      const stored = (await cliJson<{ ok: boolean; entries: number }>('verify', '--db', pg, '--json'));
+      const stored = (await cliJson<{ ok: boolean; entries: number }>('verify', '--db', db, '--json'));
       expect(stored).toMatchObject({ ok: true, entries: commands.length + 8 });
       const samples: [string, Record<string, string>][] = [
         ['forward', { item: 'FLOUR', lot: 'F2' }],
@@ -77,7 +85,7 @@ describe.skipIf(skip !== undefined)(`lotline serve on PostgreSQL${skip ? ` (skip
         const args = Object.entries(params).flatMap(([k, v]) => [`--${k}`, v]);
         const overApi = await (await fetch(`${server.url}/api/v1/trace/${direction}?${new URLSearchParams(params).toString()}`, { headers })).json();
         expect((overApi as { lots: unknown[] }).lots.length).toBeGreaterThan(2);
-        expect(overApi).toEqual(await cliJson('trace', direction, ...args, '--db', pg, '--json'));
+        expect(overApi).toEqual(await cliJson('trace', direction, ...args, '--db', db, '--json'));
         expect(overApi).toEqual(await cliJson('trace', direction, ...args, '--db', sqlite, '--json'));
       }
       const events = (await (await fetch(`${server.url}/api/v1/epcis/events?perPage=5&EQ_bizStep=shipping`, { headers })).json()) as { type: string; epcisBody: { queryResults: { resultsBody: { eventList: unknown[] } } } };
