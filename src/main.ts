@@ -2,8 +2,11 @@
  * The composition root: the only place that picks concrete adapters. A `postgres://` URL
  * selects the PostgreSQL store; anything else is a SQLite file path.
  */
+import type { IdentityStore } from './identity/identity-store.js';
+import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
+import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
 import type { EventStore } from './store/event-store.js';
-import { isPostgresUrl, openPostgresStore } from './store/postgres/open-postgres-store.js';
+import { isPostgresUrl, openPostgresStore, parsePostgresUrl } from './store/postgres/open-postgres-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 
 export const DEFAULT_DB = './lotline.db';
@@ -26,4 +29,20 @@ export async function openStoreWithVersion(db: string, options: { create?: boole
   }
   const store = openSqliteStore(db, options);
   return { store, engine: 'sqlite', schemaVersion: store.schemaVersion };
+}
+
+/**
+ * Opens the identity store (users, sessions, keys) on the same database as the events: its own
+ * tables in the same SQLite file (the event store is opened first, so that a new file gets the
+ * Lotline schema before the identity tables) or in the same PostgreSQL database.
+ */
+export async function openIdentityStore(db: string): Promise<IdentityStore> {
+  if (isPostgresUrl(db)) {
+    // The same schema as the events (`?schema=`), made a Lotline schema first, as for a SQLite file.
+    await (await openStore(db, { create: true })).close();
+    const { connectionString, schema } = parsePostgresUrl(db);
+    return openPostgresIdentityStore(connectionString, { schema });
+  }
+  if (db !== ':memory:') await (await openStore(db, { create: true })).close();
+  return new SqliteIdentityStore(db);
 }

@@ -12,10 +12,10 @@ import type { AppendOutcome, CapturedEvent, CaptureContext, EventStore } from '.
 import { jsonErrorOffset, lineColumn } from './json-error-position.js';
 import { readEpcisDocument } from './epcis/read-epcis-document.js';
 import { readNativeValue } from './native/read-native-line.js';
+import { appendAtomically, appendChunk, CHUNK_EVENTS } from './capture-events.js';
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
-const CHUNK_EVENTS = 1000;
 const MAX_ISSUES = 100;
 
 export interface ImportProgress {
@@ -108,7 +108,7 @@ async function importEpcis(store: EventStore, file: string, size: number, option
     throw jsonError(file, text, e);
   }
   const { events, listPath } = readEpcisDocument(doc, file);
-  const outcomes = await appendAtomically(store, file, events, listPath, options.context, (done) =>
+  const outcomes = await appendAtomically(store, { label: file, noun: 'file' }, events, listPath, options.context, (done) =>
     options.onProgress?.({ file, bytesRead: Math.round((size * done) / Math.max(1, events.length)), totalBytes: size, events: done }),
   );
   return { file, format: 'epcis', ...tally(outcomes), events: events.length };
@@ -130,53 +130,6 @@ function tally(outcomes: readonly AppendOutcome[], into: Tally = { stored: 0, du
   return into;
 }
 
-/** Appends all events in one session; a conflict names the event's index in the document. */
-async function appendAtomically(
-  store: EventStore,
-  file: string,
-  events: readonly CapturedEvent[],
-  listPath: string,
-  context: CaptureContext | undefined,
-  onChunk: (done: number) => void,
-): Promise<AppendOutcome[]> {
-  const session = await store.beginCapture(context);
-  try {
-    const out: AppendOutcome[] = [];
-    for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
-      out.push(...(await appendChunk(session, file, events.slice(i, i + CHUNK_EVENTS), (j) => i + j, listPath)));
-      onChunk(out.length);
-    }
-    await session.commit();
-    return out;
-  } catch (e) {
-    await session.rollback();
-    throw e;
-  }
-}
-
-async function appendChunk(
-  session: { append(events: readonly CapturedEvent[]): Promise<AppendOutcome[]> },
-  file: string,
-  events: readonly CapturedEvent[],
-  indexOf: (j: number) => number,
-  listPath: string,
-): Promise<AppendOutcome[]> {
-  // One append per chunk, so that a store over a network writes set-at-a-time; a conflict names its index in the chunk.
-  try {
-    return await session.append(events);
-  } catch (e) {
-    if (e instanceof LotlineError && e.code === 'EVENT_ID_CONFLICT') {
-      const index = indexOf(e.issues[0]?.index ?? 0);
-      const path = listPath === '$' ? '$' : `${listPath}[${index}]`;
-      throw new LotlineError('EVENT_ID_CONFLICT', `${file}: ${listPath === '$' ? `line ${index + 1}` : `event ${index}`}: ${e.message}. Nothing from this file was imported.`, {
-        issues: [{ path: `${path}.eventID`, reason: e.message, file, index, ...(listPath === '$' ? { line: index + 1 } : {}) }],
-        cause: e,
-      });
-    }
-    throw e;
-  }
-}
-
 async function importNdjson(store: EventStore, file: string, size: number, options: ImportOptions): Promise<ImportSummary> {
   const session = await store.beginCapture(options.context);
   const issues: Issue[] = [];
@@ -188,7 +141,7 @@ async function importNdjson(store: EventStore, file: string, size: number, optio
   const flush = async (): Promise<void> => {
     if (pending.length === 0 || issues.length > 0) return;
     const lines = pendingLines;
-    tally(await appendChunk(session, file, pending, (j) => lines[j]! - 1, '$'), counts);
+    tally(await appendChunk(session, { label: file, noun: 'file' }, pending, (j) => lines[j]! - 1, '$'), counts);
     pending = [];
     pendingLines = [];
   };

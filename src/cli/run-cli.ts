@@ -14,6 +14,7 @@ import { openStore, openStoreWithVersion, resolveDb } from '../main.js';
 import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
+import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
@@ -30,6 +31,11 @@ Usage:
   lotline copy --from DB --to DB         copy every log entry (times, hashes) into an empty database
   lotline demo                           load a realistic demo plant and show what to try
   lotline start                          load the demo plant into an empty database and show the summary
+  lotline serve                          run the HTTP API (docs/api.md) on --port (3000) and --host (127.0.0.1)
+  lotline user add NAME --role R         add a user (password from the terminal, or stdin's first line)
+  lotline user list | role NAME --role R | unlock NAME | disable NAME | enable NAME
+  lotline key create NAME --role R       create an API key (printed once) [--expires DATE]
+  lotline key list | revoke NAME
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -44,6 +50,12 @@ Options:
   --as-of T            trace, lot: answer as known at this record time
   --max-document-size BYTES   import: largest EPCIS JSON document read whole (default 256 MiB)
   --days N, --seed N   demo: size and seed of the demo plant
+  --port N, --host H   serve: where to listen (default 3000, 127.0.0.1)
+  --max-body BYTES     serve: largest request body (default 10 MiB)
+  --key-rate N         serve: requests per second per API key (default 100, bursts of 2N)
+  --demo               serve: load the demo plant into an empty database first (npm start)
+  --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
+  --role R             user, key: operator, quality, auditor or admin
   -h, --help           this help
 `;
 
@@ -61,6 +73,15 @@ const OPTIONS = {
   'max-document-size': { type: 'string' },
   days: { type: 'string' },
   seed: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'max-body': { type: 'string' },
+  'key-rate': { type: 'string' },
+  demo: { type: 'boolean' },
+  'secure-cookies': { type: 'boolean' },
+  role: { type: 'string' },
+  expires: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -80,6 +101,9 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   copy: ['from', 'to'],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies'],
+  user: ['role', 'password-stdin'],
+  key: ['role', 'expires'],
 };
 
 function intFlag(value: string | undefined, name: string): number | undefined {
@@ -171,6 +195,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.out(flags.json ? JSON.stringify({ loaded: result.loaded, events: result.events, highlights: result.highlights }, null, 2) : result.text);
         return 0;
       }
+      case 'serve':
+        return await cmdServe(rest, flags, io);
+      case 'user':
+        return await cmdUser(rest, flags, io);
+      case 'key':
+        return await cmdKey(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;

@@ -24,6 +24,18 @@ export const ERROR_CODES = [
   'STORE_APPEND_ONLY',
   'CHAIN_BROKEN',
   'USAGE',
+  'INPUT_INVALID',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_FOUND',
+  'AUTH_REQUIRED',
+  'AUTH_FAILED',
+  'ACCOUNT_LOCKED',
+  'FORBIDDEN',
+  'SETUP_REQUIRED',
+  'RATE_LIMITED',
+  'IDENTITY_EXISTS',
+  'INTERNAL_ERROR',
+  'SHUTTING_DOWN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

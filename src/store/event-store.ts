@@ -131,6 +131,31 @@ export interface VerifyResult {
   readonly brokenAt?: { readonly seq: number; readonly reason: string };
 }
 
+/** One group of an event query's object filter: events naming one of these nodes in one of these roles. */
+export interface ObjectMatch {
+  readonly nodeIds: readonly number[];
+  readonly roles: readonly ObjectRole[];
+}
+
+/** Filters of an event query (EPCIS query interface, live stream); every filter given must match, values within one filter are alternatives. */
+export interface EventQuery {
+  readonly types?: readonly string[];
+  /** Event time window in epoch ms: `eventMs >= eventMsFrom` and `eventMs < eventMsTo`. */
+  readonly eventMsFrom?: number;
+  readonly eventMsTo?: number;
+  /** Record time at or after this ISO instant (UTC, as the store writes record times). */
+  readonly recordTimeFrom?: string;
+  readonly bizSteps?: readonly string[];
+  readonly dispositions?: readonly string[];
+  readonly bizLocations?: readonly string[];
+  /** Each group must match (AND); within a group any node in any role (OR). */
+  readonly objects?: readonly ObjectMatch[];
+  /** Only log positions after this one (paging, the live stream). */
+  readonly afterSeq?: number;
+  /** At most this many rows, in log order. */
+  readonly limit: number;
+}
+
 /** The store port. Batched lookups take and return plain ids so that traversal stays set-at-a-time. */
 export interface EventStore {
   /** Opens a write transaction (one document = one session), attributed to `context` when given. */
@@ -153,6 +178,10 @@ export interface EventStore {
   eventBodies(seqs: readonly number[]): Promise<Map<number, RawEvent>>;
   /** The event stored under an eventID, with its log body. */
   eventById(eventId: string): Promise<{ row: EventRow; body: RawEvent } | undefined>;
+  /** Stored events matching a query, in log order (error declarations are not rows of their own: see `voidSeq`). */
+  queryEvents(query: EventQuery): Promise<EventRow[]>;
+  /** Lots, serials and units whose code or item equals `text` (or whose code starts with it), or received under supplier lot code `text`; at most `limit`. */
+  searchNodes(text: string, limit: number): Promise<NodeRow[]>;
   /** The last log position recorded at or before this record time (0 when none). */
   seqAt(recordTime: string): Promise<number>;
   /** The last log position. */

@@ -184,6 +184,58 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect(await s.verify()).toMatchObject({ ok: true, entries: 2 });
       }));
 
+    caseIt('queries events by type, time, step, location and object, in log order and paged', async () =>
+      withStore(async (s) => {
+        const session = await s.beginCapture({ actor: 'key:scanner', origin: '10.0.0.9' });
+        await session.append(
+          captured([
+            receive('A', 10, '2026-05-04T08:00:00+02:00'),
+            receive('B', 10, '2026-05-04T10:00:00+02:00'),
+            produce('urn:uuid:00000000-0000-4000-8000-000000000008', 'A', 'X', '2026-05-04T11:00:00+02:00'),
+            { cmd: 'hold', time: '2026-05-04T12:00:00+02:00', lots: [{ item: 'FG', lot: 'X' }], reason: 'swab', location: 'QA' },
+          ]),
+        );
+        await session.commit();
+        const all = await s.queryEvents({ limit: 10 });
+        expect(all.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+        expect(all[0]).toMatchObject({ recordedBy: 'key:scanner', recordedFrom: '10.0.0.9' });
+        expect((await s.queryEvents({ afterSeq: 1, limit: 2 })).map((e) => e.seq)).toEqual([2, 3]);
+        expect((await s.queryEvents({ types: ['TransformationEvent'], limit: 10 })).map((e) => e.seq)).toEqual([3]);
+        expect((await s.queryEvents({ eventMsFrom: Date.parse('2026-05-04T10:00:00+02:00'), eventMsTo: Date.parse('2026-05-04T12:00:00+02:00'), limit: 10 })).map((e) => e.seq)).toEqual([2, 3]);
+        expect((await s.queryEvents({ bizSteps: ['holding'], limit: 10 })).map((e) => e.seq)).toEqual([4]);
+        expect((await s.queryEvents({ bizSteps: [], limit: 10 })).map((e) => e.seq)).toEqual([]);
+        const hold = all[3]!;
+        expect((await s.queryEvents({ bizLocations: [hold.bizLocation!], limit: 10 })).map((e) => e.seq)).toEqual([4]);
+        expect((await s.queryEvents({ recordTimeFrom: all[2]!.recordTime, limit: 10 })).map((e) => e.seq)).toContain(4);
+        const x = [...(await s.findNodes([{ kind: 'lot', item: 'FG', lot: 'X' }])).values()][0]!;
+        expect((await s.queryEvents({ objects: [{ nodeIds: [x.id], roles: ['output'] }], limit: 10 })).map((e) => e.seq)).toEqual([3]);
+        expect((await s.queryEvents({ objects: [{ nodeIds: [x.id], roles: ['object', 'output'] }], limit: 10 })).map((e) => e.seq)).toEqual([3, 4]);
+        expect((await s.queryEvents({ objects: [{ nodeIds: [x.id], roles: ['input'] }], limit: 10 })).map((e) => e.seq)).toEqual([]);
+      }));
+
+    caseIt('searches nodes by lot code, code prefix, item and supplier lot code', async () =>
+      withStore(async (s) => {
+        const session = await s.beginCapture();
+        await session.append(
+          captured([
+            { cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-100', quantity: 1, uom: 'KGM' }], from: 'Mill', supplierLot: 'SUP-9' },
+            receive('L-200'),
+            { cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'OIL', lot: 'L-100', quantity: 1, uom: 'LTR' }], from: 'Press' },
+          ]),
+        );
+        await session.commit();
+        const labels = (rows: { ref: unknown }[]) => rows.map((r) => JSON.stringify(r.ref)).sort();
+        expect(labels(await s.searchNodes('L-100', 10))).toEqual([
+          JSON.stringify({ kind: 'lot', item: 'OIL', lot: 'L-100' }),
+          JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-100' }),
+        ]);
+        expect(await s.searchNodes('L-', 10)).toHaveLength(3);
+        expect(await s.searchNodes('L-', 2)).toHaveLength(2);
+        expect(labels(await s.searchNodes('RAW', 10))).toEqual([JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-100' }), JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-200' })]);
+        expect(labels(await s.searchNodes('SUP-9', 10))).toEqual([JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-100' })]);
+        expect(await s.searchNodes('NOPE', 10)).toEqual([]);
+      }));
+
     caseIt('projects flows, objects and nodes in the same transaction as the log', async () =>
       withStore(async (s) => {
         const session = await s.beginCapture();

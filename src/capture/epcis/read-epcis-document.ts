@@ -18,7 +18,8 @@ export interface EpcisDocumentEvents {
   readonly listPath: string;
 }
 
-export function readEpcisDocument(doc: unknown, file?: string): EpcisDocumentEvents {
+/** `noun` says what a refused input was in messages: an imported file, or a document sent over HTTP. */
+export function readEpcisDocument(doc: unknown, file?: string, noun: 'file' | 'document' = 'file'): EpcisDocumentEvents {
   const where = file ? `${file}: ` : '';
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new LotlineError('EPCIS_NOT_A_DOCUMENT', `${where}not an EPCIS document: expected a JSON object with "type": "EPCISDocument"`);
@@ -59,7 +60,7 @@ export function readEpcisDocument(doc: unknown, file?: string): EpcisDocumentEve
     const first = issues[0]!;
     throw new LotlineError(
       'EPCIS_INVALID_FIELD',
-      `${where}${issues.length}${issues.length >= MAX_REPORTED_ISSUES ? '+' : ''} invalid field${issues.length === 1 ? '' : 's'}; first: event ${first.index} at ${first.path}: ${first.reason}. Nothing from this file was imported.`,
+      `${where}${issues.length}${issues.length >= MAX_REPORTED_ISSUES ? '+' : ''} invalid field${issues.length === 1 ? '' : 's'}; first: event ${first.index} at ${first.path}: ${first.reason}. Nothing from this ${noun === 'file' ? 'file was imported' : 'document was stored'}.`,
       { issues },
     );
   }

@@ -27,6 +27,7 @@ import type {
   NodeRow,
   ObjectRole,
   VerifyResult,
+  EventQuery,
 } from '../event-store.js';
 import { chainBreak, GENESIS_HASH } from '../log-hash.js';
 import type { Projection } from '../projection.js';
@@ -692,6 +693,72 @@ export class PostgresEventStore implements EventStore {
     );
     const r = rows[0];
     return r ? { row: toEventRow(r), body: JSON.parse(r.body) as RawEvent } : undefined;
+  }
+
+  async queryEvents(q: EventQuery): Promise<EventRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const cond = (sql: (p: string) => string, value: unknown): void => {
+      if (value !== undefined) where.push(sql(param(value)));
+    };
+    const inList = (column: string, type: 'text' | 'bigint', values: readonly unknown[] | undefined): void => {
+      if (values === undefined) return;
+      // An empty list matches nothing, as in the SQLite adapter.
+      where.push(values.length === 0 ? 'false' : `${column} = ANY(${param([...values])}::${type}[])`);
+    };
+    cond((p) => `e.seq > ${p}`, q.afterSeq);
+    inList('e.type', 'text', q.types);
+    cond((p) => `e.event_ms >= ${p}`, q.eventMsFrom);
+    cond((p) => `e.event_ms < ${p}`, q.eventMsTo);
+    cond((p) => `e.record_time >= ${p}`, q.recordTimeFrom);
+    inList('e.biz_step', 'text', q.bizSteps);
+    inList('e.disposition', 'text', q.dispositions);
+    inList('e.biz_location', 'text', q.bizLocations);
+    for (const m of q.objects ?? []) {
+      if (m.nodeIds.length === 0 || m.roles.length === 0) {
+        where.push('false');
+        continue;
+      }
+      where.push(`EXISTS (SELECT 1 FROM event_objects o WHERE o.seq = e.seq AND o.node_id = ANY(${param([...m.nodeIds])}::bigint[]) AND o.role = ANY(${param([...m.roles])}::text[]))`);
+    }
+    const limit = param(Math.max(0, Math.floor(q.limit)));
+    const rows = await this.q<EventDbRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN log l ON l.seq = e.seq${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq LIMIT ${limit}`, params);
+    return rows.map(toEventRow);
+  }
+
+  async searchNodes(text: string, limit: number): Promise<NodeRow[]> {
+    const n = Math.max(0, Math.floor(limit));
+    // Codes by equality (nodes_by_code) or prefix, items by equality (nodes_by_ref); byte order as in SQLite.
+    const direct = await this.q<{ id: number; kind: string; item: string; code: string }>(
+      `SELECT id, kind, item, code FROM (
+         SELECT id, kind, item, code FROM nodes WHERE code = $1 OR starts_with(code, $1)
+         UNION SELECT id, kind, item, code FROM nodes WHERE kind IN ('lot', 'serial', 'class') AND item = $1
+       ) found ORDER BY item COLLATE "C", code COLLATE "C" LIMIT $2`,
+      [text, n],
+    );
+    // Supplier lot codes live in receipt bodies only (native `supplierLot`): a scan of the receipts,
+    // each body filtered by a substring test before it is parsed.
+    const supplier =
+      direct.length >= n
+        ? []
+        : await this.q<{ id: number; kind: string; item: string; code: string }>(
+            `SELECT DISTINCT n.id, n.kind, n.item, n.code FROM events e JOIN log l ON l.seq = e.seq JOIN event_objects o ON o.seq = e.seq JOIN nodes n ON n.id = o.node_id
+              WHERE e.biz_step = 'receiving' AND strpos(l.body, $1) > 0 AND (l.body::jsonb ->> 'lotline:supplierLot') = $2
+              ORDER BY n.id LIMIT $3`,
+            [JSON.stringify(text), text, n],
+          );
+    const seen = new Set<number>();
+    const out: NodeRow[] = [];
+    for (const r of [...direct, ...supplier]) {
+      if (seen.has(r.id) || out.length >= n) continue;
+      seen.add(r.id);
+      out.push({ id: r.id, ref: refFromColumns(r.kind, r.item, r.code) });
+    }
+    return out;
   }
 
   async seqAt(recordTime: string): Promise<number> {

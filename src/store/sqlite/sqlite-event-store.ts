@@ -14,6 +14,7 @@ import type {
   CaptureContext,
   CaptureSession,
   EventObjectRow,
+  EventQuery,
   EventRow,
   EventStore,
   FlowRow,
@@ -428,6 +429,75 @@ export class SqliteEventStore implements EventStore {
     const log = this.stmt['logById']!.all(eventId) as { seq: number; entry_kind: string; body: string }[];
     const entry = log.find((l) => l.entry_kind === 'event');
     return { row: toEventRow(row), body: JSON.parse(entry?.body ?? '{}') as RawEvent };
+  }
+
+  async queryEvents(q: EventQuery): Promise<EventRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const inList = (column: string, values: readonly unknown[] | undefined): void => {
+      if (values === undefined) return;
+      if (values.length === 0) where.push('0');
+      else {
+        where.push(`${column} IN (${placeholders(values.length)})`);
+        params.push(...values);
+      }
+    };
+    const cond = (sql: string, value: unknown): void => {
+      if (value === undefined) return;
+      where.push(sql);
+      params.push(value);
+    };
+    cond('e.seq > ?', q.afterSeq);
+    inList('e.type', q.types);
+    cond('e.event_ms >= ?', q.eventMsFrom);
+    cond('e.event_ms < ?', q.eventMsTo);
+    cond('e.record_time >= ?', q.recordTimeFrom);
+    inList('e.biz_step', q.bizSteps);
+    inList('e.disposition', q.dispositions);
+    inList('e.biz_location', q.bizLocations);
+    for (const m of q.objects ?? []) {
+      if (m.nodeIds.length === 0 || m.roles.length === 0) {
+        where.push('0');
+        continue;
+      }
+      // Object filters name a handful of ids (query parameters), far below SQLite's parameter limit.
+      where.push(`EXISTS (SELECT 1 FROM event_objects o WHERE o.seq = e.seq AND o.node_id IN (${placeholders(m.nodeIds.length)}) AND o.role IN (${placeholders(m.roles.length)}))`);
+      params.push(...m.nodeIds, ...m.roles);
+    }
+    const sql = `SELECT e.*, l.actor, l.origin FROM events e JOIN log l ON l.seq = e.seq${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, Math.max(0, Math.floor(q.limit))) as EventDbRow[]).map(toEventRow);
+  }
+
+  async searchNodes(text: string, limit: number): Promise<NodeRow[]> {
+    const n = Math.max(0, Math.floor(limit));
+    // Codes by equality or prefix (nodes_by_code), items by equality (nodes_by_ref, one probe per kind).
+    const direct = this.db
+      .prepare(
+        `SELECT id, kind, item, code FROM nodes WHERE code = ? OR (code > ? AND code < ?)
+         UNION SELECT id, kind, item, code FROM nodes WHERE kind IN ('lot', 'serial', 'class') AND item = ?
+         ORDER BY item, code LIMIT ?`,
+      )
+      .all(text, text, `${text}\uffff`, text, n) as { id: number; kind: string; item: string; code: string }[];
+    // Supplier lot codes live in receipt bodies only (native `supplierLot`): a scan of the receipts
+    // (no index: it costs O(receipts)), each body filtered by a substring test before it is parsed.
+    const supplier =
+      direct.length >= n
+        ? []
+        : (this.db
+            .prepare(
+              // CROSS JOIN keeps SQLite scanning the events first: starting from event_objects reads each body once per object (50x slower).
+              `SELECT DISTINCT n.id, n.kind, n.item, n.code FROM events e CROSS JOIN log l ON l.seq = e.seq CROSS JOIN event_objects o ON o.seq = e.seq CROSS JOIN nodes n ON n.id = o.node_id
+                WHERE e.biz_step = 'receiving' AND instr(l.body, ?) > 0 AND json_extract(l.body, '$."lotline:supplierLot"') = ? LIMIT ?`,
+            )
+            .all(JSON.stringify(text), text, n) as { id: number; kind: string; item: string; code: string }[]);
+    const seen = new Set<number>();
+    const out: NodeRow[] = [];
+    for (const r of [...direct, ...supplier]) {
+      if (seen.has(r.id) || out.length >= n) continue;
+      seen.add(r.id);
+      out.push({ id: r.id, ref: refFromColumns(r.kind, r.item, r.code) });
+    }
+    return out;
   }
 
   async seqAt(recordTime: string): Promise<number> {

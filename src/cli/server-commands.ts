@@ -1,0 +1,187 @@
+/**
+ * `lotline serve`, `lotline user …` and `lotline key …`: the HTTP service and the accounts that
+ * use it. Accounts made here are attributed to the operating-system user, like CLI imports.
+ */
+import { createInterface } from 'node:readline';
+import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
+import type { IdentityStore } from '../identity/identity-store.js';
+import { openIdentityStore, openStore, resolveDb } from '../main.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
+import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
+import { serve } from '../server/serve.js';
+import { loadDemo } from './demo.js';
+import type { CliIo } from './io.js';
+import { cliContext, UsageError } from './io.js';
+
+export interface ServerFlags {
+  db?: string | undefined;
+  json?: boolean | undefined;
+  port?: string | undefined;
+  host?: string | undefined;
+  'max-body'?: string | undefined;
+  'key-rate'?: string | undefined;
+  demo?: boolean | undefined;
+  'secure-cookies'?: boolean | undefined;
+  role?: string | undefined;
+  expires?: string | undefined;
+  'password-stdin'?: boolean | undefined;
+}
+
+function whole(value: string | undefined, name: string, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
+export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: CliIo): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`'lotline serve' takes no arguments (got ${rest.join(' ')})`);
+  const db = resolveDb(flags.db);
+  const port = whole(flags.port, 'port', 3000);
+  if (port > 65535) throw new UsageError(`--port must be at most 65535 (got ${port})`);
+  const perSecond = whole(flags['key-rate'], 'key-rate', DEFAULT_RATE_LIMIT.perSecond, 1);
+  const server = await serve({
+    port,
+    host: flags.host ?? '127.0.0.1',
+    maxBodyBytes: whole(flags['max-body'], 'max-body', DEFAULT_MAX_BODY_BYTES, 1),
+    rateLimit: { perSecond, burst: perSecond * 2 },
+    secureCookies: flags['secure-cookies'] === true,
+    openStores: async () => {
+      const store = await openStore(db, { create: true });
+      try {
+        return { store, identity: await openIdentityStore(db) };
+      } catch (e) {
+        await store.close();
+        throw e;
+      }
+    },
+    ...(flags.demo
+      ? {
+          loadIfEmpty: async (store) => {
+            const demo = await loadDemo(store, { onlyIfEmpty: true, context: cliContext(), ...(flags.db !== undefined ? { db: flags.db } : {}) });
+            // The commands to try, for a person at the terminal; the log says what was loaded.
+            io.err(demo.text);
+            return demo.events;
+          },
+        }
+      : {}),
+  });
+  await server.done;
+  return 0;
+}
+
+/** Reads a password: from stdin (one line) with --password-stdin or when stdin is not a terminal, else prompted without echo. */
+async function readPassword(flags: ServerFlags, io: CliIo): Promise<string> {
+  const stdin = process.stdin;
+  if (flags['password-stdin'] || !stdin.isTTY) {
+    const rl = createInterface({ input: stdin });
+    for await (const line of rl) {
+      rl.close();
+      return line.replace(/\r$/, '');
+    }
+    throw new UsageError('no password on standard input (give it on the first line)');
+  }
+  const rl = createInterface({ input: stdin, output: process.stderr, terminal: true });
+  const ask = (q: string): Promise<string> =>
+    new Promise((resolve) => {
+      let muted = false;
+      const w = rl as unknown as { _writeToOutput: (s: string) => void };
+      const original = w._writeToOutput.bind(rl);
+      w._writeToOutput = (s: string) => (muted ? undefined : original(s));
+      rl.question(q, (answer) => {
+        muted = false;
+        io.err('');
+        resolve(answer);
+      });
+      muted = true;
+    });
+  try {
+    const first = await ask('Password: ');
+    const second = await ask('Again: ');
+    if (first !== second) throw new UsageError('the two passwords differ');
+    return first;
+  } finally {
+    rl.close();
+  }
+}
+
+async function withIdentity<T>(flags: ServerFlags, fn: (identity: IdentityStore) => Promise<T>): Promise<T> {
+  const identity = await openIdentityStore(resolveDb(flags.db));
+  try {
+    return await fn(identity);
+  } finally {
+    await identity.close();
+  }
+}
+
+export async function cmdUser(rest: readonly string[], flags: ServerFlags, io: CliIo): Promise<number> {
+  const [sub, name, ...extra] = rest;
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const by = cliContext();
+  switch (sub) {
+    case 'add': {
+      if (!name) throw new UsageError("'lotline user add' needs a NAME");
+      if (!flags.role) throw new UsageError("'lotline user add' needs --role (operator, quality, auditor or admin)");
+      const password = await readPassword(flags, io);
+      const user = await withIdentity(flags, (id) => addUser(id, { name, role: flags.role, password }, by));
+      io.out(flags.json ? JSON.stringify(userView(user), null, 2) : `user ${user.name} added with the role ${user.role}`);
+      return 0;
+    }
+    case 'unlock':
+    case 'disable':
+    case 'enable':
+    case 'role': {
+      if (!name) throw new UsageError(`'lotline user ${sub}' needs a NAME`);
+      if (sub === 'role' && !flags.role) throw new UsageError("'lotline user role NAME' needs --role");
+      const change = sub === 'unlock' ? { unlock: true } : sub === 'role' ? { role: flags.role } : { disabled: sub === 'disable' };
+      const user = await withIdentity(flags, (id) => changeUser(id, name, change, by));
+      io.out(flags.json ? JSON.stringify(userView(user), null, 2) : `user ${user.name}: role ${user.role}${user.disabled ? ', disabled' : ''}${sub === 'unlock' ? ', unlocked' : ''}`);
+      return 0;
+    }
+    case 'list': {
+      if (name) throw new UsageError("'lotline user list' takes no NAME");
+      const users = await withIdentity(flags, (id) => id.listUsers());
+      if (flags.json) io.out(JSON.stringify({ users: users.map((u) => userView(u)) }, null, 2));
+      else if (users.length === 0) io.out('no users yet');
+      else for (const u of users.map((x) => userView(x))) io.out(`${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}${u.locked ? `\tlocked until ${u.lockedUntil}` : ''}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`'lotline user' needs add, list, role, unlock, disable or enable${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
+  }
+}
+
+export async function cmdKey(rest: readonly string[], flags: ServerFlags, io: CliIo): Promise<number> {
+  const [sub, name, ...extra] = rest;
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const by = cliContext();
+  switch (sub) {
+    case 'create': {
+      if (!name) throw new UsageError("'lotline key create' needs a NAME");
+      if (!flags.role) throw new UsageError("'lotline key create' needs --role (operator, quality, auditor or admin)");
+      const { secret, key } = await withIdentity(flags, (id) => createKey(id, { name, role: flags.role, ...(flags.expires !== undefined ? { expiresAt: flags.expires } : {}) }, by));
+      if (flags.json) io.out(JSON.stringify({ ...keyView(key), secret }, null, 2));
+      else {
+        io.out(secret);
+        io.err(`API key ${key.name} (role ${key.role}${key.expiresAt ? `, expires ${key.expiresAt}` : ''}) created. This is the only time it is shown: store it now. Send it as 'Authorization: Bearer <key>'.`);
+      }
+      return 0;
+    }
+    case 'revoke': {
+      if (!name) throw new UsageError("'lotline key revoke' needs a NAME");
+      const key = await withIdentity(flags, (id) => revokeKey(id, name, by));
+      io.out(flags.json ? JSON.stringify(keyView(key), null, 2) : `API key ${key.name} revoked`);
+      return 0;
+    }
+    case 'list': {
+      if (name) throw new UsageError("'lotline key list' takes no NAME");
+      const keys = (await withIdentity(flags, (id) => id.listKeys())).map((k) => keyView(k));
+      if (flags.json) io.out(JSON.stringify({ keys }, null, 2));
+      else if (keys.length === 0) io.out('no API keys yet');
+      else for (const k of keys) io.out(`${k.name}\t${k.role}\t${k.status}\tllk_${k.id}_…${k.expiresAt ? `\texpires ${k.expiresAt}` : ''}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`'lotline key' needs create, list or revoke${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
+  }
+}
+

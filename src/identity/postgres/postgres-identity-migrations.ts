@@ -1,0 +1,50 @@
+/**
+ * The identity tables in PostgreSQL, versioned apart from the event store's schema (their own
+ * `identity_meta` table), so that the two migration lists never have to know each other.
+ */
+export const PG_IDENTITY_MIGRATIONS: readonly string[] = [
+  /* 1: users, sessions, API keys, and the append-only administrative audit log. */ `
+  CREATE TABLE identity_users (
+    name          TEXT PRIMARY KEY,
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT,
+    disabled      BOOLEAN NOT NULL DEFAULT FALSE
+  );
+  CREATE TABLE identity_sessions (
+    token_hash   TEXT PRIMARY KEY,
+    user_name    TEXT NOT NULL REFERENCES identity_users (name),
+    created_at   TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+  );
+  -- ending every session of a user at a password or role change
+  CREATE INDEX identity_sessions_by_user ON identity_sessions (user_name);
+  CREATE TABLE identity_keys (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    expires_at  TEXT,
+    revoked_at  TEXT
+  );
+  -- one active key per name, so that a name in the audit trail means one key at a time
+  CREATE UNIQUE INDEX identity_keys_active_name ON identity_keys (name) WHERE revoked_at IS NULL;
+  CREATE TABLE identity_audit (
+    seq     BIGSERIAL PRIMARY KEY,
+    time    TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    origin  TEXT,
+    action  TEXT NOT NULL,
+    target  TEXT NOT NULL,
+    details TEXT
+  );
+  CREATE FUNCTION identity_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'STORE_APPEND_ONLY: the administrative audit log is append-only'; END $$;
+  CREATE TRIGGER identity_audit_refuses_change BEFORE UPDATE OR DELETE ON identity_audit
+    FOR EACH ROW EXECUTE FUNCTION identity_audit_refuse();
+  `,
+];

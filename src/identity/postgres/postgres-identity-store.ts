@@ -1,0 +1,270 @@
+/**
+ * The identity store in PostgreSQL (`pg`): the same port as the SQLite adapter, its own tables and
+ * migration list. Every change of a user or key is written in one transaction with its audit entry.
+ */
+import pg from 'pg';
+import { LotlineError } from '../../domain/errors.js';
+import type { AuditEntry, AuditInput, IdentityStore, KeyRecord, SessionRecord, UserChange, UserRecord } from '../identity-store.js';
+import type { Role } from '../roles.js';
+import { PG_IDENTITY_MIGRATIONS } from './postgres-identity-migrations.js';
+
+/** The part of a pg client this adapter uses, so that the driver's types stay out of the port. */
+interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+interface UserRow {
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  failed_logins: number;
+  locked_until: string | null;
+  disabled: boolean;
+}
+interface KeyRow {
+  id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+const toUser = (r: UserRow): UserRecord => ({
+  name: r.name,
+  role: r.role as Role,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  failedLogins: r.failed_logins,
+  lockedUntil: r.locked_until,
+  disabled: r.disabled,
+});
+const toKey = (r: KeyRow): KeyRecord => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as Role,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
+
+/** Serialises migrations of concurrent servers starting on one database. */
+const MIGRATION_LOCK = 7_413_921;
+
+export interface PostgresIdentityOptions {
+  /** A schema to work in (created if missing); default: the connection's search_path. */
+  readonly schema?: string;
+}
+
+/** Opens (and migrates) the identity store at a postgres:// URL. */
+export async function openPostgresIdentityStore(url: string, options: PostgresIdentityOptions = {}): Promise<PostgresIdentityStore> {
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
+    throw new LotlineError('USAGE', `the schema name ${JSON.stringify(options.schema)} must be lower-case letters, digits and _`);
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 4, ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) });
+  try {
+    await migrate(pool, options.schema);
+  } catch (e) {
+    await pool.end();
+    if (e instanceof LotlineError) throw e;
+    throw new LotlineError('STORE_UNAVAILABLE', `cannot open the identity store in PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  return new PostgresIdentityStore(pool);
+}
+
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    // Under the lock: two servers starting together would otherwise race on CREATE SCHEMA IF NOT EXISTS.
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('CREATE TABLE IF NOT EXISTS identity_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const row = await client.query<{ value: string }>("SELECT value FROM identity_meta WHERE key = 'schema_version'");
+    const current = Number(row.rows[0]?.value ?? 0);
+    if (current > PG_IDENTITY_MIGRATIONS.length) {
+      throw new LotlineError('STORE_SCHEMA_TOO_NEW', `this database has identity schema version ${current}, newer than this Lotline knows (${PG_IDENTITY_MIGRATIONS.length}); upgrade Lotline`);
+    }
+    for (let v = current; v < PG_IDENTITY_MIGRATIONS.length; v++) await client.query(PG_IDENTITY_MIGRATIONS[v]!);
+    await client.query(
+      "INSERT INTO identity_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+      [String(PG_IDENTITY_MIGRATIONS.length)],
+    );
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: unknown }).code === '23505';
+}
+
+export class PostgresIdentityStore implements IdentityStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async tx(fn: (c: Queryable) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await fn(client);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  private audit(c: Queryable, a: AuditInput): Promise<unknown> {
+    return c.query('INSERT INTO identity_audit (time, actor, origin, action, target, details) VALUES ($1, $2, $3, $4, $5, $6)', [
+      new Date().toISOString(),
+      a.actor,
+      a.origin,
+      a.action,
+      a.target,
+      a.details ? JSON.stringify(a.details) : null,
+    ]);
+  }
+
+  async userCount(): Promise<number> {
+    return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM identity_users')).rows[0]!.n);
+  }
+
+  async getUser(name: string): Promise<UserRecord | undefined> {
+    const r = (await this.pool.query<UserRow>('SELECT * FROM identity_users WHERE name = $1', [name])).rows[0];
+    return r && toUser(r);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.pool.query<UserRow>('SELECT * FROM identity_users ORDER BY name')).rows.map(toUser);
+  }
+
+  async insertUser(u: UserRecord, audit: AuditInput): Promise<void> {
+    try {
+      await this.tx(async (c) => {
+        await c.query('INSERT INTO identity_users (name, role, password_hash, created_at, failed_logins, locked_until, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+          u.name,
+          u.role,
+          u.passwordHash,
+          u.createdAt,
+          u.failedLogins,
+          u.lockedUntil,
+          u.disabled,
+        ]);
+        await this.audit(c, audit);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new LotlineError('IDENTITY_EXISTS', `a user named ${JSON.stringify(u.name)} already exists; choose another name`, { cause: e });
+      throw e;
+    }
+  }
+
+  async updateUser(name: string, change: UserChange, audit: AuditInput | null): Promise<void> {
+    const columns: [string, unknown][] = [];
+    if (change.role !== undefined) columns.push(['role', change.role]);
+    if (change.passwordHash !== undefined) columns.push(['password_hash', change.passwordHash]);
+    if (change.failedLogins !== undefined) columns.push(['failed_logins', change.failedLogins]);
+    if (change.lockedUntil !== undefined) columns.push(['locked_until', change.lockedUntil]);
+    if (change.disabled !== undefined) columns.push(['disabled', change.disabled]);
+    await this.tx(async (c) => {
+      if (columns.length > 0) {
+        await c.query(`UPDATE identity_users SET ${columns.map(([col], i) => `${col} = $${i + 1}`).join(', ')} WHERE name = $${columns.length + 1}`, [...columns.map(([, v]) => v), name]);
+      }
+      if (audit) await this.audit(c, audit);
+    });
+  }
+
+  async insertKey(k: KeyRecord, audit: AuditInput): Promise<void> {
+    try {
+      await this.tx(async (c) => {
+        await c.query('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+          k.id,
+          k.name,
+          k.role,
+          k.secretHash,
+          k.createdAt,
+          k.createdBy,
+          k.expiresAt,
+          k.revokedAt,
+        ]);
+        await this.audit(c, audit);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new LotlineError('IDENTITY_EXISTS', `an active API key named ${JSON.stringify(k.name)} already exists; revoke it first or choose another name`, { cause: e });
+      throw e;
+    }
+  }
+
+  async getKey(id: string): Promise<KeyRecord | undefined> {
+    const r = (await this.pool.query<KeyRow>('SELECT * FROM identity_keys WHERE id = $1', [id])).rows[0];
+    return r && toKey(r);
+  }
+
+  async listKeys(): Promise<KeyRecord[]> {
+    return (await this.pool.query<KeyRow>('SELECT * FROM identity_keys ORDER BY created_at DESC, id')).rows.map(toKey);
+  }
+
+  async revokeKey(id: string, time: string, audit: AuditInput): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query('UPDATE identity_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [time, id]);
+      await this.audit(c, audit);
+    });
+  }
+
+  async insertSession(s: SessionRecord): Promise<void> {
+    await this.pool.query('INSERT INTO identity_sessions (token_hash, user_name, created_at, last_seen_at) VALUES ($1, $2, $3, $4)', [s.tokenHash, s.userName, s.createdAt, s.lastSeenAt]);
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const r = (await this.pool.query<{ token_hash: string; user_name: string; created_at: string; last_seen_at: string }>('SELECT * FROM identity_sessions WHERE token_hash = $1', [tokenHash])).rows[0];
+    return r && { tokenHash: r.token_hash, userName: r.user_name, createdAt: r.created_at, lastSeenAt: r.last_seen_at };
+  }
+
+  async touchSession(tokenHash: string, time: string): Promise<void> {
+    await this.pool.query('UPDATE identity_sessions SET last_seen_at = $1 WHERE token_hash = $2', [time, tokenHash]);
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.pool.query('DELETE FROM identity_sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async deleteSessionsOf(userName: string): Promise<void> {
+    await this.pool.query('DELETE FROM identity_sessions WHERE user_name = $1', [userName]);
+  }
+
+  async appendAudit(entry: AuditInput): Promise<void> {
+    await this.audit(this.pool, entry);
+  }
+
+  async listAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    const rows = (
+      await this.pool.query<{ seq: string; time: string; actor: string; origin: string | null; action: string; target: string; details: string | null }>(
+        'SELECT * FROM identity_audit WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [afterSeq, Math.max(0, Math.floor(limit))],
+      )
+    ).rows;
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      time: r.time,
+      actor: r.actor,
+      origin: r.origin,
+      action: r.action,
+      target: r.target,
+      ...(r.details ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

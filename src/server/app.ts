@@ -1,0 +1,168 @@
+/**
+ * The HTTP service: a Fastify app built from its ports (event store, identity store), with
+ * every route under /api/v1. Nothing here opens a database: `serve.ts` and the tests do.
+ */
+import { EventEmitter } from 'node:events';
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify from 'fastify';
+import type { z } from 'zod';
+import { LotlineError } from '../domain/errors.js';
+import type { IdentityPolicy, Principal } from '../identity/identity-service.js';
+import { authenticateKey, DEFAULT_POLICY, resolveSession } from '../identity/identity-service.js';
+import { GroupCommitter } from '../capture/group-commit.js';
+import type { IdentityStore } from '../identity/identity-store.js';
+import type { EventStore } from '../store/event-store.js';
+import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
+import { asLotlineError, HTTP_STATUS, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
+import type { RateLimit } from './rate-limit.js';
+import { DEFAULT_RATE_LIMIT, KeyRateLimiter } from './rate-limit.js';
+import type { RouteRegistry, RouteSpec } from './route.js';
+import { addRoute } from './route.js';
+import { registerDocsRoutes } from './routes/docs-routes.js';
+import { registerEpcisRoutes } from './routes/epcis-routes.js';
+import { registerEventRoutes } from './routes/event-routes.js';
+import { registerIdentityRoutes } from './routes/identity-routes.js';
+import { registerLotRoutes } from './routes/lot-routes.js';
+import { registerStreamRoutes } from './routes/stream-routes.js';
+
+export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
+
+export interface AppOptions {
+  /** Largest request body accepted (413 above). */
+  readonly maxBodyBytes?: number;
+  readonly rateLimit?: RateLimit;
+  readonly policy?: IdentityPolicy;
+  /** Set the session cookie's Secure flag (behind HTTPS). */
+  readonly secureCookies?: boolean;
+  /** A pino logger, `false` for none (tests). */
+  readonly logger?: FastifyBaseLogger | boolean;
+  /** How often the live stream looks for events written by other processes (ms). */
+  readonly streamPollMs?: number;
+}
+
+export interface AppDeps {
+  readonly store: EventStore;
+  readonly identity: IdentityStore;
+}
+
+/** What route modules get: the ports, the options, and a way to declare routes. */
+export interface Api {
+  readonly store: EventStore;
+  readonly identity: IdentityStore;
+  readonly options: Required<Omit<AppOptions, 'logger'>>;
+  /** Every capture goes through here: concurrent requests share one durable commit. */
+  readonly writer: GroupCommitter;
+  /** Emits `appended` after every capture through this server. */
+  readonly events: EventEmitter;
+  readonly registry: RouteRegistry;
+  route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): void;
+  /** The capture context of a request: who (user or key) and from where (client IP). */
+  contextOf(req: FastifyRequest, principal: Principal): { actor: string; origin: string };
+}
+
+/** The caller of a server without accounts: `requirePermission` lets it read and nothing else, whatever the role says. */
+const ANONYMOUS: Principal = { kind: 'anonymous', name: 'anonymous', role: 'auditor', actor: 'anonymous' };
+
+export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance & { api: Api }> {
+  const opts = {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+    policy: options.policy ?? DEFAULT_POLICY,
+    secureCookies: options.secureCookies ?? false,
+    streamPollMs: options.streamPollMs ?? 1000,
+  };
+  const app = Fastify({
+    // A request that arrives while the server shuts down gets a problem body (below), not Fastify's own.
+    return503OnClosing: false,
+    ...(typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
+    bodyLimit: opts.maxBodyBytes,
+  });
+  await app.register(fastifyCookie);
+  // JSON only: a form post or plain text is refused (415), which also stops cross-site form submissions.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/ld+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  const limiter = new KeyRateLimiter(opts.rateLimit);
+  const authenticate = async (req: FastifyRequest, reply: FastifyReply, isPublic: boolean): Promise<Principal> => {
+    const auth = req.headers.authorization;
+    const headerKey = req.headers['x-api-key'];
+    const presented = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : typeof headerKey === 'string' ? headerKey.trim() : undefined;
+    const cookie = req.cookies[SESSION_COOKIE];
+    try {
+      if (auth !== undefined && !auth.startsWith('Bearer ')) throw new LotlineError('AUTH_FAILED', 'the Authorization header must be "Bearer llk_…" (an API key)');
+      if (presented !== undefined) {
+        const p = await authenticateKey(deps.identity, presented);
+        const wait = limiter.take(p.keyId!);
+        if (wait > 0) {
+          reply.header('Retry-After', String(wait));
+          throw new LotlineError('RATE_LIMITED', `the API key ${p.name} sent more than ${opts.rateLimit.perSecond} requests per second (burst ${opts.rateLimit.burst}); retry after ${wait} s`);
+        }
+        return p;
+      }
+      if (cookie !== undefined) return await resolveSession(deps.identity, cookie, opts.policy);
+    } catch (e) {
+      if (isPublic && (e as LotlineError).code === 'AUTH_FAILED') return ANONYMOUS;
+      throw e;
+    }
+    if (isPublic || (await isSetupMode(deps.identity))) return ANONYMOUS;
+    throw new LotlineError('AUTH_REQUIRED', 'sign in (POST /api/v1/session) or send an API key as "Authorization: Bearer llk_…"');
+  };
+
+  const registry: RouteRegistry = [];
+  const api: Api = {
+    store: deps.store,
+    identity: deps.identity,
+    options: opts,
+    events: new EventEmitter(),
+    writer: new GroupCommitter(deps.store),
+    registry,
+    route: (spec) => addRoute(app, registry, API_PREFIX, spec, authenticate),
+    contextOf: (req, principal) => ({ actor: principal.actor, origin: req.ip }),
+  };
+  api.events.setMaxListeners(0);
+
+  app.setErrorHandler((error, req, reply) => {
+    const e = asLotlineError(error, opts.maxBodyBytes);
+    const problem = problemOf(e, req.url.split('?')[0]);
+    if (problem.status >= 500) req.log.error({ err: error, code: e.code }, 'request failed');
+    else req.log.info({ code: e.code, status: problem.status }, e.message);
+    void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new LotlineError('NOT_FOUND', `there is no ${req.method} ${req.url.split('?')[0]}; the API is described at ${API_PREFIX}/openapi.json and ${API_PREFIX}/docs`);
+    void reply.status(HTTP_STATUS.NOT_FOUND).type(PROBLEM_CONTENT_TYPE).send(problemOf(e, req.url.split('?')[0]));
+  });
+
+  // Shutdown: new requests are refused with a problem body, requests in flight finish, and captures
+  // still queued reach the disk before the store closes.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (!closing) return;
+    const e = new LotlineError('SHUTTING_DOWN', 'the server is shutting down; send the request again in a moment (to this server once it is back, or another one)');
+    return reply.status(HTTP_STATUS.SHUTTING_DOWN).header('connection', 'close').header('retry-after', '5').type(PROBLEM_CONTENT_TYPE).send(problemOf(e, req.url.split('?')[0]));
+  });
+  // Connections kept alive would hold the server open until their timeout: close each one after its answer.
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+  app.addHook('onClose', async () => api.writer.whenIdle());
+  registerIdentityRoutes(api);
+  registerEventRoutes(api);
+  registerLotRoutes(api);
+  registerEpcisRoutes(api, app);
+  registerStreamRoutes(api, app);
+  registerDocsRoutes(api);
+  app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));
+  app.decorate('api', api);
+  return app as unknown as FastifyInstance & { api: Api };
+}
+
+/** No user and no active key: the server lets anyone read (a newcomer sees the demo) and nobody write. */
+async function isSetupMode(identity: IdentityStore): Promise<boolean> {
+  if ((await identity.userCount()) > 0) return false;
+  return !(await identity.listKeys()).some((k) => k.revokedAt === null);
+}

@@ -1,0 +1,4 @@
+/** Names shared by the app and its routes (kept apart to avoid an import cycle). */
+export const API_PREFIX = '/api/v1';
+export const SESSION_COOKIE = 'lotline_session';
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;

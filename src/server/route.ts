@@ -1,0 +1,128 @@
+/**
+ * One way to declare a route: its zod schemas validate the request and, the same objects,
+ * describe it in the OpenAPI document (openapi.ts). A route asks for a permission, never a role.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Issue } from '../domain/errors.js';
+import { LotlineError } from '../domain/errors.js';
+import type { Principal } from '../identity/identity-service.js';
+import type { Permission } from '../identity/roles.js';
+import { can } from '../identity/roles.js';
+
+export interface ResponseSpec {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  /** Default application/json. */
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Fastify form: `/lots/:ref`. */
+  readonly url: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: string;
+  /** `public`: no credentials needed (login, the API reference). */
+  readonly permission: Permission | 'public';
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  readonly bodyContentTypes?: readonly string[];
+  readonly responses: Readonly<Record<number, ResponseSpec>>;
+  readonly handler: (ctx: HandlerContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<unknown>;
+}
+
+export interface HandlerContext<P, Q, B> {
+  readonly req: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  /** The caller; for `public` routes possibly the anonymous reader. */
+  readonly principal: Principal;
+}
+
+/** Turns zod issues into Lotline issues: `$.field` in a body, `query.name` / `path.name` elsewhere. */
+export function zodIssues(error: z.ZodError, where: 'body' | 'query' | 'path'): Issue[] {
+  return error.issues.map((i) => {
+    const segs = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    const path = where === 'body' ? `$${segs}` : `${where}${segs || ''}`;
+    const field = String(i.path[i.path.length - 1] ?? (where === 'body' ? 'body' : where));
+    const reason =
+      i.path.length === 0 && i.code !== 'unrecognized_keys'
+        ? i.message
+        : i.code === 'unrecognized_keys'
+        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`
+        : i.code === 'invalid_type' && /received undefined/.test(i.message)
+          ? `"${field}" is required`
+          : `"${field}" ${i.message.replace(/^Invalid input: /, '')}`;
+    return { path, reason };
+  });
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query' | 'path'): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = zodIssues(r.error, where);
+  const first = issues[0]!;
+  throw new LotlineError('INPUT_INVALID', `${issues.length} invalid field${issues.length === 1 ? '' : 's'} in the request; first: ${first.path}: ${first.reason}`, { issues });
+}
+
+export function requirePermission(principal: Principal, permission: Permission): void {
+  if (principal.kind === 'anonymous' && permission !== 'read') {
+    throw new LotlineError(
+      'SETUP_REQUIRED',
+      "this server has no user and no API key yet, so it refuses every change; create the first accounts on the server's machine with 'lotline user add NAME --role admin' and 'lotline key create NAME --role operator' (same --db), then send the key as 'Authorization: Bearer llk_…'",
+    );
+  }
+  if (!can(principal.role, permission)) {
+    throw new LotlineError(
+      'FORBIDDEN',
+      `${principal.actor} has the role ${principal.role}, which may not ${PERMISSION_WORDS[permission]}; ask an administrator for a role that may`,
+    );
+  }
+}
+
+const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
+  read: 'read lots and events',
+  capture: 'capture events',
+  quality: 'hold, release, destroy lots or declare events erroneous (role quality)',
+  audit: 'read the administrative audit log, users and keys',
+  admin: 'manage users and API keys (role admin)',
+};
+
+/** The routes registered so far, for the OpenAPI document. */
+export type RouteRegistry = RouteSpec[];
+
+export function addRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  app: FastifyInstance,
+  registry: RouteRegistry,
+  prefix: string,
+  spec: RouteSpec<P, Q, B>,
+  authenticate: (req: FastifyRequest, reply: FastifyReply, isPublic: boolean) => Promise<Principal>,
+): void {
+  registry.push({ ...spec, url: prefix + spec.url } as unknown as RouteSpec);
+  app.route({
+    method: spec.method,
+    url: prefix + spec.url,
+    handler: async (req, reply) => {
+      const principal = await authenticate(req, reply, spec.permission === 'public');
+      if (spec.permission !== 'public') requirePermission(principal, spec.permission);
+      const params = spec.params ? parseWith(spec.params, req.params, 'path') : (undefined as z.infer<P>);
+      const query = spec.query ? parseWith(spec.query, req.query ?? {}, 'query') : (undefined as z.infer<Q>);
+      let body = undefined as z.infer<B>;
+      if (spec.body) {
+        if (req.body === undefined) {
+          if (!req.headers['content-type']) throw new LotlineError('UNSUPPORTED_MEDIA_TYPE', 'this request needs a JSON body with "Content-Type: application/json"');
+          throw new LotlineError('INPUT_NOT_JSON', 'the body is empty; this request needs a JSON body', { issues: [{ path: '$', reason: 'the body is empty' }] });
+        }
+        body = parseWith(spec.body, req.body, 'body');
+      }
+      const result = await spec.handler({ req, reply, params, query, body, principal });
+      return result;
+    },
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * `lotline serve`: opens the store and the identity store on one database, optionally loads
+ * the demo plant into an empty one, listens, and shuts down cleanly on SIGTERM/SIGINT: stop
+ * accepting, let in-flight requests (and so writes) finish, then close the stores.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
+import { LotlineError } from '../domain/errors.js';
+import type { IdentityStore } from '../identity/identity-store.js';
+import type { EventStore } from '../store/event-store.js';
+import type { AppOptions } from './app.js';
+import { buildApp } from './app.js';
+import { API_PREFIX } from './constants.js';
+
+export interface ServeOptions extends AppOptions {
+  readonly port: number;
+  readonly host: string;
+  /** Fills a database that holds no event (`npm start` loads the demo plant); returns how many events it stored. */
+  readonly loadIfEmpty?: (store: EventStore) => Promise<number>;
+  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore }>;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  /** Resolves when the server has shut down (after a signal or `stop`). */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const log =
+    typeof options.logger === 'object'
+      ? options.logger
+      : (pino({
+          level: process.env['LOTLINE_LOG_LEVEL'] ?? 'info',
+          // Credentials never reach the log, whatever a serializer prints.
+          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'password', 'secret'], censor: '[redacted]' },
+        }) as unknown as FastifyBaseLogger);
+  const { store, identity } = await options.openStores();
+  if (options.loadIfEmpty && (await store.stats()).events === 0) {
+    const events = await options.loadIfEmpty(store);
+    log.info({ events }, `the database was empty: loaded the demo plant (${events} events) so that there is something to look at`);
+  }
+  const app = await buildApp({ store, identity }, { ...options, logger: log });
+  let url: string;
+  try {
+    url = await app.listen({ port: options.port, host: options.host });
+  } catch (e) {
+    await app.close();
+    await identity.close();
+    await store.close();
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new LotlineError('USAGE', `port ${options.port} on ${options.host} is already in use (another Lotline?); choose another with --port`, { cause: e });
+    if (code === 'EACCES') throw new LotlineError('USAGE', `this user may not listen on port ${options.port}; choose a port above 1023 with --port`, { cause: e });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LotlineError('USAGE', `cannot listen on ${options.host}: no such address on this machine; check --host`, { cause: e });
+    throw e;
+  }
+  log.info(`Lotline API at ${url}${API_PREFIX} — reference at ${url}${API_PREFIX}/docs`);
+  if ((await identity.userCount()) === 0 && !(await identity.listKeys()).some((k) => k.revokedAt === null)) {
+    log.warn("no user and no API key yet: anyone may read, nobody may write. Create accounts with 'lotline user add NAME --role admin' and 'lotline key create NAME --role operator' (same --db)");
+  }
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      log.info('shutting down: no new connections; finishing requests in flight');
+      try {
+        await app.close();
+      } finally {
+        await identity.close();
+        await store.close();
+        log.info('stopped');
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        resolveDone();
+      }
+    })());
+  const onSignal = (): void => void stop();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return { url, done, stop };
+}

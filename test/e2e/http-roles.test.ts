@@ -1,0 +1,137 @@
+/**
+ * The role table: every route, every role, and no credentials at all. Each role can do exactly
+ * what docs/api.md#roles says and nothing more; a refused request stores nothing.
+ * The expected table is written out by hand here, not derived from ROLE_PERMISSIONS.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/identity/roles.js';
+import { ROLES } from '../../src/identity/roles.js';
+import type { TestApi } from '../helpers/http.js';
+import { receive, testApi } from '../helpers/http.js';
+
+type Who = Role | 'nobody';
+const O = 'operator';
+const Q = 'quality';
+const A = 'auditor';
+const D = 'admin';
+const EVERYONE: readonly Role[] = [O, Q, A, D];
+
+const epcisDoc = (bizStep: string, disposition: string, lot: string) => ({
+  '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld'],
+  type: 'EPCISDocument',
+  schemaVersion: '2.0',
+  creationDate: '2026-05-04T10:00:00Z',
+  epcisBody: {
+    eventList: [
+      {
+        type: 'ObjectEvent',
+        eventTime: '2026-05-04T10:00:00+02:00',
+        eventTimeZoneOffset: '+02:00',
+        action: 'OBSERVE',
+        bizStep,
+        disposition,
+        epcList: [],
+        quantityList: [{ epcClass: `urn:epc:class:lgtin:4012345.012345.${lot}`, quantity: 1, uom: 'KGM' }],
+      },
+    ],
+  },
+});
+
+interface Case {
+  readonly name: string;
+  readonly allowed: readonly Role[];
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly url: string | ((who: Who) => string);
+  readonly body?: (who: Who) => unknown;
+}
+
+const lotA = encodeURIComponent('urn:lotline:lot:RAW:A');
+let eventId = '';
+let captureId = '';
+
+const CASES: readonly Case[] = [
+  { name: 'who am I', allowed: EVERYONE, method: 'GET', url: '/api/v1/session' },
+  { name: 'search lots', allowed: EVERYONE, method: 'GET', url: '/api/v1/lots?query=A' },
+  { name: 'lot state', allowed: EVERYONE, method: 'GET', url: `/api/v1/lots/${lotA}` },
+  { name: 'lot audit trail', allowed: EVERYONE, method: 'GET', url: `/api/v1/lots/${lotA}/events` },
+  { name: 'trace forward', allowed: EVERYONE, method: 'GET', url: '/api/v1/trace/forward?item=RAW&lot=A' },
+  { name: 'trace backward', allowed: EVERYONE, method: 'GET', url: '/api/v1/trace/backward?item=RAW&lot=A' },
+  { name: 'one event', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/events/${encodeURIComponent(eventId)}` },
+  { name: 'EPCIS query', allowed: EVERYONE, method: 'GET', url: '/api/v1/epcis/events' },
+  { name: 'EPCIS capture job', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/epcis/capture/${captureId}` },
+  { name: 'capture a receipt', allowed: [O, Q], method: 'POST', url: '/api/v1/events', body: (who) => receive(`R-${who}`) },
+  { name: 'capture a hold', allowed: [Q], method: 'POST', url: '/api/v1/events', body: (who) => ({ cmd: 'hold', time: '2026-05-04T10:00:00+02:00', lots: [{ item: 'RAW', lot: `H-${who}` }], reason: 'swab' }) },
+  { name: 'capture a release', allowed: [Q], method: 'POST', url: '/api/v1/events', body: (who) => ({ cmd: 'release', time: '2026-05-04T11:00:00+02:00', lots: [{ item: 'RAW', lot: `H-${who}` }] }) },
+  { name: 'capture a destruction', allowed: [Q], method: 'POST', url: '/api/v1/events', body: (who) => ({ cmd: 'destroy', time: '2026-05-04T11:00:00+02:00', lots: [{ item: 'RAW', lot: `X-${who}` }], reason: 'mould' }) },
+  {
+    name: 'a receipt and a hold together',
+    allowed: [Q],
+    method: 'POST',
+    url: '/api/v1/events',
+    body: (who) => [receive(`RH-${who}`), { cmd: 'hold', time: '2026-05-04T10:00:00+02:00', lots: [{ item: 'RAW', lot: `RH-${who}` }], reason: 'swab' }],
+  },
+  { name: 'EPCIS capture of a receipt', allowed: [O, Q], method: 'POST', url: '/api/v1/epcis/capture', body: (who) => epcisDoc('receiving', 'in_progress', `E-${who}`) },
+  { name: 'EPCIS capture of a hold', allowed: [Q], method: 'POST', url: '/api/v1/epcis/capture', body: (who) => epcisDoc('holding', 'non_sellable_other', `EH-${who}`) },
+  { name: 'list users', allowed: [A, D], method: 'GET', url: '/api/v1/users' },
+  { name: 'add a user', allowed: [D], method: 'POST', url: '/api/v1/users', body: (who) => ({ name: `u-${who}`, role: 'operator', password: 'a long enough password' }) },
+  { name: 'change a user', allowed: [D], method: 'PATCH', url: '/api/v1/users/target', body: () => ({ role: 'quality' }) },
+  { name: 'list keys', allowed: [A, D], method: 'GET', url: '/api/v1/keys' },
+  { name: 'create a key', allowed: [D], method: 'POST', url: '/api/v1/keys', body: (who) => ({ name: `k-${who}`, role: 'operator' }) },
+  { name: 'revoke a key', allowed: [D], method: 'DELETE', url: (who) => `/api/v1/keys/victim-${who}` },
+  { name: 'administrative audit log', allowed: [A, D], method: 'GET', url: '/api/v1/audit' },
+];
+
+describe('role table', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await testApi();
+    const r = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.keys.operator, payload: receive('A') });
+    eventId = (r.json() as { results: { eventId: string }[] }).results[0]!.eventId;
+    const job = await t.app.inject({ method: 'POST', url: '/api/v1/epcis/capture', headers: t.keys.operator, payload: epcisDoc('receiving', 'in_progress', 'J') });
+    captureId = (job.json() as { captureID: string }).captureID;
+    const admin = t.keys.admin;
+    await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { name: 'target', role: 'operator', password: 'a long enough password' } });
+    for (const who of [...ROLES, 'nobody']) await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: admin, payload: { name: `victim-${who}`, role: 'operator' } });
+  });
+  afterAll(async () => t.close());
+
+  const snapshot = async () => ({
+    head: await t.store.headSeq(),
+    users: (await t.identity.listUsers()).map((u) => `${u.name}:${u.role}`),
+    keys: (await t.identity.listKeys()).map((k) => `${k.name}:${k.revokedAt === null}`),
+  });
+
+  for (const c of CASES) {
+    for (const who of [...ROLES, 'nobody'] as Who[]) {
+      const allowed = who !== 'nobody' && c.allowed.includes(who);
+      it(`${c.name}: ${who} ${allowed ? 'may' : 'may not'}`, async () => {
+        const before = await snapshot();
+        const url = typeof c.url === 'function' ? c.url(who) : c.url;
+        const r = await t.app.inject({
+          method: c.method,
+          url,
+          headers: who === 'nobody' ? {} : t.keys[who],
+          ...(c.body ? { payload: c.body(who) as object } : {}),
+        });
+        if (allowed) {
+          expect(r.statusCode, r.body).toBeLessThan(300);
+        } else {
+          expect(r.statusCode, r.body).toBe(who === 'nobody' ? 401 : 403);
+          expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(r.json()).toMatchObject({ code: who === 'nobody' ? 'AUTH_REQUIRED' : 'FORBIDDEN', status: r.statusCode });
+          expect(await snapshot()).toEqual(before);
+        }
+      });
+    }
+  }
+
+  it('covers every route of the API (the reference and sign-in are public; the stream is in http-api.test.ts)', async () => {
+    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const covered = new Set(
+      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}')}`),
+    );
+    const publicOrElsewhere = ['POST /api/v1/session', 'DELETE /api/v1/session', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/stream'];
+    expect(routes.filter((r) => !covered.has(r) && !publicOrElsewhere.includes(r))).toEqual([]);
+  });
+});

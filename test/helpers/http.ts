@@ -1,0 +1,66 @@
+/** A Lotline API over fresh stores, with one account per role, for the HTTP tests. */
+import type { FastifyInstance } from 'fastify';
+import { addUser, createKey } from '../../src/identity/identity-service.js';
+import type { IdentityStore } from '../../src/identity/identity-store.js';
+import type { Role } from '../../src/identity/roles.js';
+import { ROLES } from '../../src/identity/roles.js';
+import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-store.js';
+import type { Api, AppOptions } from '../../src/server/app.js';
+import { buildApp } from '../../src/server/app.js';
+import type { EventStore } from '../../src/store/event-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
+
+export const PASSWORD = 'correct horse battery staple';
+const BY = { actor: 'cli:test', origin: 'cli@test' };
+
+export interface TestApi {
+  readonly app: FastifyInstance & { api: Api };
+  readonly store: EventStore;
+  readonly identity: IdentityStore;
+  /** `Authorization` headers of one API key per role. */
+  readonly keys: Readonly<Record<Role, { authorization: string }>>;
+  close(): Promise<void>;
+}
+
+/** Builds the app over in-memory stores (or `db`), with an API key per role unless `accounts` is false. */
+export async function testApi(options: AppOptions & { accounts?: boolean; db?: string } = {}): Promise<TestApi> {
+  const store = openSqliteStore(options.db ?? ':memory:');
+  const identity = new SqliteIdentityStore(options.db ?? ':memory:');
+  const keys = {} as Record<Role, { authorization: string }>;
+  if (options.accounts !== false) {
+    for (const role of ROLES) keys[role] = { authorization: `Bearer ${(await createKey(identity, { name: `${role}-key`, role }, BY)).secret}` };
+  }
+  const app = await buildApp({ store, identity }, { logger: false, ...options });
+  return {
+    app,
+    store,
+    identity,
+    keys,
+    close: async () => {
+      await app.close();
+      await identity.close();
+      await store.close();
+    },
+  };
+}
+
+/** Adds a user with the test password. */
+export async function user(identity: IdentityStore, name: string, role: Role): Promise<void> {
+  await addUser(identity, { name, role, password: PASSWORD }, BY);
+}
+
+export const receive = (lot: string, extra: Record<string, unknown> = {}) => ({
+  cmd: 'receive',
+  time: '2026-05-04T08:00:00+02:00',
+  lots: [{ item: 'RAW', lot, quantity: 10, uom: 'KGM' }],
+  from: 'Mill',
+  ...extra,
+});
+
+export const produce = (id: string, input: string, output: string) => ({
+  cmd: 'produce',
+  id,
+  time: '2026-05-04T09:00:00+02:00',
+  inputs: [{ item: 'RAW', lot: input, quantity: 5, uom: 'KGM' }],
+  outputs: [{ item: 'FG', lot: output, quantity: 5, uom: 'KGM' }],
+});
