@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Issue } from '../domain/errors.js';
 import type { RawEvent } from '../domain/event-facts.js';
 import { interpretEvent } from '../domain/event-facts.js';
-import { eventHashId } from '../domain/event-hash.js';
+import { eventHashIds } from '../domain/event-hash.js';
 import type { CapturedEvent } from '../store/event-store.js';
 
 function nativeSha256(text: string): string {
@@ -48,8 +48,10 @@ export function captureEvent(raw: unknown, path: string, issues: Issue[], docCon
   try {
     // The fingerprint keeps "0012" apart from "12", which the GS1 event hash merges; the derived
     // eventID stays the GS1 hash, so that two systems derive the same id for the same event.
-    fingerprint = eventHashId(event, prefixes, { strictValues: true, sha256: nativeSha256 });
-    eventId = typeof event['eventID'] === 'string' ? event['eventID'] : eventHashId(event, prefixes, { sha256: nativeSha256 });
+    const given = typeof event['eventID'] === 'string' ? event['eventID'] : undefined;
+    const ids = eventHashIds(event, prefixes, nativeSha256, given !== undefined);
+    fingerprint = ids.strict;
+    eventId = given ?? ids.gs1!;
   } catch (e) {
     issues.push({ path, reason: `cannot compute the event hash: ${e instanceof Error ? e.message : String(e)}` });
     return undefined;

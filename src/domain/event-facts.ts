@@ -95,6 +95,15 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([
 const TZ_OFFSET = /^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/;
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
 
+const ALLOWED_FIELDS = new Map<EventType, ReadonlySet<string>>();
+
+/** The standard fields of an event type (built once per type, not once per event). */
+function allowedFields(t: EventType): ReadonlySet<string> {
+  let set = ALLOWED_FIELDS.get(t);
+  if (!set) ALLOWED_FIELDS.set(t, (set = new Set([...COMMON_FIELDS, ...KNOWN_FIELDS[t]])));
+  return set;
+}
+
 /** Parses an RFC 3339 date-time with offset to epoch ms, or returns undefined. */
 export function parseDateTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
@@ -129,7 +138,7 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
     return bad(`${path}.type`, `"type" must be one of ${EVENT_TYPES.join(', ')}${type === undefined ? ' (it is missing)' : `, not ${JSON.stringify(type)}`}`);
   }
   const t = type as EventType;
-  const allowed = new Set([...COMMON_FIELDS, ...KNOWN_FIELDS[t]]);
+  const allowed = allowedFields(t);
   for (const key of Object.keys(e)) {
     // Extensions are namespaced (`prefix:name` or a full IRI); a bare unknown word is a typo.
     if (!allowed.has(key) && !key.includes(':')) bad(`${path}.${key}`, `unknown field "${key}" for ${article(t)} ${t} (extension fields need a namespace prefix, like "example:${key}")`);
@@ -403,13 +412,26 @@ export function interpretEvent(raw: unknown, path: string, issues: Issue[]): Eve
   };
 }
 
+/**
+ * The same lot, item and place strings recur from event to event, and an identifier's parse
+ * depends on its string alone: parsed refs are remembered (frozen, as they are shared), and the
+ * memo is cleared when full to bound memory. Identifiers that do not parse are not remembered.
+ */
+const REF_MEMO_LIMIT = 50_000;
+const refMemo = new Map<string, ObjectRef>();
+
 function objectRef(value: unknown, path: string, issues: Issue[]): ObjectRef | undefined {
   if (typeof value !== 'string') {
     issues.push({ path, reason: `an identifier must be a string URI (got ${JSON.stringify(value)})` });
     return undefined;
   }
+  const known = refMemo.get(value);
+  if (known !== undefined) return known;
   try {
-    return parseObjectUri(value);
+    const ref = Object.freeze(parseObjectUri(value));
+    if (refMemo.size >= REF_MEMO_LIMIT) refMemo.clear();
+    refMemo.set(value, ref);
+    return ref;
   } catch (err) {
     issues.push({ path, reason: reasonOf(err) });
     return undefined;

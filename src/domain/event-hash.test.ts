@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_HASH_VERSION, eventHashId, preHashString } from './event-hash.js';
+import { EVENT_HASH_VERSION, eventHashId, eventHashIds, preHashString } from './event-hash.js';
 
 type Event = Record<string, unknown>;
 
@@ -564,5 +564,72 @@ describe('eventHashId', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('eventHashIds: both ids in one pass when they can be', () => {
+  const base = {
+    type: 'ObjectEvent',
+    eventTime: '2026-05-04T08:00:00+02:00',
+    eventTimeZoneOffset: '+02:00',
+    action: 'OBSERVE',
+    quantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.LOT7', quantity: 10, uom: 'KGM' }],
+  };
+  const cases: [string, Record<string, unknown>][] = [
+    ['no numeric strings', base],
+    ['an extension value that reads as a number', { ...base, 'ex:batch': '0012' }],
+    ['a numeric string in a standard field', { ...base, quantityList: [{ epcClass: 'urn:epc:class:lgtin:4012345.012345.LOT7', quantity: '10.0' }] }],
+    ['a nested extension with a number', { ...base, ilmd: { 'ex:grade': { 'ex:level': '3' } } }],
+  ];
+  it.each(cases)('%s: equal to the strict and the GS1 hash computed apart', (_name, event) => {
+    const ctx = { ex: 'https://example.com/ns/' };
+    const both = eventHashIds(event, ctx);
+    expect(both.strict).toBe(eventHashId(event, ctx, { strictValues: true }));
+    expect(both.gs1).toBe(eventHashId(event, ctx));
+    expect(eventHashIds(event, ctx, undefined, true)).toEqual({ strict: both.strict, gs1: undefined });
+  });
+
+  it('the two differ exactly when a string value reads as a number', () => {
+    expect(eventHashIds(cases[0]![1], {}).strict).toBe(eventHashIds(cases[0]![1], {}).gs1);
+    expect(eventHashIds(cases[1]![1], {}).strict).not.toBe(eventHashIds(cases[1]![1], {}).gs1);
+  });
+
+  it('holds for arbitrary extension values', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^[+-]?\d{1,4}(\.\d{0,3})?$/), fc.double({ noNaN: true, noDefaultInfinity: true })), (v) => {
+        const event = { ...base, 'ex:v': v };
+        const both = eventHashIds(event, {});
+        expect(both).toEqual({ strict: eventHashId(event, {}, { strictValues: true }), gs1: eventHashId(event, {}) });
+      }),
+    );
+  });
+});
+
+describe('list order in the pre-hash string', () => {
+  const ev = (epcList: string[]) => ({ type: 'ObjectEvent', eventTime: '2026-05-04T08:00:00Z', eventTimeZoneOffset: '+00:00', action: 'OBSERVE', epcList });
+
+  it('is code-point order, also where UTF-16 order differs (a character above U+FFFF against one in U+E000–U+FFFF)', () => {
+    const astral = 'urn:x:\u{1F600}';
+    const bmp = 'urn:x:\uFF21';
+    // UTF-16 puts the astral character (a surrogate pair, 0xD83D…) first; code points put U+FF21 first
+    expect(preHashString(ev([astral, bmp]))).toContain(`epcListepc=${bmp}epc=${astral}`);
+    expect(preHashString(ev([bmp, astral]))).toContain(`epcListepc=${bmp}epc=${astral}`);
+  });
+
+  it('is the same whatever the input order, for plain ASCII too', () => {
+    expect(preHashString(ev(['urn:x:b', 'urn:x:a', 'urn:x:ab']))).toContain('epcListepc=urn:x:aepc=urn:x:abepc=urn:x:b');
+  });
+});
+
+describe('times in the pre-hash string', () => {
+  const ev = (eventTime: string) => ({ type: 'ObjectEvent', eventTime, action: 'OBSERVE' });
+  it.each([
+    ['2026-05-04T10:15:00+02:00', '2026-05-04T08:15:00.000Z'],
+    ['2026-02-30T00:00:00Z', '2026-03-02T00:00:00.000Z'],
+    ['0050-01-01T00:00:00Z', '0050-01-01T00:00:00.000Z'],
+    ['0099-12-31T23:59:59.9996-01:00', '0100-01-01T01:00:00.000Z'],
+    ['0100-01-01T00:00:00.1234Z', '0100-01-01T00:00:00.123Z'],
+  ])('%s is written as %s (years 0–99 are not read as 19xx)', (input, utc) => {
+    expect(preHashString(ev(input))).toBe(`eventType=ObjectEventeventTime=${utc}action=OBSERVE`);
   });
 });

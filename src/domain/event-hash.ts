@@ -134,6 +134,25 @@ export function preHashString(event: Readonly<Record<string, unknown>>, context?
   return new PreHash(context ?? {}, options.strictValues === true).event(event);
 }
 
+/**
+ * Both hash ids of an event at the cost of one when possible: the strict one (`strictValues`, the
+ * fingerprint) and, unless `strictOnly`, the GS1 one (the derived eventID). They differ only where
+ * a string value reads as a number, so when the GS1 pass meets no such value its pre-hash string
+ * is the strict one too, and it is hashed once. Equal to two calls of {@link eventHashId}.
+ */
+export function eventHashIds(
+  event: Readonly<Record<string, unknown>>,
+  context: Readonly<Record<string, string>> | undefined,
+  sha256: (text: string) => string = sha256Hex,
+  strictOnly = false,
+): { strict: string; gs1: string | undefined } {
+  const id = (pre: string): string => `ni:///sha-256;${sha256(pre)}?ver=${EVENT_HASH_VERSION}`;
+  if (strictOnly) return { strict: id(new PreHash(context ?? {}, true).event(event)), gs1: undefined };
+  const gs1Pass = new PreHash(context ?? {}, false);
+  const gs1 = id(gs1Pass.event(event));
+  return { strict: gs1Pass.sawNumericString ? id(new PreHash(context ?? {}, true).event(event)) : gs1, gs1 };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
@@ -169,8 +188,13 @@ function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Characters where code-unit and code-point order can disagree (surrogates and what follows them). */
+const HIGH = /[\ud800-\uffff]/;
+
 function sortedJoin(parts: string[]): string {
-  return parts.sort(compareCodePoints).join('');
+  if (parts.length < 2) return parts.length === 0 ? '' : parts[0]!;
+  // Without such characters the engine's own (code-unit) sort is code-point order.
+  return (parts.some((p) => HIGH.test(p)) ? parts.sort(compareCodePoints) : parts.sort()).join('');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,6 +207,8 @@ function sortedJoin(parts: string[]): string {
  */
 function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
+  // a safe integer prints without exponent or fraction, as BigInt does (and -0 as "0")
+  if (Number.isSafeInteger(n)) return String(n);
   if (Number.isInteger(n)) return BigInt(n).toString();
   const exp = n.toExponential(); // shortest digits, e.g. "1.5e-7"
   const e = exp.indexOf('e');
@@ -196,17 +222,6 @@ function formatNumber(n: number): string {
 }
 
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/**
- * Strings that read as decimal numbers are written as numbers (`23.0` → `23`, `0012` → `12`):
- * the reference implementation does this for every value, so an XML `<quantity>10.0</quantity>`
- * and a JSON `10` hash the same.
- */
-function numericForm(s: string): string | undefined {
-  if (!NUMERIC.test(s)) return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? formatNumber(n) : undefined;
-}
 
 const CBV_URNS: readonly (readonly [string, string])[] = [
   ['urn:epcglobal:cbv:bizstep:', 'https://ref.gs1.org/cbv/BizStep-'],
@@ -241,10 +256,18 @@ function utcMillis(s: string): string {
   let ms = Number(frac.slice(0, 3).padEnd(3, '0'));
   const fourth = frac[3];
   if (fourth !== undefined && fourth >= '5') ms += 1;
-  const date = new Date(0);
-  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  date.setUTCHours(Number(h), Number(mi), Number(sec), ms);
-  let t = date.getTime();
+  const year = Number(y);
+  let t: number;
+  if (year >= 100) {
+    // the same day and time arithmetic (out-of-range fields roll over alike) without two Date objects
+    t = Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
+  } else {
+    // Date.UTC reads years 0–99 as 1900–1999
+    const date = new Date(0);
+    date.setUTCFullYear(year, Number(mo) - 1, Number(d));
+    date.setUTCHours(Number(h), Number(mi), Number(sec), ms);
+    t = date.getTime();
+  }
   if (sign !== undefined) t -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
   if (!Number.isFinite(t)) return s;
   const iso = new Date(t).toISOString();
@@ -483,6 +506,9 @@ function canonicalIdentifier(s: string): string | undefined {
 // The pre-hash string
 
 class PreHash {
+  /** Whether a string value read as a number (the only place where the strict pre-hash string differs). */
+  sawNumericString = false;
+
   constructor(
     private readonly context: Readonly<Record<string, string>>,
     private readonly strictValues = false,
@@ -523,7 +549,7 @@ class PreHash {
     ];
     const ilmd = e['ilmd'];
     if (isObject(ilmd)) {
-      const inner = this.extensionsOf(ilmd, new Set());
+      const inner = this.extensionsOf(ilmd, NO_FIELDS);
       if (inner.length > 0) tail.push(`ilmd${sortedJoin(inner)}`);
     }
     tail.push(...this.extensionsOf(e, STANDARD_EVENT_FIELDS));
@@ -548,8 +574,16 @@ class PreHash {
     let s = v.trim();
     if (s === '') return '';
     s = cbvUrnsToWebUris(this.expandValue(s));
-    if (this.strictValues && NUMERIC.test(s)) return JSON.stringify(s);
-    return numericForm(s) ?? canonicalIdentifier(s) ?? s;
+    if (NUMERIC.test(s)) {
+      // Strings that read as decimal numbers are written as numbers (`23.0` → `23`, `0012` → `12`):
+      // the reference implementation does this for every value, so an XML `<quantity>10.0</quantity>`
+      // and a JSON `10` hash the same.
+      this.sawNumericString = true;
+      if (this.strictValues) return JSON.stringify(s);
+      const n = Number(s);
+      if (Number.isFinite(n)) return formatNumber(n);
+    }
+    return canonicalIdentifier(s) ?? s;
   }
 
   private time(v: Json): string {
@@ -617,27 +651,27 @@ class PreHash {
     if (!isObject(v)) return '';
     const set = asList(v['set']).map((x) => kv('set', this.cbv('disposition', x)));
     const unset = asList(v['unset']).map((x) => kv('unset', this.cbv('disposition', x)));
-    this.leftover('persistentDisposition', v, ['set', 'unset'], tail);
+    this.leftover('persistentDisposition', v, SET_UNSET, tail);
     const body = sortedJoin(set) + sortedJoin(unset);
     return body === '' ? '' : `persistentDisposition${body}`;
   }
 
   private place(name: string, v: Json, tail: string[]): string {
     if (!isObject(v)) return kv(`${name}id`, this.value(v));
-    this.leftover(name, v, ['id'], tail);
+    this.leftover(name, v, ID_ONLY, tail);
     const id = kv('id', this.value(v['id']));
     return id === '' ? '' : name + id;
   }
 
   /** bizTransactionList, sourceList, destinationList: each element `type=…` then `{idKey}=…`, elements sorted. */
-  private typedList(name: string, idKey: string, vocabulary: CbvVocabulary, v: Json, tail: string[]): string {
+  private typedList(name: string, idKey: keyof typeof TYPED_FIELDS, vocabulary: CbvVocabulary, v: Json, tail: string[]): string {
     const items: string[] = [];
     const leftovers: string[] = [];
     for (const el of asList(v)) {
       if (!isObject(el)) continue;
       const body = kv('type', this.cbv(vocabulary, el['type'])) + kv(idKey, this.value(el[idKey]));
       if (body !== '') items.push(body);
-      this.leftover(idKey, el, ['type', idKey], leftovers);
+      this.leftover(idKey, el, TYPED_FIELDS[idKey], leftovers);
     }
     if (leftovers.length > 0) tail.push(name + sortedJoin(leftovers));
     return items.length === 0 ? '' : name + sortedJoin(items);
@@ -667,7 +701,7 @@ class PreHash {
       }
       body += sortedJoin(reports);
       if (body !== '') elements.push(`sensorElement${body}`);
-      leftovers.push(...this.extensionsOf(el, new Set(['sensorMetadata', 'sensorReport'])));
+      leftovers.push(...this.extensionsOf(el, SENSOR_ELEMENT_FIELDS));
       if (leftovers.length > 0) tail.push(`sensorElement${sortedJoin(leftovers)}`);
     }
     return sortedJoin(elements);
@@ -694,7 +728,7 @@ class PreHash {
    * `readPoint{ns}field=value`, `sensorElementsensorReport{ns}field=value`.
    */
   private leftover(name: string, obj: JsonObject, standard: readonly string[], into: string[]): void {
-    const ext = this.extensionsOf(obj, new Set(standard));
+    const ext = this.extensionsOf(obj, setOf(standard));
     if (ext.length > 0) into.push(name + sortedJoin(ext));
   }
 
@@ -720,11 +754,25 @@ class PreHash {
     if (isObject(v)) {
       // '#text' is how XML-to-JSON converters carry an element's own text next to its children.
       const text = kv('', this.value(v['#text']));
-      out.push(name + text + sortedJoin(this.extensionsOf(v, new Set())));
+      out.push(name + text + sortedJoin(this.extensionsOf(v, NO_FIELDS)));
       return;
     }
     out.push(name + kv('', this.value(v)));
   }
+}
+
+const NO_FIELDS: ReadonlySet<string> = new Set();
+const SENSOR_ELEMENT_FIELDS: ReadonlySet<string> = new Set(['sensorMetadata', 'sensorReport']);
+const SET_UNSET = ['set', 'unset'] as const;
+const ID_ONLY = ['id'] as const;
+const TYPED_FIELDS = { bizTransaction: ['type', 'bizTransaction'], source: ['type', 'source'], destination: ['type', 'destination'] } as const;
+const STANDARD_SETS = new Map<readonly string[], ReadonlySet<string>>();
+
+/** The set of a list of standard field names (the lists are module constants, so each set is built once). */
+function setOf(standard: readonly string[]): ReadonlySet<string> {
+  let set = STANDARD_SETS.get(standard);
+  if (!set) STANDARD_SETS.set(standard, (set = new Set(standard)));
+  return set;
 }
 
 /** Fields of an event that are placed by the canonical property order or excluded from the hash. */
