@@ -1,0 +1,511 @@
+/**
+ * `npm run bench [-- --quick] [--preset NAME] [--json out.json] [--md out.md] [--dir DIR] [--samples N]`
+ *
+ * Generates a plant, imports it, and measures Lotline against its two baselines on the same
+ * data: a hand-written recursive CTE (UNION) and a bare BFS over typed arrays. Every sampled
+ * trace must return the same node set from all three, else the run fails (exit code 1).
+ * Sections that need something this build or machine lacks (PostgreSQL, the HTTP service) are
+ * skipped with the reason printed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { importFile } from '../src/capture/import-file.js';
+import type { ObjectRef } from '../src/domain/identifiers/object-ref.js';
+import { refFromColumns } from '../src/domain/identifiers/object-ref.js';
+import { lotState } from '../src/genealogy/lot-state.js';
+import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../src/genealogy/trace.js';
+import { expand } from '../src/genealogy/trace-graph.js';
+import { openStore } from '../src/main.js';
+import type { EventStore } from '../src/store/event-store.js';
+import type { CsrGraph, FlowEdge } from './harness/csr-graph.js';
+import { csrFromFlows } from './harness/csr-graph.js';
+import { SqliteCte } from './harness/sqlite-cte.js';
+import { bucketOf, fmtMs, SIZE_BUCKETS, summarize, timed } from './harness/stats.js';
+import type { Summary } from './harness/stats.js';
+import type { ItemCategory, PlantManifest } from './plant/generate-plant.js';
+import { rng } from './plant/generate-plant.js';
+import { isPresetName, PRESET_NAMES, PRESETS } from './plant/presets.js';
+import type { PresetName } from './plant/presets.js';
+import { writePlant } from './plant/write-plant.js';
+import { tankChainLines } from './plant/tank-chain.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+type Direction = 'forward' | 'backward';
+const DIRECTIONS: Direction[] = ['forward', 'backward'];
+
+interface Options {
+  preset: PresetName;
+  quick: boolean;
+  samples: number;
+  dir: string;
+  keep: boolean;
+  json?: string;
+  md?: string;
+}
+
+interface BenchContext {
+  readonly opts: Options;
+  readonly results: Record<string, unknown>;
+  readonly failures: string[];
+  readonly lines: string[];
+  db: string;
+  manifest?: PlantManifest;
+  files: string[];
+  /** Set by the SQLite trace section, reused by the later ones. */
+  sqlite?: SqliteData;
+}
+
+interface SqliteData {
+  readonly store: EventStore;
+  readonly raw: Database.Database;
+  readonly csr: CsrGraph;
+  readonly refs: (ObjectRef | undefined)[];
+  readonly category: (ItemCategory | undefined)[];
+}
+
+/** One part of the run; `run` returns a reason to skip, or records its figures. */
+interface Section {
+  readonly name: string;
+  readonly title: string;
+  run(ctx: BenchContext): Promise<string | void>;
+}
+
+function out(ctx: BenchContext, line = ''): void {
+  ctx.lines.push(line);
+  console.log(line);
+}
+
+function table(ctx: BenchContext, header: string[], rows: (string | number)[][]): void {
+  out(ctx, `| ${header.join(' | ')} |`);
+  out(ctx, `| ${header.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`);
+  for (const r of rows) out(ctx, `| ${r.join(' | ')} |`);
+  out(ctx);
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(1)}×` : '–');
+
+// ─── sections ────────────────────────────────────────────────────────────────
+
+const generate: Section = {
+  name: 'generate',
+  title: 'Generated plant',
+  async run(ctx) {
+    const params = PRESETS[ctx.opts.preset];
+    const base = join(ctx.opts.dir, ctx.opts.preset);
+    const t = await timed(() => writePlant(params, base, 'ndjson'));
+    ctx.files = t.value.files;
+    ctx.manifest = t.value.manifest;
+    const c = t.value.manifest.counts;
+    ctx.results['generate'] = { preset: ctx.opts.preset, params, counts: c, bytes: t.value.bytes, seconds: t.ms / 1000 };
+    table(ctx, ['preset', 'events', 'lots', 'edges', 'batches', 'shipments', 'pallets', 'late', 'error declarations', 'NDJSON'], [
+      [ctx.opts.preset, int(c.events), int(c.lots), int(c.edges), int(c.batches), int(c.shipments), int(c.pallets), int(c.late), int(c.declarations), `${(t.value.bytes / 1048576).toFixed(0)} MiB`],
+    ]);
+  },
+};
+
+const sqliteImport: Section = {
+  name: 'sqliteImport',
+  title: 'Bulk import into SQLite (NDJSON, one process of its own)',
+  async run(ctx) {
+    ctx.db = join(ctx.opts.dir, `${ctx.opts.preset}.db`);
+    rmSync(ctx.db, { force: true });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/import-child.ts'), ctx.db, ...ctx.files], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (child.status !== 0) {
+      ctx.failures.push(`import failed: ${child.stderr.slice(0, 2000)}`);
+      throw new Error(`the generated plant did not import: ${child.stderr.slice(0, 2000)}`);
+    }
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; stored: number; declared: number; seconds: number; peakRssMiB: number };
+    if (r.stored + r.declared !== r.events) ctx.failures.push(`import: ${r.events} events read but ${r.stored} stored and ${r.declared} declared`);
+    const perSecond = r.events / r.seconds;
+    ctx.results['sqliteImport'] = { ...r, eventsPerSecond: perSecond, target: 100_000 };
+    table(ctx, ['events', 'seconds', 'events/s', 'peak RSS', 'target'], [[int(r.events), r.seconds.toFixed(1), int(perSecond), `${r.peakRssMiB.toFixed(0)} MiB`, '≥ 100,000 events/s']]);
+  },
+};
+
+const postgresImport: Section = {
+  name: 'postgresImport',
+  title: 'Bulk import into PostgreSQL',
+  async run() {
+    if (!process.env['LOTLINE_TEST_PG']) return 'LOTLINE_TEST_PG is not set';
+    try {
+      openStore(process.env['LOTLINE_TEST_PG']).close();
+    } catch (e) {
+      return `the PostgreSQL store is not available in this build (${e instanceof Error ? e.message : String(e)})`;
+    }
+    return 'the PostgreSQL section of the harness is not written yet';
+  },
+};
+
+const httpCapture: Section = {
+  name: 'httpCapture',
+  title: 'Capture over HTTP',
+  async run() {
+    return "the HTTP service ('lotline serve') is not in this build yet";
+  },
+};
+
+async function loadSqlite(ctx: BenchContext): Promise<SqliteData> {
+  if (ctx.sqlite) return ctx.sqlite;
+  const store = openStore(ctx.db, { create: false });
+  const raw = new Database(ctx.db, { readonly: true });
+  raw.pragma('cache_size = -262144');
+  const refs: (ObjectRef | undefined)[] = [];
+  const category: (ItemCategory | undefined)[] = [];
+  const items = ctx.manifest!.items;
+  for (const n of raw.prepare('SELECT id, kind, item, code FROM nodes').iterate() as IterableIterator<{ id: number; kind: string; item: string; code: string }>) {
+    refs[n.id] = refFromColumns(n.kind, n.item, n.code);
+    if (n.kind === 'lot') category[n.id] = items[n.item];
+  }
+  const t = await timed(() =>
+    csrFromFlows(
+      raw
+        .prepare("SELECT f.t_id AS t, f.node_id AS node, f.dir FROM flows f JOIN events e ON e.seq = f.seq WHERE e.void_seq IS NULL")
+        .iterate() as IterableIterator<FlowEdge>,
+    ),
+  );
+  ctx.results['csr'] = { edges: t.value.edges, megabytes: t.value.bytes / 1048576, loadSeconds: t.ms / 1000 };
+  out(ctx, `Typed-array baseline: ${int(t.value.edges)} flow entries, ${(t.value.bytes / 1048576).toFixed(1)} MiB, loaded from SQLite in ${(t.ms / 1000).toFixed(2)} s.`);
+  out(ctx);
+  ctx.sqlite = { store, raw, csr: t.value, refs, category };
+  return ctx.sqlite;
+}
+
+function lotKey(ref: ObjectRef | undefined): string | undefined {
+  if (!ref) return undefined;
+  if (ref.kind === 'lot') return `${ref.item}\u0000lot\u0000${ref.lot}`;
+  if (ref.kind === 'serial') return `${ref.item}\u0000serial\u0000${ref.serial}`;
+  if (ref.kind === 'other') return `\u0000serial\u0000${ref.uri}`;
+  return undefined;
+}
+
+/** The traceable lots among node ids, as sorted keys. */
+function lotSet(ids: Iterable<number>, refs: (ObjectRef | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const id of ids) {
+    const k = lotKey(refs[id]);
+    if (k !== undefined) out.push(k);
+  }
+  return out.sort();
+}
+
+interface Measured {
+  full: number[];
+  set: number[];
+  cte: number[];
+  csr: number[];
+  sizes: number[];
+}
+
+/** Times Lotline (set and full trace), the CTE and the typed-array BFS on one root; checks they agree. */
+async function measureOne(ctx: BenchContext, d: SqliteData, cte: SqliteCte, root: number, dir: Direction, m: Measured | undefined): Promise<number> {
+  const ref = d.refs[root]!;
+  const full = await timed(() => trace(d.store, ref, dir));
+  const set = await timed(async () => expand(d.store, root, dir, await visibilityFor(d.store, {}), DEFAULT_MAX_NODES));
+  const c = await timed(() => cte.reach(root, dir));
+  const b = await timed(() => d.csr.reach(root, dir));
+  const lotline = full.value.lots.map((l) => ('lot' in l && l.lot !== undefined ? `${l.item}\u0000lot\u0000${l.lot}` : `${l.item}\u0000serial\u0000${l.serial}`)).sort();
+  const sets = { 'Lotline set': lotSet(set.value.depth.keys(), d.refs), CTE: lotSet(c.value, d.refs), 'typed-array BFS': lotSet(b.value, d.refs) };
+  for (const [name, s] of Object.entries(sets)) {
+    if (s.length !== lotline.length || s.some((k, i) => k !== lotline[i])) {
+      ctx.failures.push(`${dir} trace of node ${root} (${lotline[0]?.split('\u0000').join(' ')}): Lotline lists ${lotline.length} lots, ${name} ${s.length}`);
+    }
+  }
+  if (m) {
+    m.full.push(full.ms);
+    m.set.push(set.ms);
+    m.cte.push(c.ms);
+    m.csr.push(b.ms);
+    m.sizes.push(lotline.length);
+  }
+  return lotline.length;
+}
+
+function sampleRoots(ctx: BenchContext, d: SqliteData, perCategory: number): Map<ItemCategory, number[]> {
+  const r = rng(ctx.manifest!.params.seed + 7);
+  const byCat = new Map<ItemCategory, number[]>([['raw', []], ['intermediate', []], ['finished', []]]);
+  d.category.forEach((c, id) => c && byCat.get(c)!.push(id));
+  const out = new Map<ItemCategory, number[]>();
+  for (const [c, ids] of byCat) {
+    const picked: number[] = [];
+    for (let i = 0; i < perCategory && ids.length > 0; i++) picked.push(ids.splice(Math.floor(r() * ids.length), 1)[0]!);
+    out.set(c, picked);
+  }
+  return out;
+}
+
+function ratioRows(label: string, m: Measured): (string | number)[][] {
+  const full = summarize(m.full);
+  const set = summarize(m.set);
+  const cte = summarize(m.cte);
+  const csr = summarize(m.csr);
+  const row = (p: keyof Summary & ('p50' | 'p99' | 'max')): (string | number)[] => [
+    `${label} ${p}`,
+    fmtMs(full[p]),
+    fmtMs(set[p]),
+    fmtMs(cte[p]),
+    fmtMs(csr[p]),
+    ratio(set[p], cte[p]),
+    ratio(set[p], csr[p]),
+    ratio(full[p], cte[p]),
+  ];
+  return [row('p50'), row('p99'), row('max')];
+}
+
+const RATIO_HEADER = ['', 'Lotline full (ms)', 'Lotline set (ms)', 'CTE UNION (ms)', 'typed-array BFS (ms)', 'set ÷ CTE', 'set ÷ BFS', 'full ÷ CTE'];
+
+function summaryJson(m: Measured) {
+  return { n: m.full.length, full: summarize(m.full), set: summarize(m.set), cte: summarize(m.cte), csr: summarize(m.csr), sizes: summarize(m.sizes) };
+}
+
+const traces: Section = {
+  name: 'traces',
+  title: 'Traces on SQLite: Lotline against the recursive CTE and the typed-array BFS',
+  async run(ctx) {
+    const d = await loadSqlite(ctx);
+    const cte = new SqliteCte(d.raw);
+    const roots = sampleRoots(ctx, d, ctx.opts.samples);
+    // warm-up: page cache, JIT; not measured
+    for (const ids of roots.values()) for (const id of ids.slice(0, 5)) for (const dir of DIRECTIONS) await measureOne(ctx, d, cte, id, dir, undefined);
+    const all = new Map<Direction, Measured>();
+    const byBucket = new Map<string, Measured>();
+    const byCategory = new Map<string, Measured>();
+    const fresh = (): Measured => ({ full: [], set: [], cte: [], csr: [], sizes: [] });
+    for (const [cat, ids] of roots) {
+      for (const id of ids) {
+        for (const dir of DIRECTIONS) {
+          const one = fresh();
+          const size = await measureOne(ctx, d, cte, id, dir, one);
+          for (const m of [
+            all.get(dir) ?? (all.set(dir, fresh()), all.get(dir)!),
+            byBucket.get(`${dir} ${bucketOf(size)}`) ?? (byBucket.set(`${dir} ${bucketOf(size)}`, fresh()), byBucket.get(`${dir} ${bucketOf(size)}`)!),
+            byCategory.get(`${dir} ${cat}`) ?? (byCategory.set(`${dir} ${cat}`, fresh()), byCategory.get(`${dir} ${cat}`)!),
+          ]) {
+            m.full.push(...one.full);
+            m.set.push(...one.set);
+            m.cte.push(...one.cte);
+            m.csr.push(...one.csr);
+            m.sizes.push(...one.sizes);
+          }
+        }
+      }
+    }
+    out(ctx, `${ctx.opts.samples} sampled lots per category (raw, intermediate, finished), each traced forward and backward. "set" = the reachable lots with depths (the part a trace must find); "full" = the whole trace answer (shares, links, shipments, receipts).`);
+    out(ctx);
+    const rows: (string | number)[][] = [];
+    for (const dir of DIRECTIONS) rows.push(...ratioRows(dir, all.get(dir)!));
+    table(ctx, RATIO_HEADER, rows);
+    out(ctx, 'By result size (lots reached), p50 / p99 in ms:');
+    out(ctx);
+    const bucketRows: (string | number)[][] = [];
+    for (const dir of DIRECTIONS) {
+      for (const b of SIZE_BUCKETS) {
+        const m = byBucket.get(`${dir} ${b.label}`);
+        if (!m) continue;
+        const s = summaryJson(m);
+        bucketRows.push([`${dir} ${b.label}`, m.full.length, `${fmtMs(s.full.p50)} / ${fmtMs(s.full.p99)}`, `${fmtMs(s.set.p50)} / ${fmtMs(s.set.p99)}`, `${fmtMs(s.cte.p50)} / ${fmtMs(s.cte.p99)}`, `${fmtMs(s.csr.p50)} / ${fmtMs(s.csr.p99)}`]);
+      }
+    }
+    table(ctx, ['direction, lots reached', 'traces', 'Lotline full', 'Lotline set', 'CTE UNION', 'typed-array BFS'], bucketRows);
+    ctx.results['traces'] = {
+      samplesPerCategory: ctx.opts.samples,
+      byDirection: Object.fromEntries([...all].map(([k, m]) => [k, summaryJson(m)])),
+      bySize: Object.fromEntries([...byBucket].map(([k, m]) => [k, summaryJson(m)])),
+      byCategory: Object.fromEntries([...byCategory].map(([k, m]) => [k, summaryJson(m)])),
+    };
+  },
+};
+
+const worstCase: Section = {
+  name: 'worstCase',
+  title: 'Worst case: the raw lots that reach the most lots (forward)',
+  async run(ctx) {
+    const d = await loadSqlite(ctx);
+    const cte = new SqliteCte(d.raw);
+    const raws: number[] = [];
+    d.category.forEach((c, id) => c === 'raw' && raws.push(id));
+    // every raw lot up to 200,000 of them, else an even sample: the typed-array BFS counts them
+    const stride = Math.max(1, Math.ceil(raws.length / 200_000));
+    const t = await timed(() => {
+      const counts: { id: number; n: number }[] = [];
+      for (let i = 0; i < raws.length; i += stride) counts.push({ id: raws[i]!, n: d.csr.reachCount(raws[i]!, 'forward') });
+      return counts.sort((a, b) => b.n - a.n).slice(0, 10);
+    });
+    const top = t.value;
+    const repeats = ctx.opts.quick ? 3 : 10;
+    const m: Measured = { full: [], set: [], cte: [], csr: [], sizes: [] };
+    await measureOne(ctx, d, cte, top[0]!.id, 'forward', undefined);
+    for (let k = 0; k < repeats; k++) for (const x of top) await measureOne(ctx, d, cte, x.id, 'forward', m);
+    const worst = d.refs[top[0]!.id]!;
+    out(ctx, `${int(Math.ceil(raws.length / stride))} raw lots ranked by the typed-array BFS in ${(t.ms / 1000).toFixed(1)} s. The worst, ${worst.kind === 'lot' ? `${worst.item} / ${worst.lot}` : ''}, reaches ${int(top[0]!.n)} nodes; the 10th reaches ${int(top[top.length - 1]!.n)}. Each of the top ${top.length} traced ${repeats} times:`);
+    out(ctx);
+    table(ctx, RATIO_HEADER, ratioRows('top-10 raw', m));
+    ctx.results['worstCase'] = { ranked: Math.ceil(raws.length / stride), top: top.map((x) => ({ node: x.id, reached: x.n })), repeats, ...summaryJson(m), targets: { setP99Ms: 5, fullP99Ms: 100 } };
+  },
+};
+
+const lotStateSection: Section = {
+  name: 'lotState',
+  title: 'Lot state lookup (`lotline lot`)',
+  async run(ctx) {
+    const d = await loadSqlite(ctx);
+    const roots = [...sampleRoots(ctx, d, ctx.opts.samples).values()].flat();
+    for (const id of roots.slice(0, 10)) await lotState(d.store, d.refs[id]!);
+    const times: number[] = [];
+    for (const id of roots) times.push((await timed(() => lotState(d.store, d.refs[id]!))).ms);
+    const s = summarize(times);
+    table(ctx, ['lots', 'p50 (ms)', 'p99 (ms)', 'max (ms)'], [[s.n, fmtMs(s.p50), fmtMs(s.p99), fmtMs(s.max)]]);
+    ctx.results['lotState'] = s;
+  },
+};
+
+const pathExplosion: Section = {
+  name: 'pathExplosion',
+  title: 'Path explosion: a chain of tank lots, each fed by the two before it (carry-over)',
+  async run(ctx) {
+    const tanks = ctx.opts.quick ? 22 : 30;
+    const file = join(ctx.opts.dir, `tanks-${tanks}.ndjson`);
+    writeFileSync(file, tankChainLines(tanks).map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const db = join(ctx.opts.dir, `tanks-${tanks}.db`);
+    rmSync(db, { force: true });
+    const store = openStore(db, { create: true });
+    await importFile(store, file);
+    const raw = new Database(db, { readonly: true });
+    try {
+      const cte = new SqliteCte(raw);
+      const root = (raw.prepare("SELECT id FROM nodes WHERE item = 'TANK' AND code = 'T-01'").pluck().get() as number | undefined)!;
+      const ref = refFromColumns('lot', 'TANK', 'T-01');
+      const csr = csrFromFlows(raw.prepare("SELECT f.t_id AS t, f.node_id AS node, f.dir FROM flows f JOIN events e ON e.seq = f.seq WHERE e.void_seq IS NULL").iterate() as IterableIterator<FlowEdge>);
+      await trace(store, ref, 'forward');
+      const full = await timed(() => trace(store, ref, 'forward'));
+      const set = await timed(async () => expand(store, root, 'forward', await visibilityFor(store, {}), DEFAULT_MAX_NODES));
+      const union = await timed(() => cte.count(root, 'UNION'));
+      const unionAll = await timed(() => cte.count(root, 'UNION ALL'));
+      const bfs = await timed(() => csr.reachCount(root, 'forward'));
+      if (full.value.lots.length !== union.value || union.value !== bfs.value) {
+        ctx.failures.push(`path explosion: Lotline lists ${full.value.lots.length} lots, CTE UNION ${union.value}, BFS ${bfs.value}`);
+      }
+      table(ctx, ['query', 'rows / lots', 'ms'], [
+        ['CTE UNION ALL (counts paths)', int(unionAll.value), fmtMs(unionAll.ms)],
+        ['CTE UNION', int(union.value), fmtMs(union.ms)],
+        ['Lotline set', int(set.value.depth.size), fmtMs(set.ms)],
+        ['Lotline full trace', int(full.value.lots.length), fmtMs(full.ms)],
+        ['typed-array BFS', int(bfs.value), fmtMs(bfs.ms)],
+      ]);
+      ctx.results['pathExplosion'] = { tanks, unionAll: { rows: unionAll.value, ms: unionAll.ms }, union: { rows: union.value, ms: union.ms }, lotlineSet: { ms: set.ms }, lotlineFull: { lots: full.value.lots.length, ms: full.ms }, csr: { ms: bfs.ms } };
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  },
+};
+
+const postgresTraces: Section = {
+  name: 'postgresTraces',
+  title: 'Traces on PostgreSQL (Lotline and its recursive CTE)',
+  async run() {
+    return process.env['LOTLINE_TEST_PG'] ? 'the PostgreSQL store is not in this build yet' : 'LOTLINE_TEST_PG is not set';
+  },
+};
+
+export const SECTIONS: readonly Section[] = [generate, sqliteImport, postgresImport, httpCapture, traces, worstCase, lotStateSection, pathExplosion, postgresTraces];
+
+// ─── main ────────────────────────────────────────────────────────────────────
+
+function machine(): Record<string, unknown> {
+  const db = new Database(':memory:');
+  const sqlite = db.prepare('SELECT sqlite_version() AS v').pluck().get() as string;
+  db.close();
+  return {
+    date: new Date().toISOString(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: +(os.totalmem() / 1024 ** 3).toFixed(1),
+    node: process.version,
+    sqlite,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+  };
+}
+
+function parseOptions(argv: string[]): Options | string {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    v = parseArgs({
+      args: argv,
+      options: { quick: { type: 'boolean' }, preset: { type: 'string' }, json: { type: 'string' }, md: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' }, keep: { type: 'boolean' } },
+      strict: true,
+    }).values;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  const quick = v['quick'] === true;
+  const preset = (v['preset'] as string | undefined) ?? (quick ? 'small' : 'plant');
+  if (!isPresetName(preset)) return `--preset must be one of ${PRESET_NAMES.join(', ')} (got ${JSON.stringify(preset)})`;
+  const samples = v['samples'] !== undefined ? Number(v['samples']) : quick ? 20 : 100;
+  if (!Number.isInteger(samples) || samples < 1) return `--samples must be a whole number ≥ 1 (got ${JSON.stringify(v['samples'])})`;
+  const dir = v['dir'] !== undefined ? resolve(String(v['dir'])) : mkdtempSync(join(os.tmpdir(), 'lotline-bench-'));
+  mkdirSync(dir, { recursive: true });
+  return {
+    preset,
+    quick,
+    samples,
+    dir,
+    keep: v['keep'] === true || v['dir'] !== undefined,
+    ...(v['json'] !== undefined ? { json: resolve(String(v['json'])) } : {}),
+    ...(v['md'] !== undefined ? { md: resolve(String(v['md'])) } : {}),
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
+  if (typeof opts === 'string') {
+    console.error(`bench: ${opts}\nusage: npm run bench -- [--quick] [--preset ${PRESET_NAMES.join('|')}] [--samples N] [--json FILE] [--md FILE] [--dir DIR] [--keep]`);
+    return 2;
+  }
+  const ctx: BenchContext = { opts, results: {}, failures: [], lines: [], db: '', files: [] };
+  const m = machine();
+  ctx.results['machine'] = m;
+  out(ctx, `Lotline benchmark, preset ${opts.preset}${opts.quick ? ' (quick: a smoke run, not a measurement)' : ''}, ${m['date']}`);
+  out(ctx, `Machine: ${m['cpus']} × ${m['cpuModel']}, ${m['memoryGiB']} GiB, Node ${m['node']}, SQLite ${m['sqlite']}, load average at start ${(m['loadAverageAtStart'] as number[]).join(' ')}`);
+  out(ctx);
+  const skipped: Record<string, string> = {};
+  try {
+    for (const s of SECTIONS) {
+      out(ctx, `### ${s.title}`);
+      out(ctx);
+      const reason = await s.run(ctx);
+      if (reason) {
+        skipped[s.name] = reason;
+        out(ctx, `Skipped: ${reason}.`);
+        out(ctx);
+      }
+    }
+  } finally {
+    if (ctx.sqlite) {
+      ctx.sqlite.raw.close();
+      await ctx.sqlite.store.close();
+    }
+  }
+  ctx.results['skipped'] = skipped;
+  ctx.results['failures'] = ctx.failures;
+  if (ctx.failures.length > 0) {
+    out(ctx, `FAILED: ${ctx.failures.length} disagreement(s) between Lotline and its baselines:`);
+    for (const f of ctx.failures.slice(0, 20)) out(ctx, `  ${f}`);
+  } else {
+    out(ctx, 'Every sampled trace returned the same lots from Lotline, the recursive CTE and the typed-array BFS.');
+  }
+  if (opts.json) writeFileSync(opts.json, JSON.stringify(ctx.results, null, 2) + '\n');
+  if (opts.md) writeFileSync(opts.md, ctx.lines.join('\n') + '\n');
+  if (!opts.keep) rmSync(opts.dir, { recursive: true, force: true });
+  return ctx.failures.length > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}
