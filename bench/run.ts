@@ -22,9 +22,10 @@ import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../src/genealogy/trace.
 import { expand } from '../src/genealogy/trace-graph.js';
 import { openStore } from '../src/main.js';
 import type { EventStore } from '../src/store/event-store.js';
-import type { CsrGraph, FlowEdge } from './harness/csr-graph.js';
+import type { CsrGraph } from './harness/csr-graph.js';
 import { csrFromFlows } from './harness/csr-graph.js';
-import { SqliteCte } from './harness/sqlite-cte.js';
+import { disagreements, lotSet, traceLots } from './harness/agreement.js';
+import { SqliteCte, visibleFlows } from './harness/sqlite-cte.js';
 import { bucketOf, fmtMs, SIZE_BUCKETS, summarize, timed } from './harness/stats.js';
 import type { Summary } from './harness/stats.js';
 import type { ItemCategory, PlantManifest } from './plant/generate-plant.js';
@@ -163,35 +164,13 @@ async function loadSqlite(ctx: BenchContext): Promise<SqliteData> {
     if (n.kind === 'lot') category[n.id] = items[n.item];
   }
   const t = await timed(() =>
-    csrFromFlows(
-      raw
-        .prepare("SELECT f.t_id AS t, f.node_id AS node, f.dir FROM flows f JOIN events e ON e.seq = f.seq WHERE e.void_seq IS NULL")
-        .iterate() as IterableIterator<FlowEdge>,
-    ),
+    csrFromFlows(visibleFlows(raw)),
   );
   ctx.results['csr'] = { edges: t.value.edges, megabytes: t.value.bytes / 1048576, loadSeconds: t.ms / 1000 };
   out(ctx, `Typed-array baseline: ${int(t.value.edges)} flow entries, ${(t.value.bytes / 1048576).toFixed(1)} MiB, loaded from SQLite in ${(t.ms / 1000).toFixed(2)} s.`);
   out(ctx);
   ctx.sqlite = { store, raw, csr: t.value, refs, category };
   return ctx.sqlite;
-}
-
-function lotKey(ref: ObjectRef | undefined): string | undefined {
-  if (!ref) return undefined;
-  if (ref.kind === 'lot') return `${ref.item}\u0000lot\u0000${ref.lot}`;
-  if (ref.kind === 'serial') return `${ref.item}\u0000serial\u0000${ref.serial}`;
-  if (ref.kind === 'other') return `\u0000serial\u0000${ref.uri}`;
-  return undefined;
-}
-
-/** The traceable lots among node ids, as sorted keys. */
-function lotSet(ids: Iterable<number>, refs: (ObjectRef | undefined)[]): string[] {
-  const out: string[] = [];
-  for (const id of ids) {
-    const k = lotKey(refs[id]);
-    if (k !== undefined) out.push(k);
-  }
-  return out.sort();
 }
 
 interface Measured {
@@ -209,13 +188,9 @@ async function measureOne(ctx: BenchContext, d: SqliteData, cte: SqliteCte, root
   const set = await timed(async () => expand(d.store, root, dir, await visibilityFor(d.store, {}), DEFAULT_MAX_NODES));
   const c = await timed(() => cte.reach(root, dir));
   const b = await timed(() => d.csr.reach(root, dir));
-  const lotline = full.value.lots.map((l) => ('lot' in l && l.lot !== undefined ? `${l.item}\u0000lot\u0000${l.lot}` : `${l.item}\u0000serial\u0000${l.serial}`)).sort();
+  const lotline = traceLots(full.value);
   const sets = { 'Lotline set': lotSet(set.value.depth.keys(), d.refs), CTE: lotSet(c.value, d.refs), 'typed-array BFS': lotSet(b.value, d.refs) };
-  for (const [name, s] of Object.entries(sets)) {
-    if (s.length !== lotline.length || s.some((k, i) => k !== lotline[i])) {
-      ctx.failures.push(`${dir} trace of node ${root} (${lotline[0]?.split('\u0000').join(' ')}): Lotline lists ${lotline.length} lots, ${name} ${s.length}`);
-    }
-  }
+  for (const d of disagreements(lotline, sets)) ctx.failures.push(`${dir} trace of node ${root} (${lotline[0]?.split('\u0000').join(' ')}): ${d}`);
   if (m) {
     m.full.push(full.ms);
     m.set.push(set.ms);
@@ -380,7 +355,7 @@ const pathExplosion: Section = {
       const cte = new SqliteCte(raw);
       const root = (raw.prepare("SELECT id FROM nodes WHERE item = 'TANK' AND code = 'T-01'").pluck().get() as number | undefined)!;
       const ref = refFromColumns('lot', 'TANK', 'T-01');
-      const csr = csrFromFlows(raw.prepare("SELECT f.t_id AS t, f.node_id AS node, f.dir FROM flows f JOIN events e ON e.seq = f.seq WHERE e.void_seq IS NULL").iterate() as IterableIterator<FlowEdge>);
+      const csr = csrFromFlows(visibleFlows(raw));
       await trace(store, ref, 'forward');
       const full = await timed(() => trace(store, ref, 'forward'));
       const set = await timed(async () => expand(store, root, 'forward', await visibilityFor(store, {}), DEFAULT_MAX_NODES));

@@ -48,3 +48,8 @@ export class SqliteCte {
     return this.stmts[union === 'UNION' ? 'forwardCount' : 'forwardCountAll']!.get(root) as number;
   }
 }
+
+/** The flows Lotline's traces follow (events not declared erroneous), for the typed-array baseline. */
+export function visibleFlows(db: Database.Database): IterableIterator<{ t: number; node: number; dir: 'in' | 'out' }> {
+  return db.prepare('SELECT f.t_id AS t, f.node_id AS node, f.dir FROM flows f JOIN events e ON e.seq = f.seq WHERE e.void_seq IS NULL').iterate() as IterableIterator<{ t: number; node: number; dir: 'in' | 'out' }>;
+}
