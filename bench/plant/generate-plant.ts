@@ -262,10 +262,10 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
             inputs.push({ lot, quantity });
           };
           if (s > 0) {
-            // one or two lots of the previous stage (today's, else yesterday's)
+            // two or three lots of the previous stage (today's, else yesterday's): a tank or dough lot feeds several batches downstream
             const pool = plant.recent[s - 1]!;
             const choices = pool[1]!.length > 0 ? pool[1]! : pool[0]!;
-            const k = 1 + (r() < 0.4 ? 1 : 0);
+            const k = 2 + (r() < 0.5 ? 1 : 0);
             for (let j = 0; j < k && choices.length > 0; j++) add(pick(choices), qty(50, 400));
           }
           if (r() < params.reworkRate && plant.reworkPool.length > 0) {
