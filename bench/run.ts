@@ -17,6 +17,7 @@ import Database from 'better-sqlite3';
 import { importFile } from '../src/capture/import-file.js';
 import type { ObjectRef } from '../src/domain/identifiers/object-ref.js';
 import { refFromColumns } from '../src/domain/identifiers/object-ref.js';
+import { GenealogyIndex, withGenealogyIndex } from '../src/genealogy/genealogy-index.js';
 import { lotState } from '../src/genealogy/lot-state.js';
 import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../src/genealogy/trace.js';
 import { expand } from '../src/genealogy/trace-graph.js';
@@ -63,6 +64,8 @@ interface BenchContext {
 
 interface SqliteData {
   readonly store: EventStore;
+  /** The same store, traces served by the in-memory genealogy index. */
+  readonly indexed: EventStore;
   readonly raw: Database.Database;
   readonly csr: CsrGraph;
   readonly refs: (ObjectRef | undefined)[];
@@ -169,31 +172,59 @@ async function loadSqlite(ctx: BenchContext): Promise<SqliteData> {
   ctx.results['csr'] = { edges: t.value.edges, megabytes: t.value.bytes / 1048576, loadSeconds: t.ms / 1000 };
   out(ctx, `Typed-array baseline: ${int(t.value.edges)} flow entries, ${(t.value.bytes / 1048576).toFixed(1)} MiB, loaded from SQLite in ${(t.ms / 1000).toFixed(2)} s.`);
   out(ctx);
-  ctx.sqlite = { store, raw, csr: t.value, refs, category };
+  const built = await timed(() => GenealogyIndex.build(store));
+  ctx.results['genealogyIndex'] = { flows: built.value.size, megabytes: built.value.bytes / 1048576, buildSeconds: built.ms / 1000 };
+  out(ctx, `Genealogy index: ${int(built.value.size)} flow entries, ${(built.value.bytes / 1048576).toFixed(1)} MiB, built from the store in ${(built.ms / 1000).toFixed(2)} s.`);
+  out(ctx);
+  ctx.sqlite = { store, indexed: withGenealogyIndex(store, built.value), raw, csr: t.value, refs, category };
   return ctx.sqlite;
 }
 
-interface Measured {
-  full: number[];
-  set: number[];
-  cte: number[];
-  csr: number[];
-  sizes: number[];
+/** The ways a trace is answered, in the order the tables show them. */
+const METHODS = ['indexSet', 'indexFull', 'sqlSet', 'sqlFull', 'cte', 'csr'] as const;
+type Method = (typeof METHODS)[number];
+const METHOD_LABEL: Record<Method, string> = {
+  indexSet: 'Lotline set, index',
+  indexFull: 'Lotline full, index',
+  sqlSet: 'Lotline set, SQL',
+  sqlFull: 'Lotline full, SQL',
+  cte: 'CTE UNION',
+  csr: 'typed-array BFS',
+};
+
+type Measured = Record<Method | 'sizes', number[]>;
+const freshMeasured = (): Measured => ({ indexSet: [], indexFull: [], sqlSet: [], sqlFull: [], cte: [], csr: [], sizes: [] });
+
+function addInto(into: Measured, one: Measured): void {
+  for (const k of [...METHODS, 'sizes'] as const) into[k].push(...one[k]);
 }
 
-/** Times Lotline (set and full trace), the CTE and the typed-array BFS on one root; checks they agree. */
+/** Times every method on one root, and checks that all of them find the same lots. */
 async function measureOne(ctx: BenchContext, d: SqliteData, cte: SqliteCte, root: number, dir: Direction, m: Measured | undefined): Promise<number> {
   const ref = d.refs[root]!;
-  const full = await timed(() => trace(d.store, ref, dir));
-  const set = await timed(async () => expand(d.store, root, dir, await visibilityFor(d.store, {}), DEFAULT_MAX_NODES));
+  const setOf = async (store: EventStore) => expand(store, root, dir, await visibilityFor(store, {}), DEFAULT_MAX_NODES);
+  const sqlFull = await timed(() => trace(d.store, ref, dir));
+  const sqlSet = await timed(() => setOf(d.store));
+  const indexFull = await timed(() => trace(d.indexed, ref, dir));
+  const indexSet = await timed(() => setOf(d.indexed));
   const c = await timed(() => cte.reach(root, dir));
   const b = await timed(() => d.csr.reach(root, dir));
-  const lotline = traceLots(full.value);
-  const sets = { 'Lotline set': lotSet(set.value.depth.keys(), d.refs), CTE: lotSet(c.value, d.refs), 'typed-array BFS': lotSet(b.value, d.refs) };
-  for (const d of disagreements(lotline, sets)) ctx.failures.push(`${dir} trace of node ${root} (${lotline[0]?.split('\u0000').join(' ')}): ${d}`);
+  const lotline = traceLots(sqlFull.value);
+  const sets = {
+    'Lotline full, index': traceLots(indexFull.value),
+    'Lotline set, SQL': lotSet(sqlSet.value.depth.keys(), d.refs),
+    'Lotline set, index': lotSet(indexSet.value.depth.keys(), d.refs),
+    CTE: lotSet(c.value, d.refs),
+    'typed-array BFS': lotSet(b.value, d.refs),
+  };
+  for (const problem of disagreements(lotline, sets)) ctx.failures.push(`${dir} trace of node ${root} (${lotline[0]?.split('\u0000').join(' ')}): ${problem}`);
+  // the index must give the very same answer as the store, not only the same lots
+  if (JSON.stringify(indexFull.value) !== JSON.stringify(sqlFull.value)) ctx.failures.push(`${dir} trace of node ${root}: the answer through the index differs from the store's`);
   if (m) {
-    m.full.push(full.ms);
-    m.set.push(set.ms);
+    m.sqlFull.push(sqlFull.ms);
+    m.sqlSet.push(sqlSet.ms);
+    m.indexFull.push(indexFull.ms);
+    m.indexSet.push(indexSet.ms);
     m.cte.push(c.ms);
     m.csr.push(b.ms);
     m.sizes.push(lotline.length);
@@ -214,28 +245,21 @@ function sampleRoots(ctx: BenchContext, d: SqliteData, perCategory: number): Map
   return out;
 }
 
+const RATIO_HEADER = ['', ...METHODS.map((k) => `${METHOD_LABEL[k]} (ms)`), 'index set ÷ CTE', 'index set ÷ BFS', 'index full ÷ CTE'];
+
 function ratioRows(label: string, m: Measured): (string | number)[][] {
-  const full = summarize(m.full);
-  const set = summarize(m.set);
-  const cte = summarize(m.cte);
-  const csr = summarize(m.csr);
-  const row = (p: keyof Summary & ('p50' | 'p99' | 'max')): (string | number)[] => [
+  const s = Object.fromEntries(METHODS.map((k) => [k, summarize(m[k])])) as Record<Method, Summary>;
+  return (['p50', 'p99', 'max'] as const).map((p) => [
     `${label} ${p}`,
-    fmtMs(full[p]),
-    fmtMs(set[p]),
-    fmtMs(cte[p]),
-    fmtMs(csr[p]),
-    ratio(set[p], cte[p]),
-    ratio(set[p], csr[p]),
-    ratio(full[p], cte[p]),
-  ];
-  return [row('p50'), row('p99'), row('max')];
+    ...METHODS.map((k) => fmtMs(s[k][p])),
+    ratio(s.indexSet[p], s.cte[p]),
+    ratio(s.indexSet[p], s.csr[p]),
+    ratio(s.indexFull[p], s.cte[p]),
+  ]);
 }
 
-const RATIO_HEADER = ['', 'Lotline full (ms)', 'Lotline set (ms)', 'CTE UNION (ms)', 'typed-array BFS (ms)', 'set ÷ CTE', 'set ÷ BFS', 'full ÷ CTE'];
-
-function summaryJson(m: Measured) {
-  return { n: m.full.length, full: summarize(m.full), set: summarize(m.set), cte: summarize(m.cte), csr: summarize(m.csr), sizes: summarize(m.sizes) };
+function summaryJson(m: Measured): { n: number; sizes: Summary } & Record<Method, Summary> {
+  return { n: m.sizes.length, sizes: summarize(m.sizes), ...(Object.fromEntries(METHODS.map((k) => [k, summarize(m[k])])) as Record<Method, Summary>) };
 }
 
 const traces: Section = {
@@ -250,27 +274,22 @@ const traces: Section = {
     const all = new Map<Direction, Measured>();
     const byBucket = new Map<string, Measured>();
     const byCategory = new Map<string, Measured>();
-    const fresh = (): Measured => ({ full: [], set: [], cte: [], csr: [], sizes: [] });
     for (const [cat, ids] of roots) {
       for (const id of ids) {
         for (const dir of DIRECTIONS) {
-          const one = fresh();
+          const one = freshMeasured();
           const size = await measureOne(ctx, d, cte, id, dir, one);
           for (const m of [
-            all.get(dir) ?? (all.set(dir, fresh()), all.get(dir)!),
-            byBucket.get(`${dir} ${bucketOf(size)}`) ?? (byBucket.set(`${dir} ${bucketOf(size)}`, fresh()), byBucket.get(`${dir} ${bucketOf(size)}`)!),
-            byCategory.get(`${dir} ${cat}`) ?? (byCategory.set(`${dir} ${cat}`, fresh()), byCategory.get(`${dir} ${cat}`)!),
+            all.get(dir) ?? (all.set(dir, freshMeasured()), all.get(dir)!),
+            byBucket.get(`${dir} ${bucketOf(size)}`) ?? (byBucket.set(`${dir} ${bucketOf(size)}`, freshMeasured()), byBucket.get(`${dir} ${bucketOf(size)}`)!),
+            byCategory.get(`${dir} ${cat}`) ?? (byCategory.set(`${dir} ${cat}`, freshMeasured()), byCategory.get(`${dir} ${cat}`)!),
           ]) {
-            m.full.push(...one.full);
-            m.set.push(...one.set);
-            m.cte.push(...one.cte);
-            m.csr.push(...one.csr);
-            m.sizes.push(...one.sizes);
+            addInto(m, one);
           }
         }
       }
     }
-    out(ctx, `${ctx.opts.samples} sampled lots per category (raw, intermediate, finished), each traced forward and backward. "set" = the reachable lots with depths (the part a trace must find); "full" = the whole trace answer (shares, links, shipments, receipts).`);
+    out(ctx, `${ctx.opts.samples} sampled lots per category (raw, intermediate, finished), each traced forward and backward. "set" = the reachable lots with depths (the part a trace must find); "full" = the whole trace answer (shares, links, shipments, receipts). "index" = read through the in-memory genealogy index; "SQL" = straight from the store, level by level.`);
     out(ctx);
     const rows: (string | number)[][] = [];
     for (const dir of DIRECTIONS) rows.push(...ratioRows(dir, all.get(dir)!));
@@ -283,10 +302,10 @@ const traces: Section = {
         const m = byBucket.get(`${dir} ${b.label}`);
         if (!m) continue;
         const s = summaryJson(m);
-        bucketRows.push([`${dir} ${b.label}`, m.full.length, `${fmtMs(s.full.p50)} / ${fmtMs(s.full.p99)}`, `${fmtMs(s.set.p50)} / ${fmtMs(s.set.p99)}`, `${fmtMs(s.cte.p50)} / ${fmtMs(s.cte.p99)}`, `${fmtMs(s.csr.p50)} / ${fmtMs(s.csr.p99)}`]);
+        bucketRows.push([`${dir} ${b.label}`, s.n, ...METHODS.map((k) => `${fmtMs(s[k].p50)} / ${fmtMs(s[k].p99)}`)]);
       }
     }
-    table(ctx, ['direction, lots reached', 'traces', 'Lotline full', 'Lotline set', 'CTE UNION', 'typed-array BFS'], bucketRows);
+    table(ctx, ['direction, lots reached', 'traces', ...METHODS.map((k) => METHOD_LABEL[k])], bucketRows);
     ctx.results['traces'] = {
       samplesPerCategory: ctx.opts.samples,
       byDirection: Object.fromEntries([...all].map(([k, m]) => [k, summaryJson(m)])),
@@ -313,7 +332,7 @@ const worstCase: Section = {
     });
     const top = t.value;
     const repeats = ctx.opts.quick ? 3 : 10;
-    const m: Measured = { full: [], set: [], cte: [], csr: [], sizes: [] };
+    const m = freshMeasured();
     await measureOne(ctx, d, cte, top[0]!.id, 'forward', undefined);
     for (let k = 0; k < repeats; k++) for (const x of top) await measureOne(ctx, d, cte, x.id, 'forward', m);
     const worst = d.refs[top[0]!.id]!;
