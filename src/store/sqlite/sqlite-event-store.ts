@@ -140,6 +140,7 @@ function placeholders(n: number): string {
 export class SqliteEventStore implements EventStore {
   private readonly db: SqliteDatabase;
   private readonly stmt: Record<string, SqliteStatement>;
+  private readonly prepared = new Map<string, SqliteStatement>();
 
   constructor(db: SqliteDatabase, busyTimeoutMs = 15_000) {
     this.db = db;
@@ -237,7 +238,13 @@ export class SqliteEventStore implements EventStore {
     const out: R[] = [];
     for (const part of chunks(ids)) {
       if (part.length === 0) continue;
-      const st = this.db.prepare(sqlTemplate.replace('(?)', `(${placeholders(part.length)})`));
+      const sql = sqlTemplate.replace('(?)', `(${placeholders(part.length)})`);
+      // preparing costs as much as running a small lookup: keep the statements (bounded)
+      let st = this.prepared.get(sql);
+      if (!st) {
+        if (this.prepared.size >= 256) this.prepared.clear();
+        this.prepared.set(sql, (st = this.db.prepare(sql)));
+      }
       for (const row of st.all(...part, ...extra)) out.push(row as R);
     }
     return out;
