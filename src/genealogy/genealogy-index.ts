@@ -7,6 +7,8 @@
  * declarations) are untouched: each flow keeps its log position, event time and void position.
  */
 import type { EventStore, FlowRow } from '../store/event-store.js';
+import type { Direction, TraceGraph } from './trace-graph.js';
+import type { Visibility } from './visibility.js';
 
 /** Log positions read per store call while building or catching up. */
 const FEED_CHUNK = 50_000;
@@ -56,6 +58,11 @@ export class GenealogyIndex {
   /** Index into `uoms`, −1 = no unit. */
   private readonly uom = new Column((n) => new Int32Array(n));
   private readonly uoms: string[] = [];
+  /**
+   * Flow rows already handed out, one slot per flow (kept dense so that it stays a fast array):
+   * rows are immutable, so a trace allocates nothing for a flow an earlier trace returned.
+   */
+  private readonly rows: (FlowRow | undefined)[] = [];
   private readonly uomIds = new Map<string, number>();
 
   /** Flows [0, compacted) are in the CSRs; later ones in the small maps below until the next compaction. */
@@ -123,6 +130,7 @@ export class GenealogyIndex {
       }
     }
     this.uom.data[i] = u;
+    this.rows.push(undefined);
     const push = (m: Map<number, number[]>, k: number) => {
       const l = m.get(k);
       if (l) l.push(i);
@@ -142,7 +150,11 @@ export class GenealogyIndex {
       if (s[mid]! < seq) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.count && s[i] === seq; i++) if (this.voidSeq.data[i] === 0) this.voidSeq.data[i] = voidSeq;
+    for (let i = lo; i < this.count && s[i] === seq; i++) {
+      if (this.voidSeq.data[i] !== 0) continue;
+      this.voidSeq.data[i] = voidSeq;
+      this.rows[i] = undefined;
+    }
   }
 
   private compact(): void {
@@ -165,6 +177,10 @@ export class GenealogyIndex {
   }
 
   private row(i: number): FlowRow {
+    return (this.rows[i] ??= this.makeRow(i));
+  }
+
+  private makeRow(i: number): FlowRow {
     const q = this.quantity.data[i]!;
     const u = this.uom.data[i]!;
     const v = this.voidSeq.data[i]!;
@@ -191,6 +207,74 @@ export class GenealogyIndex {
     return out;
   }
 
+  /** Calls `f` with every flow index of `id` in `csr` and in the flows added since the last compaction, in that order. */
+  private each(id: number, csr: Csr, size: number, recent: Map<number, number[]>, f: (i: number) => boolean | void): boolean {
+    if (id >= 0 && id < size) for (let k = csr.offsets[id]!, e = csr.offsets[id + 1]!; k < e; k++) if (f(csr.flows[k]!) === false) return false;
+    const more = recent.get(id);
+    if (more) for (const i of more) if (f(i) === false) return false;
+    return true;
+  }
+
+  /**
+   * What `expand` in trace-graph.ts computes through `flowsOfNodes` and `flowsOfTransformations`,
+   * step for step and in the same order, but reading the columns directly: a flow becomes a
+   * FlowRow object only when the answer keeps it.
+   */
+  expand(root: number, direction: Direction, vis: Visibility, maxNodes: number): TraceGraph {
+    const depth = new Map<number, number>([[root, 0]]);
+    const tFlows = new Map<number, FlowRow[]>();
+    const voided: FlowRow[] = [];
+    const seq = this.seq.data;
+    const voidSeq = this.voidSeq.data;
+    const eventMs = this.eventMs.data;
+    const tCol = this.t.data;
+    const nodeCol = this.node.data;
+    const dirCol = this.dir.data;
+    const { maxSeq, fromMs, toMs } = vis;
+    const isVoided = (i: number): boolean => voidSeq[i] !== 0 && voidSeq[i]! <= maxSeq && seq[i]! <= maxSeq;
+    const isVisible = (i: number): boolean => seq[i]! <= maxSeq && (voidSeq[i] === 0 || voidSeq[i]! > maxSeq) && eventMs[i]! >= fromMs && eventMs[i]! < toMs;
+    // forward: a node is consumed ('in', 0) into transformations, which produce ('out', 1) the next level
+    const [byNode, recentByNode] = direction === 'forward' ? [this.byNodeIn, this.recentByNodeIn] : [this.byNodeOut, this.recentByNodeOut];
+    const next = direction === 'forward' ? 1 : 0;
+    let frontier = [root];
+    let truncated = false;
+    while (frontier.length > 0 && !truncated) {
+      const tDepth = new Map<number, number>();
+      for (const n of frontier) {
+        const d = depth.get(n)!;
+        this.each(n, byNode, this.nodeSize, recentByNode, (i) => {
+          if (isVoided(i)) voided.push(this.row(i));
+          const t = tCol[i]!;
+          if (!isVisible(i) || tFlows.has(t) || tDepth.has(t)) return;
+          tDepth.set(t, d);
+        });
+      }
+      if (tDepth.size === 0) break;
+      for (const t of tDepth.keys()) tFlows.set(t, []);
+      const level: number[] = [];
+      for (const [t, d] of tDepth) {
+        const rows = tFlows.get(t)!;
+        const done = this.each(t, this.byT, this.tSize, this.recentByT, (i) => {
+          if (isVoided(i)) voided.push(this.row(i));
+          if (!isVisible(i)) return;
+          rows.push(this.row(i));
+          const node = nodeCol[i]!;
+          if (dirCol[i] === next && !depth.has(node)) {
+            if (depth.size >= maxNodes) {
+              truncated = true;
+              return false;
+            }
+            depth.set(node, d + 1);
+            level.push(node);
+          }
+        });
+        if (!done) break;
+      }
+      frontier = level;
+    }
+    return { depth, tFlows, truncated, voided };
+  }
+
   /** As EventStore.flowsOfNodes, from memory. */
   flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): FlowRow[] {
     return dir === 'in' ? this.collect(nodeIds, this.byNodeIn, this.nodeSize, this.recentByNodeIn) : this.collect(nodeIds, this.byNodeOut, this.nodeSize, this.recentByNodeOut);
@@ -200,6 +284,13 @@ export class GenealogyIndex {
   flowsOfTransformations(tIds: readonly number[]): FlowRow[] {
     return this.collect(tIds, this.byT, this.tSize, this.recentByT);
   }
+}
+
+const INDEXED = new WeakMap<EventStore, (root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>>();
+
+/** The index-backed expansion of a store made by `withGenealogyIndex`, if it is one. */
+export function indexedExpand(store: EventStore): ((root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>) | undefined {
+  return INDEXED.get(store);
 }
 
 /**
@@ -216,7 +307,7 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     await index.catchUp(store, await store.headSeq());
     stale = false;
   };
-  return {
+  const indexed: EventStore = {
     beginCapture: async (context) => {
       const session = await store.beginCapture(context);
       capturing++;
@@ -273,4 +364,9 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     stats: () => store.stats(),
     close: () => store.close(),
   };
+  INDEXED.set(indexed, async (root, direction, vis, maxNodes) => {
+    await fresh();
+    return index.expand(root, direction, vis, maxNodes);
+  });
+  return indexed;
 }
