@@ -8,7 +8,7 @@
  * skipped with the reason printed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,8 @@ interface Options {
   samples: number;
   dir: string;
   keep: boolean;
+  /** Reuse the plant and database a previous run left in `dir`: no generation, no import. */
+  reuse: boolean;
   json?: string;
   md?: string;
 }
@@ -102,6 +104,15 @@ const generate: Section = {
   async run(ctx) {
     const params = PRESETS[ctx.opts.preset];
     const base = join(ctx.opts.dir, ctx.opts.preset);
+    if (ctx.opts.reuse) {
+      ctx.manifest = JSON.parse(readFileSync(`${base}.manifest.json`, 'utf8')) as PlantManifest;
+      ctx.files = [`${base}.ndjson`];
+      ctx.results['generate'] = { preset: ctx.opts.preset, params: ctx.manifest.params, counts: ctx.manifest.counts, reused: base };
+      const c = ctx.manifest.counts;
+      out(ctx, `Reused from ${base}.ndjson: ${int(c.events)} events, ${int(c.lots)} lots, ${int(c.edges)} edges.`);
+      out(ctx);
+      return;
+    }
     const t = await timed(() => writePlant(params, base, 'ndjson'));
     ctx.files = t.value.files;
     ctx.manifest = t.value.manifest;
@@ -118,6 +129,10 @@ const sqliteImport: Section = {
   title: 'Bulk import into SQLite (NDJSON, one process of its own)',
   async run(ctx) {
     ctx.db = join(ctx.opts.dir, `${ctx.opts.preset}.db`);
+    if (ctx.opts.reuse) {
+      if (!existsSync(ctx.db)) throw new Error(`--reuse: there is no ${ctx.db} to reuse`);
+      return `--reuse: the database ${ctx.db} imported by an earlier run is used`;
+    }
     rmSync(ctx.db, { force: true });
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/import-child.ts'), ctx.db, ...ctx.files], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (child.status !== 0) {
@@ -438,7 +453,7 @@ function parseOptions(argv: string[]): Options | string {
   try {
     v = parseArgs({
       args: argv,
-      options: { quick: { type: 'boolean' }, preset: { type: 'string' }, json: { type: 'string' }, md: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' }, keep: { type: 'boolean' } },
+      options: { quick: { type: 'boolean' }, preset: { type: 'string' }, json: { type: 'string' }, md: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' }, keep: { type: 'boolean' }, reuse: { type: 'boolean' } },
       strict: true,
     }).values;
   } catch (e) {
@@ -449,6 +464,7 @@ function parseOptions(argv: string[]): Options | string {
   if (!isPresetName(preset)) return `--preset must be one of ${PRESET_NAMES.join(', ')} (got ${JSON.stringify(preset)})`;
   const samples = v['samples'] !== undefined ? Number(v['samples']) : quick ? 20 : 100;
   if (!Number.isInteger(samples) || samples < 1) return `--samples must be a whole number ≥ 1 (got ${JSON.stringify(v['samples'])})`;
+  if (v['reuse'] === true && v['dir'] === undefined) return '--reuse needs --dir, the folder of the earlier run';
   const dir = v['dir'] !== undefined ? resolve(String(v['dir'])) : mkdtempSync(join(os.tmpdir(), 'lotline-bench-'));
   mkdirSync(dir, { recursive: true });
   return {
@@ -457,6 +473,7 @@ function parseOptions(argv: string[]): Options | string {
     samples,
     dir,
     keep: v['keep'] === true || v['dir'] !== undefined,
+    reuse: v['reuse'] === true,
     ...(v['json'] !== undefined ? { json: resolve(String(v['json'])) } : {}),
     ...(v['md'] !== undefined ? { md: resolve(String(v['md'])) } : {}),
   };
@@ -465,7 +482,7 @@ function parseOptions(argv: string[]): Options | string {
 export async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
   if (typeof opts === 'string') {
-    console.error(`bench: ${opts}\nusage: npm run bench -- [--quick] [--preset ${PRESET_NAMES.join('|')}] [--samples N] [--json FILE] [--md FILE] [--dir DIR] [--keep]`);
+    console.error(`bench: ${opts}\nusage: npm run bench -- [--quick] [--preset ${PRESET_NAMES.join('|')}] [--samples N] [--json FILE] [--md FILE] [--dir DIR] [--keep] [--reuse]`);
     return 2;
   }
   const ctx: BenchContext = { opts, results: {}, failures: [], lines: [], db: '', files: [] };
