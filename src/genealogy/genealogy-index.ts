@@ -19,6 +19,13 @@ class Column<A extends Int32Array | Float64Array | Uint8Array> {
   constructor(private readonly make: (n: number) => A) {
     this.data = make(1024);
   }
+  /** Drops the growth slack beyond `n` (plus an eighth, for the flows still to come). */
+  trim(n: number): void {
+    if (this.data.length <= n + (n >> 2)) return;
+    const next = this.make(n + (n >> 3) + 1);
+    next.set(this.data.subarray(0, n));
+    this.data = next;
+  }
   ensure(n: number): void {
     if (n <= this.data.length) return;
     const next = this.make(Math.max(n, this.data.length * 2));
@@ -104,16 +111,20 @@ export class GenealogyIndex {
     return this.count;
   }
 
-  /** Bytes of the typed arrays (columns and adjacency). */
+  private columns(): Column<Int32Array | Float64Array | Uint8Array>[] {
+    return [this.t, this.node, this.dir, this.seq, this.eventMs, this.voidSeq, this.quantity, this.uom];
+  }
+
+  /** Bytes held: the typed arrays (columns and adjacency) and the slots of the row cache (not the rows in it). */
   get bytes(): number {
-    const cols = [this.t, this.node, this.dir, this.seq, this.eventMs, this.voidSeq, this.quantity, this.uom].reduce((s, c) => s + c.data.byteLength, 0);
+    const cols = this.columns().reduce((s, c) => s + c.data.byteLength, 0);
     const csr = [this.byNodeIn, this.byNodeOut, this.byT].reduce((s, c) => s + c.offsets.byteLength + c.flows.byteLength, 0);
-    return cols + csr;
+    return cols + csr + 8 * this.rows.length;
   }
 
   private add(f: FlowRow): void {
     const i = this.count++;
-    for (const c of [this.t, this.node, this.dir, this.seq, this.eventMs, this.voidSeq, this.quantity, this.uom] as Column<Int32Array | Float64Array | Uint8Array>[]) c.ensure(this.count);
+    for (const c of this.columns()) c.ensure(this.count);
     this.t.data[i] = f.t;
     this.node.data[i] = f.node;
     this.dir.data[i] = f.dir === 'in' ? 0 : 1;
@@ -171,6 +182,7 @@ export class GenealogyIndex {
     this.byNodeOut = buildCsr(this.node.data, this.count, this.nodeSize, (i) => dir[i] === 1);
     this.byT = buildCsr(this.t.data, this.count, this.tSize, () => true);
     this.compacted = this.count;
+    for (const c of this.columns()) c.trim(this.count);
     this.recentByNodeIn.clear();
     this.recentByNodeOut.clear();
     this.recentByT.clear();
