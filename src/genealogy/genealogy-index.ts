@@ -50,6 +50,12 @@ function buildCsr(keys: Int32Array, count: number, size: number, include: (i: nu
   return { offsets, flows };
 }
 
+function pushTo(m: Map<number, number[]>, k: number, i: number): void {
+  const l = m.get(k);
+  if (l) l.push(i);
+  else m.set(k, [i]);
+}
+
 export class GenealogyIndex {
   private count = 0;
   private readonly t = new Column((n) => new Int32Array(n));
@@ -96,12 +102,19 @@ export class GenealogyIndex {
 
   /** Applies the log up to `upToSeq`: new flows are added, newly declared events voided. */
   async catchUp(store: EventStore, upToSeq: number): Promise<void> {
-    while (this.appliedSeq < upToSeq) {
-      const to = Math.min(upToSeq, this.appliedSeq + FEED_CHUNK);
-      for (const f of await store.flowsRecorded(this.appliedSeq, to)) this.add(f);
-      for (const v of await store.voidedBetween(this.appliedSeq, to)) this.void(v.seq, v.voidSeq);
-      this.appliedSeq = to;
+    const from = this.appliedSeq;
+    if (from >= upToSeq) return;
+    for (let after = from; after < upToSeq; ) {
+      const to = Math.min(upToSeq, after + FEED_CHUNK);
+      const flows = await store.flowsRecorded(after, to);
+      for (const c of this.columns()) c.ensure(this.count + flows.length);
+      for (const f of flows) this.add(f);
+      after = to;
     }
+    // flows come with their events' void state as stored now; declarations logged in the range
+    // void flows applied by an earlier catch-up (one call: a declaration needs its event's flows in)
+    for (const v of await store.voidedBetween(from, upToSeq)) this.void(v.seq, v.voidSeq);
+    this.appliedSeq = upToSeq;
     // a few thousand flows in maps are fine; beyond a quarter of the index, rebuild the arrays
     if (this.count - this.compacted > Math.max(4096, this.compacted / 4)) this.compact();
   }
@@ -123,8 +136,8 @@ export class GenealogyIndex {
   }
 
   private add(f: FlowRow): void {
+    // capacity was reserved for the whole chunk by catchUp
     const i = this.count++;
-    for (const c of this.columns()) c.ensure(this.count);
     this.t.data[i] = f.t;
     this.node.data[i] = f.node;
     this.dir.data[i] = f.dir === 'in' ? 0 : 1;
@@ -142,13 +155,8 @@ export class GenealogyIndex {
     }
     this.uom.data[i] = u;
     this.rows.push(undefined);
-    const push = (m: Map<number, number[]>, k: number) => {
-      const l = m.get(k);
-      if (l) l.push(i);
-      else m.set(k, [i]);
-    };
-    push(f.dir === 'in' ? this.recentByNodeIn : this.recentByNodeOut, f.node);
-    push(this.recentByT, f.t);
+    pushTo(f.dir === 'in' ? this.recentByNodeIn : this.recentByNodeOut, f.node, i);
+    pushTo(this.recentByT, f.t, i);
   }
 
   /** Marks the flows of event `seq` voided at `voidSeq` (flows are held in log order). */
