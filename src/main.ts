@@ -3,6 +3,7 @@
  * SQLite at a path; a `postgres://` URL will select the PostgreSQL adapter.
  */
 import { LotlineError } from './domain/errors.js';
+import { GenealogyIndex, withGenealogyIndex } from './genealogy/genealogy-index.js';
 import type { EventStore } from './store/event-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 
@@ -19,4 +20,19 @@ export function openStore(db: string, options: { create?: boolean } = { create: 
     throw new LotlineError('USAGE', 'PostgreSQL is not available in this version yet; use a SQLite file path for --db');
   }
   return openSqliteStore(db, options);
+}
+
+/**
+ * Opens the store for a long-running process (the service): traces are served by the in-memory
+ * genealogy index, built now from the store and kept current from the log before each trace.
+ * One-shot commands use `openStore`: building the index costs more than one trace.
+ */
+export async function openIndexedStore(db: string, options: { create?: boolean } = { create: true }): Promise<EventStore> {
+  const store = openStore(db, options);
+  try {
+    return withGenealogyIndex(store, await GenealogyIndex.build(store));
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }

@@ -14,7 +14,8 @@ import { writePlant } from '../../bench/plant/write-plant.js';
 import { importFile } from '../../src/capture/import-file.js';
 import type { ObjectRef } from '../../src/domain/identifiers/object-ref.js';
 import { refFromColumns } from '../../src/domain/identifiers/object-ref.js';
-import { GenealogyIndex, withGenealogyIndex } from '../../src/genealogy/genealogy-index.js';
+import { GenealogyIndex, indexedExpand, withGenealogyIndex } from '../../src/genealogy/genealogy-index.js';
+import { openIndexedStore } from '../../src/main.js';
 import { trace } from '../../src/genealogy/trace.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
@@ -47,6 +48,17 @@ describe('genealogy index on a generated plant', () => {
   });
   afterAll(async () => {
     await store?.close();
+  });
+
+  it('openIndexedStore gives a store whose traces expand in the index, with the same answers', async () => {
+    const served = await openIndexedStore(db, { create: false });
+    try {
+      expect(indexedExpand(served)).toBeDefined();
+      expect(indexedExpand(store)).toBeUndefined();
+      expect(await trace(served, lots[0]!, 'forward')).toEqual(await trace(store, lots[0]!, 'forward'));
+    } finally {
+      await served.close();
+    }
   });
 
   it('holds every flow of the store', async () => {
