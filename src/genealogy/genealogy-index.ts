@@ -89,6 +89,11 @@ export class GenealogyIndex {
   private readonly recentByNodeOut = new Map<number, number[]>();
   private readonly recentByT = new Map<number, number[]>();
 
+  /** Stamps of the expansion that last reached a node or transformation (see expand). */
+  private nodeMark = new Int32Array(0);
+  private tMark = new Int32Array(0);
+  private epoch = 0;
+
   /** The last log position applied. */
   appliedSeq = 0;
 
@@ -132,7 +137,7 @@ export class GenealogyIndex {
   get bytes(): number {
     const cols = this.columns().reduce((s, c) => s + c.data.byteLength, 0);
     const csr = [this.byNodeIn, this.byNodeOut, this.byT].reduce((s, c) => s + c.offsets.byteLength + c.flows.byteLength, 0);
-    return cols + csr + 8 * this.rows.length;
+    return cols + csr + this.nodeMark.byteLength + this.tMark.byteLength + 8 * this.rows.length;
   }
 
   private add(f: FlowRow): void {
@@ -189,6 +194,9 @@ export class GenealogyIndex {
     this.byNodeIn = buildCsr(this.node.data, this.count, this.nodeSize, (i) => dir[i] === 0);
     this.byNodeOut = buildCsr(this.node.data, this.count, this.nodeSize, (i) => dir[i] === 1);
     this.byT = buildCsr(this.t.data, this.count, this.tSize, () => true);
+    this.nodeMark = new Int32Array(this.nodeSize);
+    this.tMark = new Int32Array(this.tSize);
+    this.epoch = 0;
     this.compacted = this.count;
     for (const c of this.columns()) c.trim(this.count);
     this.recentByNodeIn.clear();
@@ -253,37 +261,56 @@ export class GenealogyIndex {
     const { maxSeq, fromMs, toMs } = vis;
     const isVoided = (i: number): boolean => voidSeq[i] !== 0 && voidSeq[i]! <= maxSeq && seq[i]! <= maxSeq;
     const isVisible = (i: number): boolean => seq[i]! <= maxSeq && (voidSeq[i] === 0 || voidSeq[i]! > maxSeq) && eventMs[i]! >= fromMs && eventMs[i]! < toMs;
+    // "seen" marks in typed arrays, stamped with this expansion's number: the Maps are the answer,
+    // the marks only spare a lookup in them (ids beyond the arrays, added since, use the Maps)
+    if (this.epoch >= 0x7ffffff0) {
+      this.nodeMark.fill(0);
+      this.tMark.fill(0);
+      this.epoch = 0;
+    }
+    const epoch = ++this.epoch;
+    const nodeMark = this.nodeMark;
+    const tMark = this.tMark;
+    const seenNode = (n: number): boolean => (n < nodeMark.length ? nodeMark[n] === epoch : depth.has(n));
+    const seenT = (t: number): boolean => (t < tMark.length ? tMark[t] === epoch : tFlows.has(t));
+    if (root < nodeMark.length) nodeMark[root] = epoch;
     // forward: a node is consumed ('in', 0) into transformations, which produce ('out', 1) the next level
     const [byNode, recentByNode] = direction === 'forward' ? [this.byNodeIn, this.recentByNodeIn] : [this.byNodeOut, this.recentByNodeOut];
     const next = direction === 'forward' ? 1 : 0;
     let frontier = [root];
+    // every node of a frontier has the same depth: the expansion goes level by level
+    let d = 0;
     let truncated = false;
     while (frontier.length > 0 && !truncated) {
-      const tDepth = new Map<number, number>();
+      const ts: number[] = [];
+      const tRows: FlowRow[][] = [];
       for (const n of frontier) {
-        const d = depth.get(n)!;
         this.each(n, byNode, this.nodeSize, recentByNode, (i) => {
           if (isVoided(i)) voided.push(this.row(i));
           const t = tCol[i]!;
-          if (!isVisible(i) || tFlows.has(t) || tDepth.has(t)) return;
-          tDepth.set(t, d);
+          if (!isVisible(i) || seenT(t)) return;
+          if (t < tMark.length) tMark[t] = epoch;
+          const rows: FlowRow[] = [];
+          tFlows.set(t, rows);
+          ts.push(t);
+          tRows.push(rows);
         });
       }
-      if (tDepth.size === 0) break;
-      for (const t of tDepth.keys()) tFlows.set(t, []);
+      if (ts.length === 0) break;
       const level: number[] = [];
-      for (const [t, d] of tDepth) {
-        const rows = tFlows.get(t)!;
-        const done = this.each(t, this.byT, this.tSize, this.recentByT, (i) => {
+      for (let k = 0; k < ts.length; k++) {
+        const rows = tRows[k]!;
+        const done = this.each(ts[k]!, this.byT, this.tSize, this.recentByT, (i) => {
           if (isVoided(i)) voided.push(this.row(i));
           if (!isVisible(i)) return;
           rows.push(this.row(i));
           const node = nodeCol[i]!;
-          if (dirCol[i] === next && !depth.has(node)) {
+          if (dirCol[i] === next && !seenNode(node)) {
             if (depth.size >= maxNodes) {
               truncated = true;
               return false;
             }
+            if (node < nodeMark.length) nodeMark[node] = epoch;
             depth.set(node, d + 1);
             level.push(node);
           }
@@ -291,6 +318,7 @@ export class GenealogyIndex {
         if (!done) break;
       }
       frontier = level;
+      d++;
     }
     return { depth, tFlows, truncated, voided };
   }
