@@ -5,6 +5,7 @@
 import type { IdentityStore } from './identity/identity-store.js';
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
+import { GenealogyIndex, withGenealogyIndex } from './genealogy/genealogy-index.js';
 import type { EventStore } from './store/event-store.js';
 import { isPostgresUrl, openPostgresStore, parsePostgresUrl } from './store/postgres/open-postgres-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
@@ -45,4 +46,19 @@ export async function openIdentityStore(db: string): Promise<IdentityStore> {
   }
   if (db !== ':memory:') await (await openStore(db, { create: true })).close();
   return new SqliteIdentityStore(db);
+}
+
+/**
+ * Opens the store for a long-running process (the service): traces are served by the in-memory
+ * genealogy index, built now from the store and kept current from the log before each trace.
+ * One-shot commands use `openStore`: building the index costs more than one trace.
+ */
+export async function openIndexedStore(db: string, options: { create?: boolean } = { create: true }): Promise<EventStore> {
+  const store = await openStore(db, options);
+  try {
+    return withGenealogyIndex(store, await GenealogyIndex.build(store));
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }

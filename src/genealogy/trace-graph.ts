@@ -4,6 +4,7 @@
  * lookups, which gives shortest depths and runs the same on every store.
  */
 import type { EventStore, FlowRow } from '../store/event-store.js';
+import { indexedExpand } from './genealogy-index.js';
 import type { Visibility } from './visibility.js';
 import { isVisible } from './visibility.js';
 
@@ -20,6 +21,9 @@ export interface TraceGraph {
 
 /** Expands from `root` until nothing new is reached (or `maxNodes`, which sets `truncated`). */
 export async function expand(store: EventStore, root: number, direction: Direction, vis: Visibility, maxNodes: number): Promise<TraceGraph> {
+  // a store backed by the in-memory genealogy index expands there, the same way, without a query per level
+  const fromIndex = indexedExpand(store);
+  if (fromIndex) return fromIndex(root, direction, vis, maxNodes);
   const depth = new Map<number, number>([[root, 0]]);
   const tFlows = new Map<number, FlowRow[]>();
   const voided: FlowRow[] = [];

@@ -168,6 +168,10 @@ export interface EventStore {
   flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): Promise<FlowRow[]>;
   /** All flows of these transformations. */
   flowsOfTransformations(tIds: readonly number[]): Promise<FlowRow[]>;
+  /** Flows of the events logged at positions in (afterSeq, upToSeq], in log order: feeds the in-memory genealogy index. */
+  flowsRecorded(afterSeq: number, upToSeq: number): Promise<FlowRow[]>;
+  /** Events voided by the error declarations logged at positions in (afterSeq, upToSeq]: the event's position and the declaration's. */
+  voidedBetween(afterSeq: number, upToSeq: number): Promise<{ seq: number; voidSeq: number }[]>;
   /** Event projections by log position. */
   eventsBySeq(seqs: readonly number[]): Promise<EventRow[]>;
   /** Every object row of events naming these nodes. */

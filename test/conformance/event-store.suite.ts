@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { importFile } from '../../src/capture/import-file.js';
 import { loadDemo } from '../../src/cli/demo.js';
 import { LotlineError } from '../../src/domain/errors.js';
+import { GenealogyIndex, withGenealogyIndex } from '../../src/genealogy/genealogy-index.js';
 import { trace } from '../../src/genealogy/trace.js';
 import type { EventStore, LogEntry } from '../../src/store/event-store.js';
 import { GENESIS_HASH } from '../../src/store/log-hash.js';
@@ -236,6 +237,33 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect(await s.searchNodes('NOPE', 10)).toEqual([]);
       }));
 
+    caseIt('feeds the genealogy index: flows by log position, and the events each declaration voided', async () =>
+      withStore(async (s) => {
+        const id = 'urn:uuid:00000000-0000-4000-8000-000000000008';
+        const session = await s.beginCapture();
+        await session.append(captured([receive('A'), produce(id, 'A', 'X'), receive('B'), produce('urn:uuid:00000000-0000-4000-8000-000000000009', 'B', 'Y')]));
+        await session.commit();
+        const all = await s.flowsRecorded(0, 4);
+        expect(all.map((f) => [f.seq, f.dir, f.quantity, f.uom, f.voidSeq])).toEqual([
+          [2, 'in', 5, 'KGM', null],
+          [2, 'out', 5, 'KGM', null],
+          [4, 'in', 5, 'KGM', null],
+          [4, 'out', 5, 'KGM', null],
+        ]);
+        expect(all[0]!.t).toBe(all[1]!.t);
+        expect(all[2]!.t).not.toBe(all[0]!.t);
+        expect((await s.flowsRecorded(2, 4)).map((f) => f.seq)).toEqual([4, 4]);
+        expect(await s.flowsRecorded(4, 10)).toEqual([]);
+        const original = (await s.eventById(id))!.body;
+        const d = await s.beginCapture();
+        await d.append(captured([{ cmd: 'event', event: { ...original, errorDeclaration: { declarationTime: '2026-05-05T10:00:00Z', reason: 'incorrect_data' } } }]));
+        await d.commit();
+        expect(await s.voidedBetween(0, 5)).toEqual([{ seq: 2, voidSeq: 5 }]);
+        expect(await s.voidedBetween(4, 5)).toEqual([{ seq: 2, voidSeq: 5 }]);
+        expect(await s.voidedBetween(0, 4)).toEqual([]);
+        expect((await s.flowsRecorded(0, 2)).map((f) => f.voidSeq)).toEqual([5, 5]);
+      }));
+
     caseIt('projects flows, objects and nodes in the same transaction as the log', async () =>
       withStore(async (s) => {
         const session = await s.beginCapture();
@@ -344,6 +372,8 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect(Object.keys(answers).length).toBeGreaterThan(50);
         expect(answers).toEqual(await reference(load));
         expect(await s.verify()).toMatchObject({ ok: true });
+        // The same answers from the in-memory genealogy index fed by this adapter.
+        expect(await everyAnswer(withGenealogyIndex(s, await GenealogyIndex.build(s)))).toEqual(answers);
       }));
 
     caseIt('"as known at" hides a later error declaration', async () =>

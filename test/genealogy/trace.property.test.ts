@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { trace } from '../../src/genealogy/trace.js';
-import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { load } from '../helpers/store.js';
+import { memoryStore, TRACE_MODES } from '../helpers/trace-stores.js';
 
 type Uom = 'KGM' | 'GRM' | 'EA';
 
@@ -57,11 +57,11 @@ function lotsOf(p: Plant): string[] {
   return [...used].map((n) => `L${n}`);
 }
 
-describe('genealogy invariants', () => {
+describe.each(TRACE_MODES)('genealogy invariants (traces read from the %s)', (mode) => {
   it('Y is in forward(X) exactly when X is in backward(Y), with or without cycles', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean().chain(plantArb), async (plant) => {
-        const store = openSqliteStore(':memory:');
+        const store = memoryStore(mode);
         try {
           await load(store, commands(plant));
           const lots = lotsOf(plant);
@@ -94,7 +94,7 @@ describe('genealogy invariants', () => {
     let compared = 0;
     await fc.assert(
       fc.asyncProperty(plantArb(false), async (plant) => {
-        const store = openSqliteStore(':memory:');
+        const store = memoryStore(mode);
         try {
           await load(store, commands(plant));
           for (const x of lotsOf(plant)) {
@@ -122,7 +122,7 @@ describe('genealogy invariants', () => {
   it('re-importing any document changes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean().chain(plantArb), async (plant) => {
-        const store = openSqliteStore(':memory:');
+        const store = memoryStore(mode);
         try {
           await load(store, commands(plant));
           const stats = await store.stats();

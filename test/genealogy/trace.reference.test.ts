@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { trace } from '../../src/genealogy/trace.js';
-import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { load } from '../helpers/store.js';
+import { memoryStore, TRACE_MODES } from '../helpers/trace-stores.js';
 
 type Uom = 'KGM' | 'GRM' | 'EA' | null;
 interface Flow {
@@ -146,12 +146,12 @@ function commands(batches: readonly Batch[]): object[] {
   }));
 }
 
-describe('trace against a naive reference implementation of DESIGN.md §2', () => {
+describe.each(TRACE_MODES)('trace (read from the %s) against a naive reference implementation of DESIGN.md §2', (mode) => {
   it('same lots, depths and shares, forward and backward, on random acyclic plants', async () => {
     let sharesCompared = 0;
     await fc.assert(
       fc.asyncProperty(plantArb, async (batches) => {
-        const store = openSqliteStore(':memory:');
+        const store = memoryStore(mode);
         try {
           await load(store, commands(batches));
           const lots = new Set(batches.flatMap((b) => [...b.inputs, ...b.outputs].map((f) => f.lot)));

@@ -659,6 +659,29 @@ export class PostgresEventStore implements EventStore {
     return this.flows('f.t_id', tIds);
   }
 
+  async flowsRecorded(afterSeq: number, upToSeq: number): Promise<FlowRow[]> {
+    // Within one event: inputs before outputs, each in the order written, as the SQLite adapter reads them.
+    const rows = await this.q<{ t_id: number; node_id: number; dir: 'in' | 'out'; quantity: number | null; uom: string | null; seq: number; event_ms: number; void_seq: number | null }>(
+      `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
+         FROM events e JOIN flows f ON f.t_id = e.t_id AND f.seq = e.seq
+        WHERE e.seq > $1 AND e.seq <= $2 AND e.t_id IS NOT NULL
+        ORDER BY f.seq, f.dir, f.pos`,
+      [afterSeq, upToSeq],
+    );
+    return rows.map((r) => ({ t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq }));
+  }
+
+  async voidedBetween(afterSeq: number, upToSeq: number): Promise<{ seq: number; voidSeq: number }[]> {
+    const rows = await this.q<{ seq: number; void_seq: number }>(
+      `SELECT l.seq, d.seq AS void_seq
+         FROM log d JOIN log l ON l.event_id = d.event_id AND l.entry_kind = 'event'
+        WHERE d.seq > $1 AND d.seq <= $2 AND d.entry_kind = 'declaration'
+        ORDER BY d.seq`,
+      [afterSeq, upToSeq],
+    );
+    return rows.map((r) => ({ seq: r.seq, voidSeq: r.void_seq }));
+  }
+
   async eventsBySeq(seqs: readonly number[]): Promise<EventRow[]> {
     return (await this.byIds<EventDbRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq = ANY($1::bigint[]) ORDER BY e.seq`, seqs)).map(toEventRow);
   }

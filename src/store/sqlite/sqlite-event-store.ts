@@ -73,6 +73,21 @@ interface EventDbRow {
   persistent_unset: string | null;
 }
 
+interface FlowDbRow {
+  t_id: number;
+  node_id: number;
+  dir: 'in' | 'out';
+  quantity: number | null;
+  uom: string | null;
+  seq: number;
+  event_ms: number;
+  void_seq: number | null;
+}
+
+function toFlowRow(r: FlowDbRow): FlowRow {
+  return { t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq };
+}
+
 function toEventRow(r: EventDbRow): EventRow {
   return {
     seq: r.seq,
@@ -139,6 +154,7 @@ export class SqliteEventStore implements EventStore {
   private readonly stmt: Record<string, SqliteStatement>;
   /** The schema version found when the store was opened, and the version it is at now. */
   readonly schemaVersion: { from: number; to: number };
+  private readonly prepared = new Map<string, SqliteStatement>();
 
   constructor(db: SqliteDatabase, busyTimeoutMs = 15_000) {
     this.db = db;
@@ -176,6 +192,18 @@ export class SqliteEventStore implements EventStore {
       eventById: db.prepare("SELECT e.*, l.actor, l.origin FROM log l JOIN events e ON e.seq = l.seq WHERE l.event_id = ? AND l.entry_kind = 'event'"),
       seqAt: db.prepare('SELECT max(seq) AS seq FROM log WHERE record_time <= ?'),
       logPage: db.prepare('SELECT seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin FROM log WHERE seq > ? ORDER BY seq LIMIT ?'),
+      // through the events' primary key and flows_by_transformation: flows have no index by position
+      flowsRecorded: db.prepare(
+        `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
+           FROM events e JOIN flows f ON f.t_id = e.t_id AND f.seq = e.seq
+          WHERE e.seq > ? AND e.seq <= ? AND e.t_id IS NOT NULL
+          ORDER BY e.seq`,
+      ),
+      voidedBetween: db.prepare(
+        `SELECT l.seq, d.seq AS void_seq
+           FROM log d JOIN log l ON l.event_id = d.event_id AND l.entry_kind = 'event'
+          WHERE d.seq > ? AND d.seq <= ? AND d.entry_kind = 'declaration'`,
+      ),
       logFrom: db.prepare('SELECT seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin FROM log WHERE seq > ? ORDER BY seq'),
     };
   }
@@ -242,7 +270,13 @@ export class SqliteEventStore implements EventStore {
     const out: R[] = [];
     for (const part of chunks(ids)) {
       if (part.length === 0) continue;
-      const st = this.db.prepare(sqlTemplate.replace('(?)', `(${placeholders(part.length)})`));
+      const sql = sqlTemplate.replace('(?)', `(${placeholders(part.length)})`);
+      // preparing costs as much as running a small lookup: keep the statements (bounded)
+      let st = this.prepared.get(sql);
+      if (!st) {
+        if (this.prepared.size >= 256) this.prepared.clear();
+        this.prepared.set(sql, (st = this.db.prepare(sql)));
+      }
       for (const row of st.all(...part, ...extra)) out.push(row as R);
     }
     return out;
@@ -372,23 +406,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   private flows(where: 'f.node_id' | 'f.t_id', ids: readonly number[], dir?: 'in' | 'out'): FlowRow[] {
-    const rows = this.inQuery<{
-      t_id: number;
-      node_id: number;
-      dir: 'in' | 'out';
-      quantity: number | null;
-      uom: string | null;
-      seq: number;
-      event_ms: number;
-      void_seq: number | null;
-    }>(
+    const rows = this.inQuery<FlowDbRow>(
       `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
          FROM flows f JOIN events e ON e.seq = f.seq
         WHERE ${where} IN (?)${dir ? ' AND f.dir = ?' : ''}`,
       ids,
       dir ? [dir] : [],
     );
-    return rows.map((r) => ({ t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq }));
+    return rows.map(toFlowRow);
   }
 
   async flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): Promise<FlowRow[]> {
@@ -397,6 +422,14 @@ export class SqliteEventStore implements EventStore {
 
   async flowsOfTransformations(tIds: readonly number[]): Promise<FlowRow[]> {
     return this.flows('f.t_id', tIds);
+  }
+
+  async flowsRecorded(afterSeq: number, upToSeq: number): Promise<FlowRow[]> {
+    return (this.stmt['flowsRecorded']!.all(afterSeq, upToSeq) as FlowDbRow[]).map(toFlowRow);
+  }
+
+  async voidedBetween(afterSeq: number, upToSeq: number): Promise<{ seq: number; voidSeq: number }[]> {
+    return (this.stmt['voidedBetween']!.all(afterSeq, upToSeq) as { seq: number; void_seq: number }[]).map((r) => ({ seq: r.seq, voidSeq: r.void_seq }));
   }
 
   async eventsBySeq(seqs: readonly number[]): Promise<EventRow[]> {

@@ -1,0 +1,528 @@
+/**
+ * `npm run bench [-- --quick] [--preset NAME] [--json out.json] [--md out.md] [--dir DIR] [--samples N]`
+ *
+ * Generates a plant, imports it, and measures Lotline against its two baselines on the same
+ * data: a hand-written recursive CTE (UNION) and a bare BFS over typed arrays. Every sampled
+ * trace must return the same node set from all three, else the run fails (exit code 1).
+ * Sections that need something this build or machine lacks (PostgreSQL, the HTTP service) are
+ * skipped with the reason printed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { importFile } from '../src/capture/import-file.js';
+import type { ObjectRef } from '../src/domain/identifiers/object-ref.js';
+import { refFromColumns } from '../src/domain/identifiers/object-ref.js';
+import { GenealogyIndex, withGenealogyIndex } from '../src/genealogy/genealogy-index.js';
+import { lotState } from '../src/genealogy/lot-state.js';
+import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../src/genealogy/trace.js';
+import { expand } from '../src/genealogy/trace-graph.js';
+import { openStore } from '../src/main.js';
+import type { EventStore } from '../src/store/event-store.js';
+import type { CsrGraph } from './harness/csr-graph.js';
+import { csrFromFlows } from './harness/csr-graph.js';
+import { disagreements, lotSet, traceLots } from './harness/agreement.js';
+import { SqliteCte, visibleFlows } from './harness/sqlite-cte.js';
+import { bucketOf, fmtMs, SIZE_BUCKETS, summarize, timed } from './harness/stats.js';
+import type { Summary } from './harness/stats.js';
+import type { ItemCategory, PlantManifest } from './plant/generate-plant.js';
+import { rng } from './plant/generate-plant.js';
+import { isPresetName, PRESET_NAMES, PRESETS } from './plant/presets.js';
+import type { PresetName } from './plant/presets.js';
+import { writePlant } from './plant/write-plant.js';
+import { tankChainLines } from './plant/tank-chain.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+type Direction = 'forward' | 'backward';
+const DIRECTIONS: Direction[] = ['forward', 'backward'];
+
+interface Options {
+  preset: PresetName;
+  quick: boolean;
+  samples: number;
+  dir: string;
+  keep: boolean;
+  /** Reuse the plant and database a previous run left in `dir`: no generation, no import. */
+  reuse: boolean;
+  json?: string;
+  md?: string;
+}
+
+interface BenchContext {
+  readonly opts: Options;
+  readonly results: Record<string, unknown>;
+  readonly failures: string[];
+  readonly lines: string[];
+  db: string;
+  manifest?: PlantManifest;
+  files: string[];
+  /** Set by the SQLite trace section, reused by the later ones. */
+  sqlite?: SqliteData;
+}
+
+interface SqliteData {
+  readonly store: EventStore;
+  /** The same store, traces served by the in-memory genealogy index. */
+  readonly indexed: EventStore;
+  readonly raw: Database.Database;
+  readonly csr: CsrGraph;
+  readonly refs: (ObjectRef | undefined)[];
+  readonly category: (ItemCategory | undefined)[];
+}
+
+/** One part of the run; `run` returns a reason to skip, or records its figures. */
+interface Section {
+  readonly name: string;
+  readonly title: string;
+  run(ctx: BenchContext): Promise<string | void>;
+}
+
+function out(ctx: BenchContext, line = ''): void {
+  ctx.lines.push(line);
+  console.log(line);
+}
+
+function table(ctx: BenchContext, header: string[], rows: (string | number)[][]): void {
+  out(ctx, `| ${header.join(' | ')} |`);
+  out(ctx, `| ${header.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`);
+  for (const r of rows) out(ctx, `| ${r.join(' | ')} |`);
+  out(ctx);
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(1)}×` : '–');
+
+// ─── sections ────────────────────────────────────────────────────────────────
+
+const generate: Section = {
+  name: 'generate',
+  title: 'Generated plant',
+  async run(ctx) {
+    const params = PRESETS[ctx.opts.preset];
+    const base = join(ctx.opts.dir, ctx.opts.preset);
+    if (ctx.opts.reuse) {
+      ctx.manifest = JSON.parse(readFileSync(`${base}.manifest.json`, 'utf8')) as PlantManifest;
+      ctx.files = [`${base}.ndjson`];
+      ctx.results['generate'] = { preset: ctx.opts.preset, params: ctx.manifest.params, counts: ctx.manifest.counts, reused: base };
+      const c = ctx.manifest.counts;
+      out(ctx, `Reused from ${base}.ndjson: ${int(c.events)} events, ${int(c.lots)} lots, ${int(c.edges)} edges.`);
+      out(ctx);
+      return;
+    }
+    const t = await timed(() => writePlant(params, base, 'ndjson'));
+    ctx.files = t.value.files;
+    ctx.manifest = t.value.manifest;
+    const c = t.value.manifest.counts;
+    ctx.results['generate'] = { preset: ctx.opts.preset, params, counts: c, bytes: t.value.bytes, seconds: t.ms / 1000 };
+    table(ctx, ['preset', 'events', 'lots', 'edges', 'batches', 'shipments', 'pallets', 'late', 'error declarations', 'NDJSON'], [
+      [ctx.opts.preset, int(c.events), int(c.lots), int(c.edges), int(c.batches), int(c.shipments), int(c.pallets), int(c.late), int(c.declarations), `${(t.value.bytes / 1048576).toFixed(0)} MiB`],
+    ]);
+  },
+};
+
+const sqliteImport: Section = {
+  name: 'sqliteImport',
+  title: 'Bulk import into SQLite (NDJSON, one process of its own)',
+  async run(ctx) {
+    ctx.db = join(ctx.opts.dir, `${ctx.opts.preset}.db`);
+    if (ctx.opts.reuse) {
+      if (!existsSync(ctx.db)) throw new Error(`--reuse: there is no ${ctx.db} to reuse`);
+      return `--reuse: the database ${ctx.db} imported by an earlier run is used`;
+    }
+    rmSync(ctx.db, { force: true });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/import-child.ts'), ctx.db, ...ctx.files], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (child.status !== 0) {
+      ctx.failures.push(`import failed: ${child.stderr.slice(0, 2000)}`);
+      throw new Error(`the generated plant did not import: ${child.stderr.slice(0, 2000)}`);
+    }
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; stored: number; declared: number; seconds: number; peakRssMiB: number };
+    if (r.stored + r.declared !== r.events) ctx.failures.push(`import: ${r.events} events read but ${r.stored} stored and ${r.declared} declared`);
+    const perSecond = r.events / r.seconds;
+    ctx.results['sqliteImport'] = { ...r, eventsPerSecond: perSecond, target: 100_000 };
+    table(ctx, ['events', 'seconds', 'events/s', 'peak RSS', 'target'], [[int(r.events), r.seconds.toFixed(1), int(perSecond), `${r.peakRssMiB.toFixed(0)} MiB`, '≥ 100,000 events/s']]);
+  },
+};
+
+const postgresImport: Section = {
+  name: 'postgresImport',
+  title: 'Bulk import into PostgreSQL',
+  async run() {
+    if (!process.env['LOTLINE_TEST_PG']) return 'LOTLINE_TEST_PG is not set';
+    try {
+      await (await openStore(process.env['LOTLINE_TEST_PG'])).close();
+    } catch (e) {
+      return `the PostgreSQL store is not available in this build (${e instanceof Error ? e.message : String(e)})`;
+    }
+    return 'the PostgreSQL section of the harness is not written yet';
+  },
+};
+
+const httpCapture: Section = {
+  name: 'httpCapture',
+  title: 'Capture over HTTP',
+  async run() {
+    return "the HTTP service ('lotline serve') is not in this build yet";
+  },
+};
+
+async function loadSqlite(ctx: BenchContext): Promise<SqliteData> {
+  if (ctx.sqlite) return ctx.sqlite;
+  const store = await openStore(ctx.db, { create: false });
+  const raw = new Database(ctx.db, { readonly: true });
+  raw.pragma('cache_size = -262144');
+  const refs: (ObjectRef | undefined)[] = [];
+  const category: (ItemCategory | undefined)[] = [];
+  const items = ctx.manifest!.items;
+  for (const n of raw.prepare('SELECT id, kind, item, code FROM nodes').iterate() as IterableIterator<{ id: number; kind: string; item: string; code: string }>) {
+    refs[n.id] = refFromColumns(n.kind, n.item, n.code);
+    if (n.kind === 'lot') category[n.id] = items[n.item];
+  }
+  const t = await timed(() =>
+    csrFromFlows(visibleFlows(raw)),
+  );
+  ctx.results['csr'] = { edges: t.value.edges, megabytes: t.value.bytes / 1048576, loadSeconds: t.ms / 1000 };
+  out(ctx, `Typed-array baseline: ${int(t.value.edges)} flow entries, ${(t.value.bytes / 1048576).toFixed(1)} MiB, loaded from SQLite in ${(t.ms / 1000).toFixed(2)} s.`);
+  out(ctx);
+  const built = await timed(() => GenealogyIndex.build(store));
+  ctx.results['genealogyIndex'] = { flows: built.value.size, megabytes: built.value.bytes / 1048576, buildSeconds: built.ms / 1000 };
+  out(ctx, `Genealogy index: ${int(built.value.size)} flow entries, ${(built.value.bytes / 1048576).toFixed(1)} MiB, built from the store in ${(built.ms / 1000).toFixed(2)} s.`);
+  out(ctx);
+  ctx.sqlite = { store, indexed: withGenealogyIndex(store, built.value), raw, csr: t.value, refs, category };
+  return ctx.sqlite;
+}
+
+/** The ways a trace is answered, in the order the tables show them. */
+const METHODS = ['indexSet', 'indexFull', 'sqlSet', 'sqlFull', 'cte', 'csr'] as const;
+type Method = (typeof METHODS)[number];
+const METHOD_LABEL: Record<Method, string> = {
+  indexSet: 'Lotline set, index',
+  indexFull: 'Lotline full, index',
+  sqlSet: 'Lotline set, SQL',
+  sqlFull: 'Lotline full, SQL',
+  cte: 'CTE UNION',
+  csr: 'typed-array BFS',
+};
+
+type Measured = Record<Method | 'sizes', number[]>;
+const freshMeasured = (): Measured => ({ indexSet: [], indexFull: [], sqlSet: [], sqlFull: [], cte: [], csr: [], sizes: [] });
+
+function addInto(into: Measured, one: Measured): void {
+  for (const k of [...METHODS, 'sizes'] as const) into[k].push(...one[k]);
+}
+
+/** Times every method on one root, and checks that all of them find the same lots. */
+async function measureOne(ctx: BenchContext, d: SqliteData, cte: SqliteCte, root: number, dir: Direction, m: Measured | undefined): Promise<number> {
+  const ref = d.refs[root]!;
+  const setOf = async (store: EventStore) => expand(store, root, dir, await visibilityFor(store, {}), DEFAULT_MAX_NODES);
+  const sqlFull = await timed(() => trace(d.store, ref, dir));
+  const sqlSet = await timed(() => setOf(d.store));
+  const indexFull = await timed(() => trace(d.indexed, ref, dir));
+  const indexSet = await timed(() => setOf(d.indexed));
+  const c = await timed(() => cte.reach(root, dir));
+  const b = await timed(() => d.csr.reach(root, dir));
+  const lotline = traceLots(sqlFull.value);
+  const sets = {
+    'Lotline full, index': traceLots(indexFull.value),
+    'Lotline set, SQL': lotSet(sqlSet.value.depth.keys(), d.refs),
+    'Lotline set, index': lotSet(indexSet.value.depth.keys(), d.refs),
+    CTE: lotSet(c.value, d.refs),
+    'typed-array BFS': lotSet(b.value, d.refs),
+  };
+  for (const problem of disagreements(lotline, sets)) ctx.failures.push(`${dir} trace of node ${root} (${lotline[0]?.split('\u0000').join(' ')}): ${problem}`);
+  // the index must give the very same answer as the store, not only the same lots
+  if (JSON.stringify(indexFull.value) !== JSON.stringify(sqlFull.value)) ctx.failures.push(`${dir} trace of node ${root}: the answer through the index differs from the store's`);
+  if (m) {
+    m.sqlFull.push(sqlFull.ms);
+    m.sqlSet.push(sqlSet.ms);
+    m.indexFull.push(indexFull.ms);
+    m.indexSet.push(indexSet.ms);
+    m.cte.push(c.ms);
+    m.csr.push(b.ms);
+    m.sizes.push(lotline.length);
+  }
+  return lotline.length;
+}
+
+function sampleRoots(ctx: BenchContext, d: SqliteData, perCategory: number): Map<ItemCategory, number[]> {
+  const r = rng(ctx.manifest!.params.seed + 7);
+  const byCat = new Map<ItemCategory, number[]>([['raw', []], ['intermediate', []], ['finished', []]]);
+  d.category.forEach((c, id) => c && byCat.get(c)!.push(id));
+  const out = new Map<ItemCategory, number[]>();
+  for (const [c, ids] of byCat) {
+    const picked: number[] = [];
+    for (let i = 0; i < perCategory && ids.length > 0; i++) picked.push(ids.splice(Math.floor(r() * ids.length), 1)[0]!);
+    out.set(c, picked);
+  }
+  return out;
+}
+
+const RATIO_HEADER = ['', ...METHODS.map((k) => `${METHOD_LABEL[k]} (ms)`), 'index set ÷ CTE', 'index set ÷ BFS', 'index full ÷ CTE'];
+
+function ratioRows(label: string, m: Measured): (string | number)[][] {
+  const s = Object.fromEntries(METHODS.map((k) => [k, summarize(m[k])])) as Record<Method, Summary>;
+  return (['p50', 'p99', 'max'] as const).map((p) => [
+    `${label} ${p}`,
+    ...METHODS.map((k) => fmtMs(s[k][p])),
+    ratio(s.indexSet[p], s.cte[p]),
+    ratio(s.indexSet[p], s.csr[p]),
+    ratio(s.indexFull[p], s.cte[p]),
+  ]);
+}
+
+function summaryJson(m: Measured): { n: number; sizes: Summary } & Record<Method, Summary> {
+  return { n: m.sizes.length, sizes: summarize(m.sizes), ...(Object.fromEntries(METHODS.map((k) => [k, summarize(m[k])])) as Record<Method, Summary>) };
+}
+
+const traces: Section = {
+  name: 'traces',
+  title: 'Traces on SQLite: Lotline against the recursive CTE and the typed-array BFS',
+  async run(ctx) {
+    const d = await loadSqlite(ctx);
+    const cte = new SqliteCte(d.raw);
+    const roots = sampleRoots(ctx, d, ctx.opts.samples);
+    // warm-up: page cache, JIT; not measured
+    for (const ids of roots.values()) for (const id of ids.slice(0, 5)) for (const dir of DIRECTIONS) await measureOne(ctx, d, cte, id, dir, undefined);
+    const all = new Map<Direction, Measured>();
+    const byBucket = new Map<string, Measured>();
+    const byCategory = new Map<string, Measured>();
+    for (const [cat, ids] of roots) {
+      for (const id of ids) {
+        for (const dir of DIRECTIONS) {
+          const one = freshMeasured();
+          const size = await measureOne(ctx, d, cte, id, dir, one);
+          for (const m of [
+            all.get(dir) ?? (all.set(dir, freshMeasured()), all.get(dir)!),
+            byBucket.get(`${dir} ${bucketOf(size)}`) ?? (byBucket.set(`${dir} ${bucketOf(size)}`, freshMeasured()), byBucket.get(`${dir} ${bucketOf(size)}`)!),
+            byCategory.get(`${dir} ${cat}`) ?? (byCategory.set(`${dir} ${cat}`, freshMeasured()), byCategory.get(`${dir} ${cat}`)!),
+          ]) {
+            addInto(m, one);
+          }
+        }
+      }
+    }
+    out(ctx, `${ctx.opts.samples} sampled lots per category (raw, intermediate, finished), each traced forward and backward. "set" = the reachable lots with depths (the part a trace must find); "full" = the whole trace answer (shares, links, shipments, receipts). "index" = read through the in-memory genealogy index; "SQL" = straight from the store, level by level.`);
+    out(ctx);
+    const rows: (string | number)[][] = [];
+    for (const dir of DIRECTIONS) rows.push(...ratioRows(dir, all.get(dir)!));
+    table(ctx, RATIO_HEADER, rows);
+    out(ctx, 'By result size (lots reached), p50 / p99 in ms:');
+    out(ctx);
+    const bucketRows: (string | number)[][] = [];
+    for (const dir of DIRECTIONS) {
+      for (const b of SIZE_BUCKETS) {
+        const m = byBucket.get(`${dir} ${b.label}`);
+        if (!m) continue;
+        const s = summaryJson(m);
+        bucketRows.push([`${dir} ${b.label}`, s.n, ...METHODS.map((k) => `${fmtMs(s[k].p50)} / ${fmtMs(s[k].p99)}`)]);
+      }
+    }
+    table(ctx, ['direction, lots reached', 'traces', ...METHODS.map((k) => METHOD_LABEL[k])], bucketRows);
+    ctx.results['traces'] = {
+      samplesPerCategory: ctx.opts.samples,
+      byDirection: Object.fromEntries([...all].map(([k, m]) => [k, summaryJson(m)])),
+      bySize: Object.fromEntries([...byBucket].map(([k, m]) => [k, summaryJson(m)])),
+      byCategory: Object.fromEntries([...byCategory].map(([k, m]) => [k, summaryJson(m)])),
+    };
+  },
+};
+
+const worstCase: Section = {
+  name: 'worstCase',
+  title: 'Worst case: the raw lots that reach the most lots (forward)',
+  async run(ctx) {
+    const d = await loadSqlite(ctx);
+    const cte = new SqliteCte(d.raw);
+    const raws: number[] = [];
+    d.category.forEach((c, id) => c === 'raw' && raws.push(id));
+    // every raw lot up to 200,000 of them, else an even sample: the typed-array BFS counts them
+    const stride = Math.max(1, Math.ceil(raws.length / 200_000));
+    const t = await timed(() => {
+      const counts: { id: number; n: number }[] = [];
+      for (let i = 0; i < raws.length; i += stride) counts.push({ id: raws[i]!, n: d.csr.reachCount(raws[i]!, 'forward') });
+      return counts.sort((a, b) => b.n - a.n).slice(0, 10);
+    });
+    const top = t.value;
+    const repeats = ctx.opts.quick ? 2 : 3;
+    const m = freshMeasured();
+    await measureOne(ctx, d, cte, top[0]!.id, 'forward', undefined);
+    for (let k = 0; k < repeats; k++) for (const x of top) await measureOne(ctx, d, cte, x.id, 'forward', m);
+    const worst = d.refs[top[0]!.id]!;
+    out(ctx, `${int(Math.ceil(raws.length / stride))} raw lots ranked by the typed-array BFS in ${(t.ms / 1000).toFixed(1)} s. The worst, ${worst.kind === 'lot' ? `${worst.item} / ${worst.lot}` : ''}, reaches ${int(top[0]!.n)} nodes; the 10th reaches ${int(top[top.length - 1]!.n)}. Each of the top ${top.length} traced ${repeats} times:`);
+    out(ctx);
+    table(ctx, RATIO_HEADER, ratioRows('top-10 raw', m));
+    ctx.results['worstCase'] = { ranked: Math.ceil(raws.length / stride), top: top.map((x) => ({ node: x.id, reached: x.n })), repeats, ...summaryJson(m), targets: { setP99Ms: 5, fullP99Ms: 100 } };
+  },
+};
+
+const lotStateSection: Section = {
+  name: 'lotState',
+  title: 'Lot state lookup (`lotline lot`)',
+  async run(ctx) {
+    const d = await loadSqlite(ctx);
+    const roots = [...sampleRoots(ctx, d, ctx.opts.samples).values()].flat();
+    for (const id of roots.slice(0, 10)) await lotState(d.store, d.refs[id]!);
+    const times: number[] = [];
+    for (const id of roots) times.push((await timed(() => lotState(d.store, d.refs[id]!))).ms);
+    const s = summarize(times);
+    table(ctx, ['lots', 'p50 (ms)', 'p99 (ms)', 'max (ms)'], [[s.n, fmtMs(s.p50), fmtMs(s.p99), fmtMs(s.max)]]);
+    ctx.results['lotState'] = s;
+  },
+};
+
+const pathExplosion: Section = {
+  name: 'pathExplosion',
+  title: 'Path explosion: a chain of tank lots, each fed by the two before it (carry-over)',
+  async run(ctx) {
+    const tanks = ctx.opts.quick ? 22 : 30;
+    const file = join(ctx.opts.dir, `tanks-${tanks}.ndjson`);
+    writeFileSync(file, tankChainLines(tanks).map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const db = join(ctx.opts.dir, `tanks-${tanks}.db`);
+    rmSync(db, { force: true });
+    const store = await openStore(db, { create: true });
+    await importFile(store, file);
+    const raw = new Database(db, { readonly: true });
+    try {
+      const cte = new SqliteCte(raw);
+      const root = (raw.prepare("SELECT id FROM nodes WHERE item = 'TANK' AND code = 'T-01'").pluck().get() as number | undefined)!;
+      const ref = refFromColumns('lot', 'TANK', 'T-01');
+      const csr = csrFromFlows(visibleFlows(raw));
+      await trace(store, ref, 'forward');
+      const full = await timed(() => trace(store, ref, 'forward'));
+      const set = await timed(async () => expand(store, root, 'forward', await visibilityFor(store, {}), DEFAULT_MAX_NODES));
+      const indexed = withGenealogyIndex(store, await GenealogyIndex.build(store));
+      await trace(indexed, ref, 'forward');
+      const indexFull = await timed(() => trace(indexed, ref, 'forward'));
+      const indexSet = await timed(async () => expand(indexed, root, 'forward', await visibilityFor(indexed, {}), DEFAULT_MAX_NODES));
+      const union = await timed(() => cte.count(root, 'UNION'));
+      const unionAll = await timed(() => cte.count(root, 'UNION ALL'));
+      const bfs = await timed(() => csr.reachCount(root, 'forward'));
+      if (full.value.lots.length !== union.value || union.value !== bfs.value || JSON.stringify(indexFull.value) !== JSON.stringify(full.value)) {
+        ctx.failures.push(`path explosion: Lotline lists ${full.value.lots.length} lots (${indexFull.value.lots.length} through the index), CTE UNION ${union.value}, BFS ${bfs.value}`);
+      }
+      table(ctx, ['query', 'rows / lots', 'ms'], [
+        ['CTE UNION ALL (counts paths)', int(unionAll.value), fmtMs(unionAll.ms)],
+        ['CTE UNION', int(union.value), fmtMs(union.ms)],
+        ['Lotline set, index', int(indexSet.value.depth.size), fmtMs(indexSet.ms)],
+        ['Lotline full, index', int(indexFull.value.lots.length), fmtMs(indexFull.ms)],
+        ['Lotline set, SQL', int(set.value.depth.size), fmtMs(set.ms)],
+        ['Lotline full, SQL', int(full.value.lots.length), fmtMs(full.ms)],
+        ['typed-array BFS', int(bfs.value), fmtMs(bfs.ms)],
+      ]);
+      ctx.results['pathExplosion'] = { tanks, unionAll: { rows: unionAll.value, ms: unionAll.ms }, union: { rows: union.value, ms: union.ms }, sqlSet: { ms: set.ms }, sqlFull: { lots: full.value.lots.length, ms: full.ms }, indexSet: { ms: indexSet.ms }, indexFull: { ms: indexFull.ms }, csr: { ms: bfs.ms } };
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  },
+};
+
+const postgresTraces: Section = {
+  name: 'postgresTraces',
+  title: 'Traces on PostgreSQL (Lotline and its recursive CTE)',
+  async run() {
+    return process.env['LOTLINE_TEST_PG'] ? 'the PostgreSQL store is not in this build yet' : 'LOTLINE_TEST_PG is not set';
+  },
+};
+
+export const SECTIONS: readonly Section[] = [generate, sqliteImport, postgresImport, httpCapture, traces, worstCase, lotStateSection, pathExplosion, postgresTraces];
+
+// ─── main ────────────────────────────────────────────────────────────────────
+
+function machine(): Record<string, unknown> {
+  const db = new Database(':memory:');
+  const sqlite = db.prepare('SELECT sqlite_version() AS v').pluck().get() as string;
+  db.close();
+  return {
+    date: new Date().toISOString(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: +(os.totalmem() / 1024 ** 3).toFixed(1),
+    node: process.version,
+    sqlite,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+  };
+}
+
+function parseOptions(argv: string[]): Options | string {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    v = parseArgs({
+      args: argv,
+      options: { quick: { type: 'boolean' }, preset: { type: 'string' }, json: { type: 'string' }, md: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' }, keep: { type: 'boolean' }, reuse: { type: 'boolean' } },
+      strict: true,
+    }).values;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  const quick = v['quick'] === true;
+  const preset = (v['preset'] as string | undefined) ?? (quick ? 'small' : 'plant');
+  if (!isPresetName(preset)) return `--preset must be one of ${PRESET_NAMES.join(', ')} (got ${JSON.stringify(preset)})`;
+  const samples = v['samples'] !== undefined ? Number(v['samples']) : quick ? 20 : 100;
+  if (!Number.isInteger(samples) || samples < 1) return `--samples must be a whole number ≥ 1 (got ${JSON.stringify(v['samples'])})`;
+  if (v['reuse'] === true && v['dir'] === undefined) return '--reuse needs --dir, the folder of the earlier run';
+  const dir = v['dir'] !== undefined ? resolve(String(v['dir'])) : mkdtempSync(join(os.tmpdir(), 'lotline-bench-'));
+  mkdirSync(dir, { recursive: true });
+  return {
+    preset,
+    quick,
+    samples,
+    dir,
+    keep: v['keep'] === true || v['dir'] !== undefined,
+    reuse: v['reuse'] === true,
+    ...(v['json'] !== undefined ? { json: resolve(String(v['json'])) } : {}),
+    ...(v['md'] !== undefined ? { md: resolve(String(v['md'])) } : {}),
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
+  if (typeof opts === 'string') {
+    console.error(`bench: ${opts}\nusage: npm run bench -- [--quick] [--preset ${PRESET_NAMES.join('|')}] [--samples N] [--json FILE] [--md FILE] [--dir DIR] [--keep] [--reuse]`);
+    return 2;
+  }
+  const ctx: BenchContext = { opts, results: {}, failures: [], lines: [], db: '', files: [] };
+  const m = machine();
+  ctx.results['machine'] = m;
+  out(ctx, `Lotline benchmark, preset ${opts.preset}${opts.quick ? ' (quick: a smoke run, not a measurement)' : ''}, ${m['date']}`);
+  out(ctx, `Machine: ${m['cpus']} × ${m['cpuModel']}, ${m['memoryGiB']} GiB, Node ${m['node']}, SQLite ${m['sqlite']}, load average at start ${(m['loadAverageAtStart'] as number[]).join(' ')}`);
+  out(ctx);
+  const skipped: Record<string, string> = {};
+  try {
+    for (const s of SECTIONS) {
+      out(ctx, `### ${s.title}`);
+      out(ctx);
+      const reason = await s.run(ctx);
+      if (reason) {
+        skipped[s.name] = reason;
+        out(ctx, `Skipped: ${reason}.`);
+        out(ctx);
+      }
+    }
+  } finally {
+    if (ctx.sqlite) {
+      ctx.sqlite.raw.close();
+      await ctx.sqlite.store.close();
+    }
+  }
+  ctx.results['skipped'] = skipped;
+  ctx.results['failures'] = ctx.failures;
+  if (ctx.failures.length > 0) {
+    out(ctx, `FAILED: ${ctx.failures.length} disagreement(s) between Lotline and its baselines:`);
+    for (const f of ctx.failures.slice(0, 20)) out(ctx, `  ${f}`);
+  } else {
+    out(ctx, 'Every sampled trace returned the same lots from Lotline, the recursive CTE and the typed-array BFS.');
+  }
+  if (opts.json) writeFileSync(opts.json, JSON.stringify(ctx.results, null, 2) + '\n');
+  if (opts.md) writeFileSync(opts.md, ctx.lines.join('\n') + '\n');
+  if (!opts.keep) rmSync(opts.dir, { recursive: true, force: true });
+  return ctx.failures.length > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

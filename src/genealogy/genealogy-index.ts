@@ -1,0 +1,424 @@
+/**
+ * The in-memory genealogy index of DESIGN.md §3: every flow of the store (input or output of a
+ * transformation) in typed arrays, with adjacency by node and by transformation, kept current by
+ * applying the log from the last position it saw. It answers the two lookups a trace expands
+ * with (flows of nodes, flows of transformations) without a database round trip; everything
+ * else still comes from the store. The visibility rules (as-of, time window, error
+ * declarations) are untouched: each flow keeps its log position, event time and void position.
+ */
+import type { EventStore, FlowRow } from '../store/event-store.js';
+import type { Direction, TraceGraph } from './trace-graph.js';
+import type { Visibility } from './visibility.js';
+
+/** Log positions read per store call while building or catching up. */
+const FEED_CHUNK = 50_000;
+
+/** A growable column of numbers. */
+class Column<A extends Int32Array | Float64Array | Uint8Array> {
+  data: A;
+  constructor(private readonly make: (n: number) => A) {
+    this.data = make(1024);
+  }
+  /** Drops the growth slack beyond `n` (plus an eighth, for the flows still to come). */
+  trim(n: number): void {
+    if (this.data.length <= n + (n >> 2)) return;
+    const next = this.make(n + (n >> 3) + 1);
+    next.set(this.data.subarray(0, n));
+    this.data = next;
+  }
+  ensure(n: number): void {
+    if (n <= this.data.length) return;
+    const next = this.make(Math.max(n, this.data.length * 2));
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+/** Compressed rows: ids 0..size-1, each with a slice of flow indices. */
+interface Csr {
+  readonly offsets: Int32Array;
+  readonly flows: Int32Array;
+}
+
+function buildCsr(keys: Int32Array, count: number, size: number, include: (i: number) => boolean): Csr {
+  const offsets = new Int32Array(size + 2);
+  for (let i = 0; i < count; i++) if (include(i)) offsets[keys[i]! + 1]! += 1;
+  for (let k = 1; k < offsets.length; k++) offsets[k]! += offsets[k - 1]!;
+  const fill = offsets.slice(0, size + 1);
+  const flows = new Int32Array(offsets[size + 1]!);
+  for (let i = 0; i < count; i++) if (include(i)) flows[fill[keys[i]!]!++] = i;
+  return { offsets, flows };
+}
+
+function pushTo(m: Map<number, number[]>, k: number, i: number): void {
+  const l = m.get(k);
+  if (l) l.push(i);
+  else m.set(k, [i]);
+}
+
+export class GenealogyIndex {
+  private count = 0;
+  private readonly t = new Column((n) => new Int32Array(n));
+  private readonly node = new Column((n) => new Int32Array(n));
+  /** 0 = in, 1 = out. */
+  private readonly dir = new Column((n) => new Uint8Array(n));
+  private readonly seq = new Column((n) => new Int32Array(n));
+  private readonly eventMs = new Column((n) => new Float64Array(n));
+  /** 0 = not voided (log positions start at 1). */
+  private readonly voidSeq = new Column((n) => new Int32Array(n));
+  /** NaN = no quantity. */
+  private readonly quantity = new Column((n) => new Float64Array(n));
+  /** Index into `uoms`, −1 = no unit. */
+  private readonly uom = new Column((n) => new Int32Array(n));
+  private readonly uoms: string[] = [];
+  /**
+   * Flow rows already handed out, one slot per flow (kept dense so that it stays a fast array):
+   * rows are immutable, so a trace allocates nothing for a flow an earlier trace returned.
+   */
+  private readonly rows: (FlowRow | undefined)[] = [];
+  private readonly uomIds = new Map<string, number>();
+
+  /** Flows [0, compacted) are in the CSRs; later ones in the small maps below until the next compaction. */
+  private compacted = 0;
+  private byNodeIn: Csr = { offsets: new Int32Array(2), flows: new Int32Array(0) };
+  private byNodeOut: Csr = { offsets: new Int32Array(2), flows: new Int32Array(0) };
+  private byT: Csr = { offsets: new Int32Array(2), flows: new Int32Array(0) };
+  private nodeSize = 0;
+  private tSize = 0;
+  private readonly recentByNodeIn = new Map<number, number[]>();
+  private readonly recentByNodeOut = new Map<number, number[]>();
+  private readonly recentByT = new Map<number, number[]>();
+
+  /** Stamps of the expansion that last reached a node or transformation (see expand). */
+  private nodeMark = new Int32Array(0);
+  private tMark = new Int32Array(0);
+  private epoch = 0;
+
+  /** The last log position applied. */
+  appliedSeq = 0;
+
+  /** Builds the index from everything the store holds. */
+  static async build(store: EventStore): Promise<GenealogyIndex> {
+    const index = new GenealogyIndex();
+    await index.catchUp(store, await store.headSeq());
+    index.compact();
+    return index;
+  }
+
+  /** Applies the log up to `upToSeq`: new flows are added, newly declared events voided. */
+  async catchUp(store: EventStore, upToSeq: number): Promise<void> {
+    const from = this.appliedSeq;
+    if (from >= upToSeq) return;
+    for (let after = from; after < upToSeq; ) {
+      const to = Math.min(upToSeq, after + FEED_CHUNK);
+      const flows = await store.flowsRecorded(after, to);
+      for (const c of this.columns()) c.ensure(this.count + flows.length);
+      for (const f of flows) this.add(f);
+      after = to;
+    }
+    // flows come with their events' void state as stored now; declarations logged in the range
+    // void flows applied by an earlier catch-up (one call: a declaration needs its event's flows in)
+    for (const v of await store.voidedBetween(from, upToSeq)) this.void(v.seq, v.voidSeq);
+    this.appliedSeq = upToSeq;
+    // a few thousand flows in maps are fine; beyond a quarter of the index, rebuild the arrays
+    if (this.count - this.compacted > Math.max(4096, this.compacted / 4)) this.compact();
+  }
+
+  /** Flow entries held. */
+  get size(): number {
+    return this.count;
+  }
+
+  private columns(): Column<Int32Array | Float64Array | Uint8Array>[] {
+    return [this.t, this.node, this.dir, this.seq, this.eventMs, this.voidSeq, this.quantity, this.uom];
+  }
+
+  /** Bytes held: the typed arrays (columns and adjacency) and the slots of the row cache (not the rows in it). */
+  get bytes(): number {
+    const cols = this.columns().reduce((s, c) => s + c.data.byteLength, 0);
+    const csr = [this.byNodeIn, this.byNodeOut, this.byT].reduce((s, c) => s + c.offsets.byteLength + c.flows.byteLength, 0);
+    return cols + csr + this.nodeMark.byteLength + this.tMark.byteLength + 8 * this.rows.length;
+  }
+
+  private add(f: FlowRow): void {
+    // capacity was reserved for the whole chunk by catchUp
+    const i = this.count++;
+    this.t.data[i] = f.t;
+    this.node.data[i] = f.node;
+    this.dir.data[i] = f.dir === 'in' ? 0 : 1;
+    this.seq.data[i] = f.seq;
+    this.eventMs.data[i] = f.eventMs;
+    this.voidSeq.data[i] = f.voidSeq ?? 0;
+    this.quantity.data[i] = f.quantity ?? NaN;
+    let u = -1;
+    if (f.uom !== null) {
+      u = this.uomIds.get(f.uom) ?? -1;
+      if (u < 0) {
+        u = this.uoms.push(f.uom) - 1;
+        this.uomIds.set(f.uom, u);
+      }
+    }
+    this.uom.data[i] = u;
+    this.rows.push(undefined);
+    pushTo(f.dir === 'in' ? this.recentByNodeIn : this.recentByNodeOut, f.node, i);
+    pushTo(this.recentByT, f.t, i);
+  }
+
+  /** Marks the flows of event `seq` voided at `voidSeq` (flows are held in log order). */
+  private void(seq: number, voidSeq: number): void {
+    const s = this.seq.data;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]! < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.count && s[i] === seq; i++) {
+      if (this.voidSeq.data[i] !== 0) continue;
+      this.voidSeq.data[i] = voidSeq;
+      this.rows[i] = undefined;
+    }
+  }
+
+  private compact(): void {
+    let maxNode = 0;
+    let maxT = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.node.data[i]! > maxNode) maxNode = this.node.data[i]!;
+      if (this.t.data[i]! > maxT) maxT = this.t.data[i]!;
+    }
+    this.nodeSize = maxNode + 1;
+    this.tSize = maxT + 1;
+    const dir = this.dir.data;
+    this.byNodeIn = buildCsr(this.node.data, this.count, this.nodeSize, (i) => dir[i] === 0);
+    this.byNodeOut = buildCsr(this.node.data, this.count, this.nodeSize, (i) => dir[i] === 1);
+    this.byT = buildCsr(this.t.data, this.count, this.tSize, () => true);
+    this.nodeMark = new Int32Array(this.nodeSize);
+    this.tMark = new Int32Array(this.tSize);
+    this.epoch = 0;
+    this.compacted = this.count;
+    for (const c of this.columns()) c.trim(this.count);
+    this.recentByNodeIn.clear();
+    this.recentByNodeOut.clear();
+    this.recentByT.clear();
+  }
+
+  private row(i: number): FlowRow {
+    return (this.rows[i] ??= this.makeRow(i));
+  }
+
+  private makeRow(i: number): FlowRow {
+    const q = this.quantity.data[i]!;
+    const u = this.uom.data[i]!;
+    const v = this.voidSeq.data[i]!;
+    return {
+      t: this.t.data[i]!,
+      node: this.node.data[i]!,
+      dir: this.dir.data[i] === 0 ? 'in' : 'out',
+      quantity: Number.isNaN(q) ? null : q,
+      uom: u < 0 ? null : this.uoms[u]!,
+      seq: this.seq.data[i]!,
+      eventMs: this.eventMs.data[i]!,
+      voidSeq: v === 0 ? null : v,
+    };
+  }
+
+  private collect(ids: readonly number[], csr: Csr, size: number, recent: Map<number, number[]>): FlowRow[] {
+    const out: FlowRow[] = [];
+    const { offsets, flows } = csr;
+    for (const id of ids) {
+      if (id >= 0 && id < size) for (let k = offsets[id]!, e = offsets[id + 1]!; k < e; k++) out.push(this.row(flows[k]!));
+      const more = recent.get(id);
+      if (more) for (const i of more) out.push(this.row(i));
+    }
+    return out;
+  }
+
+  /** Calls `f` with every flow index of `id` in `csr` and in the flows added since the last compaction, in that order. */
+  private each(id: number, csr: Csr, size: number, recent: Map<number, number[]>, f: (i: number) => boolean | void): boolean {
+    if (id >= 0 && id < size) for (let k = csr.offsets[id]!, e = csr.offsets[id + 1]!; k < e; k++) if (f(csr.flows[k]!) === false) return false;
+    const more = recent.get(id);
+    if (more) for (const i of more) if (f(i) === false) return false;
+    return true;
+  }
+
+  /**
+   * What `expand` in trace-graph.ts computes through `flowsOfNodes` and `flowsOfTransformations`,
+   * step for step and in the same order, but reading the columns directly: a flow becomes a
+   * FlowRow object only when the answer keeps it.
+   */
+  expand(root: number, direction: Direction, vis: Visibility, maxNodes: number): TraceGraph {
+    const depth = new Map<number, number>([[root, 0]]);
+    const tFlows = new Map<number, FlowRow[]>();
+    const voided: FlowRow[] = [];
+    const seq = this.seq.data;
+    const voidSeq = this.voidSeq.data;
+    const eventMs = this.eventMs.data;
+    const tCol = this.t.data;
+    const nodeCol = this.node.data;
+    const dirCol = this.dir.data;
+    const { maxSeq, fromMs, toMs } = vis;
+    const isVoided = (i: number): boolean => voidSeq[i] !== 0 && voidSeq[i]! <= maxSeq && seq[i]! <= maxSeq;
+    const isVisible = (i: number): boolean => seq[i]! <= maxSeq && (voidSeq[i] === 0 || voidSeq[i]! > maxSeq) && eventMs[i]! >= fromMs && eventMs[i]! < toMs;
+    // "seen" marks in typed arrays, stamped with this expansion's number: the Maps are the answer,
+    // the marks only spare a lookup in them (ids beyond the arrays, added since, use the Maps)
+    if (this.epoch >= 0x7ffffff0) {
+      this.nodeMark.fill(0);
+      this.tMark.fill(0);
+      this.epoch = 0;
+    }
+    const epoch = ++this.epoch;
+    const nodeMark = this.nodeMark;
+    const tMark = this.tMark;
+    const seenNode = (n: number): boolean => (n < nodeMark.length ? nodeMark[n] === epoch : depth.has(n));
+    const seenT = (t: number): boolean => (t < tMark.length ? tMark[t] === epoch : tFlows.has(t));
+    if (root < nodeMark.length) nodeMark[root] = epoch;
+    // forward: a node is consumed ('in', 0) into transformations, which produce ('out', 1) the next level
+    const [byNode, recentByNode] = direction === 'forward' ? [this.byNodeIn, this.recentByNodeIn] : [this.byNodeOut, this.recentByNodeOut];
+    const next = direction === 'forward' ? 1 : 0;
+    let frontier = [root];
+    // every node of a frontier has the same depth: the expansion goes level by level
+    let d = 0;
+    let truncated = false;
+    while (frontier.length > 0 && !truncated) {
+      const ts: number[] = [];
+      const tRows: FlowRow[][] = [];
+      for (const n of frontier) {
+        this.each(n, byNode, this.nodeSize, recentByNode, (i) => {
+          if (isVoided(i)) voided.push(this.row(i));
+          const t = tCol[i]!;
+          if (!isVisible(i) || seenT(t)) return;
+          if (t < tMark.length) tMark[t] = epoch;
+          const rows: FlowRow[] = [];
+          tFlows.set(t, rows);
+          ts.push(t);
+          tRows.push(rows);
+        });
+      }
+      if (ts.length === 0) break;
+      const level: number[] = [];
+      for (let k = 0; k < ts.length; k++) {
+        const rows = tRows[k]!;
+        const done = this.each(ts[k]!, this.byT, this.tSize, this.recentByT, (i) => {
+          if (isVoided(i)) voided.push(this.row(i));
+          if (!isVisible(i)) return;
+          rows.push(this.row(i));
+          const node = nodeCol[i]!;
+          if (dirCol[i] === next && !seenNode(node)) {
+            if (depth.size >= maxNodes) {
+              truncated = true;
+              return false;
+            }
+            if (node < nodeMark.length) nodeMark[node] = epoch;
+            depth.set(node, d + 1);
+            level.push(node);
+          }
+        });
+        if (!done) break;
+      }
+      frontier = level;
+      d++;
+    }
+    return { depth, tFlows, truncated, voided };
+  }
+
+  /** As EventStore.flowsOfNodes, from memory. */
+  flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): FlowRow[] {
+    return dir === 'in' ? this.collect(nodeIds, this.byNodeIn, this.nodeSize, this.recentByNodeIn) : this.collect(nodeIds, this.byNodeOut, this.nodeSize, this.recentByNodeOut);
+  }
+
+  /** As EventStore.flowsOfTransformations, from memory. */
+  flowsOfTransformations(tIds: readonly number[]): FlowRow[] {
+    return this.collect(tIds, this.byT, this.tSize, this.recentByT);
+  }
+}
+
+const INDEXED = new WeakMap<EventStore, (root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>>();
+
+/** The index-backed expansion of a store made by `withGenealogyIndex`, if it is one. */
+export function indexedExpand(store: EventStore): ((root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>) | undefined {
+  return INDEXED.get(store);
+}
+
+/**
+ * The store with traces served from an in-memory index. The index catches up with the log each
+ * time the head position is read — which every trace does first — and after each capture this
+ * process commits, so a trace right after a capture (here or in another process) sees it.
+ */
+export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): EventStore {
+  let stale = false;
+  // while this process holds a write transaction, its connection sees positions that may yet be rolled back
+  let capturing = 0;
+  const fresh = async (): Promise<void> => {
+    if (!stale || capturing > 0) return;
+    await index.catchUp(store, await store.headSeq());
+    stale = false;
+  };
+  const indexed: EventStore = {
+    beginCapture: async (context) => {
+      const session = await store.beginCapture(context);
+      capturing++;
+      let open = true;
+      const close = () => {
+        if (open) capturing--;
+        open = false;
+      };
+      return {
+        append: (events) => session.append(events),
+        appendRecorded: (entries) => session.appendRecorded(entries),
+        commit: async () => {
+          try {
+            await session.commit();
+          } finally {
+            close();
+          }
+          stale = true;
+        },
+        rollback: async () => {
+          try {
+            await session.rollback();
+          } finally {
+            close();
+          }
+        },
+      };
+    },
+    findNodes: (refs) => store.findNodes(refs),
+    nodesById: (ids) => store.nodesById(ids),
+    flowsOfNodes: async (ids, dir) => {
+      await fresh();
+      return index.flowsOfNodes(ids, dir);
+    },
+    flowsOfTransformations: async (ids) => {
+      await fresh();
+      return index.flowsOfTransformations(ids);
+    },
+    flowsRecorded: (a, b) => store.flowsRecorded(a, b),
+    voidedBetween: (a, b) => store.voidedBetween(a, b),
+    eventsBySeq: (seqs) => store.eventsBySeq(seqs),
+    eventObjectsOfNodes: (ids) => store.eventObjectsOfNodes(ids),
+    eventObjectsOfEvents: (seqs) => store.eventObjectsOfEvents(seqs),
+    eventBodies: (seqs) => store.eventBodies(seqs),
+    eventById: (id) => store.eventById(id),
+    queryEvents: (query) => store.queryEvents(query),
+    searchNodes: (text, limit) => store.searchNodes(text, limit),
+    readLog: (afterSeq, limit) => store.readLog(afterSeq, limit),
+    seqAt: (t) => store.seqAt(t),
+    headSeq: async () => {
+      const head = await store.headSeq();
+      if (capturing > 0) return head;
+      if (head > index.appliedSeq) await index.catchUp(store, head);
+      stale = false;
+      return head;
+    },
+    verify: () => store.verify(),
+    stats: () => store.stats(),
+    close: () => store.close(),
+  };
+  INDEXED.set(indexed, async (root, direction, vis, maxNodes) => {
+    await fresh();
+    return index.expand(root, direction, vis, maxNodes);
+  });
+  return indexed;
+}
