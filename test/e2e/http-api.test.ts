@@ -3,13 +3,12 @@
  * idempotent, attributed), lots, traces equal to the CLI's, paging, sessions, every error status
  * with its problem+json body, the live stream, and `lotline serve` shutting down on SIGTERM.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { cli, cliJson, tempDb } from '../helpers/cli.js';
 import type { TestApi } from '../helpers/http.js';
 import { PASSWORD, produce, receive, testApi, user } from '../helpers/http.js';
+import { serveProcess } from '../helpers/serve.js';
 import { load } from '../helpers/store.js';
 
 type Json = Record<string, unknown>;
@@ -321,25 +320,10 @@ describe('live stream', () => {
 describe('lotline serve', () => {
   it('loads the demo plant into an empty database (saying so), serves it, and stops cleanly on SIGTERM', async () => {
     const db = tempDb();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--demo', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const m = /Lotline API at (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(log);
-        if (m) {
-          clearInterval(timer);
-          resolve(m[1]!);
-        }
-      }, 50);
-      child.on('exit', (code) => {
-        clearInterval(timer);
-        reject(new Error(`serve exited with ${code}: ${log}`));
-      });
-    });
-    expect(log).toMatch(/loaded the demo plant \(\d+ events\)/);
-    expect(log).toMatch(/no user and no API key yet/);
+    const server = await serveProcess(['--demo', '--db', db]);
+    const url = server.url;
+    expect(server.log()).toMatch(/loaded the demo plant \(\d+ events\)/);
+    expect(server.log()).toMatch(/no user and no API key yet/);
     const lots = (await (await fetch(`${url}/api/v1/lots?query=RM-EGG-LIQ`)).json()) as { lots: unknown[] };
     expect(lots.lots.length).toBeGreaterThan(0);
     const docs = await fetch(`${url}/api/v1/docs`);
@@ -357,17 +341,16 @@ describe('lotline serve', () => {
       ),
     );
     await Promise.race(inFlight);
-    child.kill('SIGTERM');
+    const stopped = server.stop();
     const statuses = await Promise.all(inFlight);
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect(code).toBe(0);
+    expect(await stopped).toBe(0);
     // Late requests on open connections are refused with a problem body, and store nothing.
     expect(statuses.filter((s) => s !== 201 && s !== 'refused' && s !== 'SHUTTING_DOWN')).toEqual([]);
     expect(statuses).toContain(201);
-    expect(log).toMatch(/stopped/);
-    expect(log).toContain('"statusCode":201');
-    expect(log).not.toContain(key.slice(4));
-    expect(log).not.toMatch(/llk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/);
+    expect(server.log()).toMatch(/stopped/);
+    expect(server.log()).toContain('"statusCode":201');
+    expect(server.log()).not.toContain(key.slice(4));
+    expect(server.log()).not.toMatch(/llk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/);
     const store = openSqliteStore(db, { create: false });
     expect(await store.verify()).toMatchObject({ ok: true });
     const stored = (await store.searchNodes('TERM-', 100)).length;

@@ -3,45 +3,17 @@
  * the same database, capture through the API (native events and an EPCIS document), and answers
  * equal to the CLI's on the same database and to the same data served from SQLite.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { cli, cliJson, FIXTURES, tempDb } from '../helpers/cli.js';
 import { freshPgUrl, pgSkipReason } from '../helpers/postgres.js';
+import { serveProcess } from '../helpers/serve.js';
 
 const skip = pgSkipReason();
 const BAKERY = join(FIXTURES, 'scenarios/bakery.ndjson');
 const JUICE = join(FIXTURES, 'epcis/juice-plant.jsonld');
-
-async function serve(db: string): Promise<{ url: string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /Lotline API at (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(log);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1]!);
-      }
-    }, 50);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`serve exited with ${code}: ${log}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return ((await once(child, 'exit')) as [number | null])[0];
-    },
-  };
-}
 
 describe.skipIf(skip !== undefined)(`lotline serve on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('captures through the API with CLI-made keys and answers as the CLI and as SQLite do', async () => {
@@ -55,7 +27,7 @@ describe.skipIf(skip !== undefined)(`lotline serve on PostgreSQL${skip ? ` (skip
     const tables = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE 'identity_%'", [schema]);
     await client.end();
     expect(tables.rows.map((r) => r.table_name)).toContain('identity_keys');
-    const server = await serve(db);
+    const server = await serveProcess(['--db', db]);
     try {
       const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
       const commands = readFileSync(BAKERY, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);

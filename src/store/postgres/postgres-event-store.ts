@@ -32,6 +32,8 @@ import type {
 import { chainBreak, GENESIS_HASH } from '../log-hash.js';
 import type { Projection } from '../projection.js';
 import { projectEvent } from '../projection.js';
+import type { EventDbRow, FlowDbRow, LogDbRow } from '../row-mapping.js';
+import { toEventRow, toFlowRow, toLogEntry } from '../row-mapping.js';
 import type { RecordedEvent } from '../recorded-event.js';
 import { factsOfEntry } from '../recorded-event.js';
 import type { AggregationStep } from '../unit-contents.js';
@@ -84,78 +86,6 @@ const CACHE_LIMIT = 100_000;
 const LOG_COLUMNS = 'seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin';
 const EVENT_COLUMNS = `e.seq, e.event_id, e.type, e.action, e.biz_step, e.disposition, e.event_time, e.event_ms, e.record_time,
   e.read_point, e.biz_location, e.source, e.destination, e.void_seq, e.persistent_set, e.persistent_unset, l.actor, l.origin`;
-
-interface EventDbRow {
-  seq: number;
-  event_id: string;
-  type: string;
-  action: string | null;
-  biz_step: string | null;
-  disposition: string | null;
-  event_time: string;
-  event_ms: number;
-  record_time: string;
-  read_point: string | null;
-  biz_location: string | null;
-  source: string | null;
-  destination: string | null;
-  void_seq: number | null;
-  actor: string | null;
-  origin: string | null;
-  persistent_set: string | null;
-  persistent_unset: string | null;
-}
-
-function toEventRow(r: EventDbRow): EventRow {
-  return {
-    seq: r.seq,
-    eventId: r.event_id,
-    type: r.type,
-    action: r.action,
-    bizStep: r.biz_step,
-    disposition: r.disposition,
-    eventTime: r.event_time,
-    eventMs: r.event_ms,
-    recordTime: r.record_time,
-    readPoint: r.read_point,
-    bizLocation: r.biz_location,
-    source: r.source,
-    destination: r.destination,
-    voidSeq: r.void_seq,
-    recordedBy: r.actor,
-    recordedFrom: r.origin,
-    persistentSet: r.persistent_set ? (JSON.parse(r.persistent_set) as string[]) : [],
-    persistentUnset: r.persistent_unset ? (JSON.parse(r.persistent_unset) as string[]) : [],
-  };
-}
-
-interface LogDbRow {
-  seq: number;
-  entry_kind: 'event' | 'declaration';
-  event_id: string;
-  record_time: string;
-  fingerprint: string;
-  body: string;
-  prev_hash: string;
-  hash: string;
-  actor: string | null;
-  origin: string | null;
-}
-
-function toLogEntry(r: LogDbRow): LogEntry {
-  return {
-    seq: r.seq,
-    kind: r.entry_kind,
-    eventId: r.event_id,
-    recordTime: r.record_time,
-    fingerprint: r.fingerprint,
-    body: r.body,
-    actor: r.actor,
-    origin: r.origin,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
 
 /** A log entry about to be written, with what it projects. */
 interface PlannedWrite extends RecordedEvent {
@@ -640,7 +570,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async flows(where: 'f.node_id' | 'f.t_id', ids: readonly number[], dir?: 'in' | 'out'): Promise<FlowRow[]> {
-    const rows = await this.byIds<{ t_id: number; node_id: number; dir: 'in' | 'out'; quantity: number | null; uom: string | null; seq: number; event_ms: number; void_seq: number | null }>(
+    const rows = await this.byIds<FlowDbRow>(
       `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
          FROM flows f JOIN events e ON e.seq = f.seq
         WHERE ${where} = ANY($1::bigint[])${dir ? ' AND f.dir = $2' : ''}
@@ -648,7 +578,7 @@ export class PostgresEventStore implements EventStore {
       ids,
       dir ? [dir] : [],
     );
-    return rows.map((r) => ({ t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq }));
+    return rows.map(toFlowRow);
   }
 
   async flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): Promise<FlowRow[]> {
@@ -661,14 +591,14 @@ export class PostgresEventStore implements EventStore {
 
   async flowsRecorded(afterSeq: number, upToSeq: number): Promise<FlowRow[]> {
     // Within one event: inputs before outputs, each in the order written, as the SQLite adapter reads them.
-    const rows = await this.q<{ t_id: number; node_id: number; dir: 'in' | 'out'; quantity: number | null; uom: string | null; seq: number; event_ms: number; void_seq: number | null }>(
+    const rows = await this.q<FlowDbRow>(
       `SELECT f.t_id, f.node_id, f.dir, f.quantity, f.uom, f.seq, e.event_ms, e.void_seq
          FROM events e JOIN flows f ON f.t_id = e.t_id AND f.seq = e.seq
         WHERE e.seq > $1 AND e.seq <= $2 AND e.t_id IS NOT NULL
         ORDER BY f.seq, f.dir, f.pos`,
       [afterSeq, upToSeq],
     );
-    return rows.map((r) => ({ t: r.t_id, node: r.node_id, dir: r.dir, quantity: r.quantity, uom: r.uom, seq: r.seq, eventMs: r.event_ms, voidSeq: r.void_seq }));
+    return rows.map(toFlowRow);
   }
 
   async voidedBetween(afterSeq: number, upToSeq: number): Promise<{ seq: number; voidSeq: number }[]> {
