@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--preset NAME] [--json out.json] [--md out.md] [--dir DIR] [--samples N]`
+ * `npm run bench [-- --quick] [--preset NAME] [--json out.json] [--md out.md] [--dir DIR] [--samples N] [--only SECTION,…]`
  *
  * Generates a plant, imports it, and measures Lotline against its two baselines on the same
  * data: a hand-written recursive CTE (UNION) and a bare BFS over typed arrays. Every sampled
@@ -56,6 +56,8 @@ interface Options {
   reuse: boolean;
   json?: string;
   md?: string;
+  /** Run only these sections (and the plant generation they all need). */
+  only?: readonly string[];
 }
 
 interface BenchContext {
@@ -499,6 +501,7 @@ const postgresTraces: Section = {
   title: 'Traces on PostgreSQL: Lotline against the recursive CTE',
   async run(ctx) {
     if (!ctx.pgUrl) return ctx.pgSkipped ?? 'the plant was not imported into PostgreSQL';
+    if (ctx.db && !ctx.sqlite) await loadSqlite(ctx);
     const client = await pgClient(ctx.pgUrl);
     const store = await openStore(ctx.pgUrl, { create: false });
     try {
@@ -597,7 +600,7 @@ function parseOptions(argv: string[]): Options | string {
   try {
     v = parseArgs({
       args: argv,
-      options: { quick: { type: 'boolean' }, preset: { type: 'string' }, json: { type: 'string' }, md: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' }, keep: { type: 'boolean' }, reuse: { type: 'boolean' } },
+      options: { only: { type: 'string' }, quick: { type: 'boolean' }, preset: { type: 'string' }, json: { type: 'string' }, md: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' }, keep: { type: 'boolean' }, reuse: { type: 'boolean' } },
       strict: true,
     }).values;
   } catch (e) {
@@ -609,6 +612,9 @@ function parseOptions(argv: string[]): Options | string {
   const samples = v['samples'] !== undefined ? Number(v['samples']) : quick ? 20 : 100;
   if (!Number.isInteger(samples) || samples < 1) return `--samples must be a whole number ≥ 1 (got ${JSON.stringify(v['samples'])})`;
   if (v['reuse'] === true && v['dir'] === undefined) return '--reuse needs --dir, the folder of the earlier run';
+  const only = v['only'] !== undefined ? String(v['only']).split(',').filter((x) => x !== '') : undefined;
+  const unknown = only?.filter((x) => !SECTIONS.some((sec) => sec.name === x));
+  if (unknown && unknown.length > 0) return `--only takes section names among ${SECTIONS.map((sec) => sec.name).join(', ')} (got ${unknown.map((x) => JSON.stringify(x)).join(', ')})`;
   const dir = v['dir'] !== undefined ? resolve(String(v['dir'])) : mkdtempSync(join(os.tmpdir(), 'lotline-bench-'));
   mkdirSync(dir, { recursive: true });
   return {
@@ -620,13 +626,14 @@ function parseOptions(argv: string[]): Options | string {
     reuse: v['reuse'] === true,
     ...(v['json'] !== undefined ? { json: resolve(String(v['json'])) } : {}),
     ...(v['md'] !== undefined ? { md: resolve(String(v['md'])) } : {}),
+    ...(only ? { only } : {}),
   };
 }
 
 export async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
   if (typeof opts === 'string') {
-    console.error(`bench: ${opts}\nusage: npm run bench -- [--quick] [--preset ${PRESET_NAMES.join('|')}] [--samples N] [--json FILE] [--md FILE] [--dir DIR] [--keep] [--reuse]`);
+    console.error(`bench: ${opts}\nusage: npm run bench -- [--quick] [--preset ${PRESET_NAMES.join('|')}] [--samples N] [--json FILE] [--md FILE] [--dir DIR] [--keep] [--reuse] [--only SECTION,…]`);
     return 2;
   }
   const ctx: BenchContext = { opts, results: {}, failures: [], lines: [], db: '', files: [], cleanups: [] };
@@ -640,7 +647,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const s of SECTIONS) {
       out(ctx, `### ${s.title}`);
       out(ctx);
-      const reason = await s.run(ctx);
+      const reason = opts.only && s !== generate && !opts.only.includes(s.name) ? 'not in --only' : await s.run(ctx);
       if (reason) {
         skipped[s.name] = reason;
         out(ctx, `Skipped: ${reason}.`);
