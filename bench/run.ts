@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- --quick] [--preset NAME] [--json out.json] [--md out.md] [--dir DIR] [--samples N]`
+ * `npm run bench [-- --quick] [--preset NAME] [--json out.json] [--md out.md] [--dir DIR] [--samples N] [--only SECTION,…]`
  *
  * Generates a plant, imports it, and measures Lotline against its two baselines on the same
  * data: a hand-written recursive CTE (UNION) and a bare BFS over typed arrays. Every sampled
- * trace must return the same node set from all three, else the run fails (exit code 1).
- * Sections that need something this build or machine lacks (PostgreSQL, the HTTP service) are
- * skipped with the reason printed.
+ * trace must return the same node set from all three, else the run fails (exit code 1). With
+ * LOTLINE_TEST_PG set, the plant is also imported into a PostgreSQL schema of the run's own
+ * (dropped at the end) and traced there against the same CTE. Capture over HTTP is measured with
+ * `lotline serve` and the load generator in two child processes; a request not answered 201 fails
+ * the run. Sections whose prerequisite is missing are skipped with the reason printed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +37,10 @@ import { isPresetName, PRESET_NAMES, PRESETS } from './plant/presets.js';
 import type { PresetName } from './plant/presets.js';
 import { writePlant } from './plant/write-plant.js';
 import { tankChainLines } from './plant/tank-chain.js';
+import type { HttpCaptureResult, LoadPlan } from './harness/http-capture.js';
+import { measureHttpCapture } from './harness/http-capture.js';
+import { PgCte, pgClient } from './harness/pg-cte.js';
+import { dropPostgresSchema, redactUrl } from '../src/store/postgres/open-postgres-store.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 type Direction = 'forward' | 'backward';
@@ -50,6 +56,8 @@ interface Options {
   reuse: boolean;
   json?: string;
   md?: string;
+  /** Run only these sections (and the plant generation they all need). */
+  only?: readonly string[];
 }
 
 interface BenchContext {
@@ -62,6 +70,12 @@ interface BenchContext {
   files: string[];
   /** Set by the SQLite trace section, reused by the later ones. */
   sqlite?: SqliteData;
+  /** The PostgreSQL schema the plant was imported into (`postgres://…?schema=`), when it was. */
+  pgUrl?: string;
+  /** Why there is no `pgUrl`. */
+  pgSkipped?: string;
+  /** Run at the end whatever happens (schemas to drop). */
+  readonly cleanups: (() => Promise<void>)[];
 }
 
 interface SqliteData {
@@ -147,25 +161,75 @@ const sqliteImport: Section = {
   },
 };
 
+/** `LOTLINE_TEST_PG` with a schema of this run's own, or the reason there is none. */
+async function pgTarget(ctx: BenchContext, purpose: string): Promise<string | { skip: string }> {
+  const base = process.env['LOTLINE_TEST_PG'];
+  if (!base) return { skip: 'LOTLINE_TEST_PG is not set' };
+  const url = new URL(base);
+  url.searchParams.set('schema', `lotline_bench_${purpose}_${process.pid}_${Date.now().toString(36)}`);
+  const target = url.toString();
+  try {
+    await (await openStore(target, { create: true })).close();
+  } catch (e) {
+    return { skip: `PostgreSQL at ${redactUrl(base)} is not available (${e instanceof Error ? e.message : String(e)})` };
+  }
+  ctx.cleanups.push(() => dropPostgresSchema(target));
+  return target;
+}
+
 const postgresImport: Section = {
   name: 'postgresImport',
-  title: 'Bulk import into PostgreSQL',
-  async run() {
-    if (!process.env['LOTLINE_TEST_PG']) return 'LOTLINE_TEST_PG is not set';
-    try {
-      await (await openStore(process.env['LOTLINE_TEST_PG'])).close();
-    } catch (e) {
-      return `the PostgreSQL store is not available in this build (${e instanceof Error ? e.message : String(e)})`;
+  title: 'Bulk import into PostgreSQL (NDJSON, one process of its own)',
+  async run(ctx) {
+    const target = await pgTarget(ctx, 'import');
+    if (typeof target !== 'string') return (ctx.pgSkipped = target.skip);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/import-child.ts'), target, ...ctx.files], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (child.status !== 0) {
+      ctx.failures.push(`PostgreSQL import failed: ${child.stderr.slice(0, 2000)}`);
+      ctx.pgSkipped = 'the import into PostgreSQL failed';
+      return;
     }
-    return 'the PostgreSQL section of the harness is not written yet';
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; stored: number; declared: number; seconds: number; peakRssMiB: number };
+    if (r.stored + r.declared !== r.events) ctx.failures.push(`PostgreSQL import: ${r.events} events read but ${r.stored} stored and ${r.declared} declared`);
+    ctx.pgUrl = target;
+    const perSecond = r.events / r.seconds;
+    const sqlite = ctx.results['sqliteImport'] as { eventsPerSecond: number } | undefined;
+    ctx.results['postgresImport'] = { ...r, eventsPerSecond: perSecond, schema: new URL(target).searchParams.get('schema') };
+    table(ctx, ['events', 'seconds', 'events/s', 'peak RSS (import process)', 'SQLite ÷ PostgreSQL'], [[int(r.events), r.seconds.toFixed(1), int(perSecond), `${r.peakRssMiB.toFixed(0)} MiB`, sqlite ? ratio(sqlite.eventsPerSecond, perSecond) : '–']]);
   },
 };
 
 const httpCapture: Section = {
   name: 'httpCapture',
-  title: 'Capture over HTTP',
-  async run() {
-    return "the HTTP service ('lotline serve') is not in this build yet";
+  title: 'Capture over HTTP (`lotline serve` in one process, autocannon in another)',
+  async run(ctx) {
+    const q = ctx.opts.quick;
+    const plans: LoadPlan[] = [
+      { label: 'single', requests: q ? 1500 : 20_000, perRequest: 1, connections: 10 },
+      { label: 'batch100', requests: q ? 30 : 500, perRequest: 100, connections: 4 },
+    ];
+    const warmUp = q ? 200 : 1000;
+    const targets: [string, string][] = [];
+    const sqliteDb = join(ctx.opts.dir, 'http.db');
+    rmSync(sqliteDb, { force: true });
+    targets.push(['SQLite', sqliteDb]);
+    const pg = await pgTarget(ctx, 'http');
+    if (typeof pg === 'string') targets.push(['PostgreSQL', pg]);
+    else out(ctx, `PostgreSQL not measured: ${pg.skip}.`);
+    const rows: (string | number)[][] = [];
+    const results: Record<string, HttpCaptureResult> = {};
+    for (const [engine, db] of targets) {
+      const r = await measureHttpCapture(ROOT, db, ctx.opts.dir, plans, warmUp);
+      results[engine] = r;
+      ctx.failures.push(...r.failures);
+      for (const x of r.runs) {
+        rows.push([engine, x.perRequest === 1 ? 'one event' : `array of ${x.perRequest}`, int(x.requests), x.connections, int(x.eventsPerSecond), int(x.requestsPerSecond), x.latencyMs.p50, x.latencyMs.p99, x.latencyMs.max, x.created === x.requests ? 'all' : `${x.requests - x.created} not`]);
+      }
+    }
+    out(ctx, `POST /api/v1/events with an operator API key; every body new (a receipt of a lot never seen before), so every event is stored and answered 201. ${int(warmUp)} warm-up requests first, not counted. Latency in whole ms as autocannon reports it.`);
+    out(ctx);
+    table(ctx, ['store', 'body', 'requests', 'connections', 'events/s', 'requests/s', 'p50 (ms)', 'p99 (ms)', 'max (ms)', '201'], rows);
+    ctx.results['httpCapture'] = { warmUp, plans, ...results };
   },
 };
 
@@ -247,7 +311,7 @@ async function measureOne(ctx: BenchContext, d: SqliteData, cte: SqliteCte, root
   return lotline.length;
 }
 
-function sampleRoots(ctx: BenchContext, d: SqliteData, perCategory: number): Map<ItemCategory, number[]> {
+function sampleRoots(ctx: BenchContext, d: { readonly category: readonly (ItemCategory | undefined)[] }, perCategory: number): Map<ItemCategory, number[]> {
   const r = rng(ctx.manifest!.params.seed + 7);
   const byCat = new Map<ItemCategory, number[]>([['raw', []], ['intermediate', []], ['finished', []]]);
   d.category.forEach((c, id) => c && byCat.get(c)!.push(id));
@@ -420,11 +484,94 @@ const pathExplosion: Section = {
   },
 };
 
+/** The ways a trace is answered on PostgreSQL. */
+const PG_METHODS = ['indexSet', 'indexFull', 'sqlSet', 'sqlFull', 'cte'] as const;
+type PgMethod = (typeof PG_METHODS)[number];
+type PgMeasured = Record<PgMethod | 'sizes', number[]>;
+const freshPg = (): PgMeasured => ({ indexSet: [], indexFull: [], sqlSet: [], sqlFull: [], cte: [], sizes: [] });
+
+/**
+ * A deliberately wrong baseline, to prove the gate in a whole run: `LOTLINE_BENCH_FAULT=pg-cte`
+ * makes the PostgreSQL CTE leave out the root lot of every trace, so the run must fail.
+ */
+const pgFault = (): boolean => process.env['LOTLINE_BENCH_FAULT'] === 'pg-cte';
+
 const postgresTraces: Section = {
   name: 'postgresTraces',
-  title: 'Traces on PostgreSQL (Lotline and its recursive CTE)',
-  async run() {
-    return process.env['LOTLINE_TEST_PG'] ? 'the PostgreSQL store is not in this build yet' : 'LOTLINE_TEST_PG is not set';
+  title: 'Traces on PostgreSQL: Lotline against the recursive CTE',
+  async run(ctx) {
+    if (!ctx.pgUrl) return ctx.pgSkipped ?? 'the plant was not imported into PostgreSQL';
+    if (ctx.db && !ctx.sqlite) await loadSqlite(ctx);
+    const client = await pgClient(ctx.pgUrl);
+    const store = await openStore(ctx.pgUrl, { create: false });
+    try {
+      // the planner needs statistics to pick the flows indexes; an application would have them
+      const analyzed = await timed(() => client.query('ANALYZE'));
+      const refs: (ObjectRef | undefined)[] = [];
+      const category: (ItemCategory | undefined)[] = [];
+      const items = ctx.manifest!.items;
+      for (const n of (await client.query<{ id: number; kind: string; item: string; code: string }>('SELECT id, kind, item, code FROM nodes')).rows) {
+        refs[n.id] = refFromColumns(n.kind, n.item, n.code);
+        if (n.kind === 'lot') category[n.id] = items[n.item];
+      }
+      const built = await timed(() => GenealogyIndex.build(store));
+      const indexed = withGenealogyIndex(store, built.value);
+      out(ctx, `ANALYZE in ${(analyzed.ms / 1000).toFixed(2)} s. Genealogy index: ${int(built.value.size)} flow entries, ${(built.value.bytes / 1048576).toFixed(1)} MiB, built from PostgreSQL in ${(built.ms / 1000).toFixed(2)} s.`);
+      out(ctx);
+      const cte = new PgCte(client);
+      const fault = pgFault();
+      const roots = sampleRoots(ctx, { category }, ctx.opts.samples);
+      const measure = async (root: number, dir: Direction, m: PgMeasured | undefined): Promise<void> => {
+        const ref = refs[root]!;
+        const setOf = async (s: EventStore) => expand(s, root, dir, await visibilityFor(s, {}), DEFAULT_MAX_NODES);
+        const sqlFull = await timed(() => trace(store, ref, dir));
+        const sqlSet = await timed(() => setOf(store));
+        const indexFull = await timed(() => trace(indexed, ref, dir));
+        const indexSet = await timed(() => setOf(indexed));
+        const c = await timed(() => cte.reach(root, dir));
+        const cteIds = fault ? c.value.filter((id) => id !== root) : c.value;
+        const lotline = traceLots(sqlFull.value);
+        const sets: Record<string, string[]> = {
+          'Lotline full, index': traceLots(indexFull.value),
+          'Lotline set, SQL': lotSet(sqlSet.value.depth.keys(), refs),
+          'Lotline set, index': lotSet(indexSet.value.depth.keys(), refs),
+          'CTE on PostgreSQL': lotSet(cteIds, refs),
+        };
+        // the same plant in both stores: the same lots on SQLite as on PostgreSQL
+        if (ctx.sqlite) sets['Lotline on SQLite'] = traceLots(await trace(ctx.sqlite.indexed, ref, dir));
+        for (const problem of disagreements(lotline, sets)) ctx.failures.push(`PostgreSQL: ${dir} trace of ${lotline[0]?.split('\u0000').join(' ') ?? `node ${root}`}: ${problem}`);
+        if (JSON.stringify(indexFull.value) !== JSON.stringify(sqlFull.value)) ctx.failures.push(`PostgreSQL: ${dir} trace of node ${root}: the answer through the index differs from the store's`);
+        if (m) {
+          m.sqlFull.push(sqlFull.ms);
+          m.sqlSet.push(sqlSet.ms);
+          m.indexFull.push(indexFull.ms);
+          m.indexSet.push(indexSet.ms);
+          m.cte.push(c.ms);
+          m.sizes.push(lotline.length);
+        }
+      };
+      for (const ids of roots.values()) for (const id of ids.slice(0, 5)) for (const dir of DIRECTIONS) await measure(id, dir, undefined);
+      const all = new Map<Direction, PgMeasured>(DIRECTIONS.map((d) => [d, freshPg()]));
+      for (const ids of roots.values()) for (const id of ids) for (const dir of DIRECTIONS) await measure(id, dir, all.get(dir)!);
+      const label: Record<PgMethod, string> = { indexSet: METHOD_LABEL.indexSet, indexFull: METHOD_LABEL.indexFull, sqlSet: METHOD_LABEL.sqlSet, sqlFull: METHOD_LABEL.sqlFull, cte: METHOD_LABEL.cte };
+      const rows: (string | number)[][] = [];
+      const json: Record<string, unknown> = {};
+      for (const dir of DIRECTIONS) {
+        const m = all.get(dir)!;
+        const s = Object.fromEntries(PG_METHODS.map((k) => [k, summarize(m[k])])) as Record<PgMethod, Summary>;
+        json[dir] = { n: m.sizes.length, sizes: summarize(m.sizes), ...s };
+        for (const p of ['p50', 'p99', 'max'] as const) {
+          rows.push([`${dir} ${p}`, ...PG_METHODS.map((k) => fmtMs(s[k][p])), ratio(s.indexSet[p], s.cte[p]), ratio(s.sqlSet[p], s.cte[p]), ratio(s.indexFull[p], s.cte[p]), ratio(s.sqlFull[p], s.cte[p])]);
+        }
+      }
+      out(ctx, `The same sampled lots as on SQLite (${ctx.opts.samples} per category), each traced forward and backward on the PostgreSQL store, straight ("SQL") and through the in-memory genealogy index; the CTE is the SQLite one in PostgreSQL's dialect. A ratio below 1 means Lotline is faster.${fault ? ' LOTLINE_BENCH_FAULT=pg-cte: the CTE is made wrong on purpose; this run must fail.' : ''}`);
+      out(ctx);
+      table(ctx, ['', ...PG_METHODS.map((k) => `${label[k]} (ms)`), 'index set ÷ CTE', 'SQL set ÷ CTE', 'index full ÷ CTE', 'SQL full ÷ CTE'], rows);
+      ctx.results['postgresTraces'] = { samplesPerCategory: ctx.opts.samples, analyzeSeconds: analyzed.ms / 1000, index: { flows: built.value.size, megabytes: built.value.bytes / 1048576, buildSeconds: built.ms / 1000 }, byDirection: json, ...(fault ? { fault: 'pg-cte' } : {}) };
+    } finally {
+      await store.close();
+      await client.end();
+    }
   },
 };
 
@@ -453,7 +600,7 @@ function parseOptions(argv: string[]): Options | string {
   try {
     v = parseArgs({
       args: argv,
-      options: { quick: { type: 'boolean' }, preset: { type: 'string' }, json: { type: 'string' }, md: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' }, keep: { type: 'boolean' }, reuse: { type: 'boolean' } },
+      options: { only: { type: 'string' }, quick: { type: 'boolean' }, preset: { type: 'string' }, json: { type: 'string' }, md: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' }, keep: { type: 'boolean' }, reuse: { type: 'boolean' } },
       strict: true,
     }).values;
   } catch (e) {
@@ -465,6 +612,9 @@ function parseOptions(argv: string[]): Options | string {
   const samples = v['samples'] !== undefined ? Number(v['samples']) : quick ? 20 : 100;
   if (!Number.isInteger(samples) || samples < 1) return `--samples must be a whole number ≥ 1 (got ${JSON.stringify(v['samples'])})`;
   if (v['reuse'] === true && v['dir'] === undefined) return '--reuse needs --dir, the folder of the earlier run';
+  const only = v['only'] !== undefined ? String(v['only']).split(',').filter((x) => x !== '') : undefined;
+  const unknown = only?.filter((x) => !SECTIONS.some((sec) => sec.name === x));
+  if (unknown && unknown.length > 0) return `--only takes section names among ${SECTIONS.map((sec) => sec.name).join(', ')} (got ${unknown.map((x) => JSON.stringify(x)).join(', ')})`;
   const dir = v['dir'] !== undefined ? resolve(String(v['dir'])) : mkdtempSync(join(os.tmpdir(), 'lotline-bench-'));
   mkdirSync(dir, { recursive: true });
   return {
@@ -476,16 +626,17 @@ function parseOptions(argv: string[]): Options | string {
     reuse: v['reuse'] === true,
     ...(v['json'] !== undefined ? { json: resolve(String(v['json'])) } : {}),
     ...(v['md'] !== undefined ? { md: resolve(String(v['md'])) } : {}),
+    ...(only ? { only } : {}),
   };
 }
 
 export async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
   if (typeof opts === 'string') {
-    console.error(`bench: ${opts}\nusage: npm run bench -- [--quick] [--preset ${PRESET_NAMES.join('|')}] [--samples N] [--json FILE] [--md FILE] [--dir DIR] [--keep] [--reuse]`);
+    console.error(`bench: ${opts}\nusage: npm run bench -- [--quick] [--preset ${PRESET_NAMES.join('|')}] [--samples N] [--json FILE] [--md FILE] [--dir DIR] [--keep] [--reuse] [--only SECTION,…]`);
     return 2;
   }
-  const ctx: BenchContext = { opts, results: {}, failures: [], lines: [], db: '', files: [] };
+  const ctx: BenchContext = { opts, results: {}, failures: [], lines: [], db: '', files: [], cleanups: [] };
   const m = machine();
   ctx.results['machine'] = m;
   out(ctx, `Lotline benchmark, preset ${opts.preset}${opts.quick ? ' (quick: a smoke run, not a measurement)' : ''}, ${m['date']}`);
@@ -496,7 +647,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const s of SECTIONS) {
       out(ctx, `### ${s.title}`);
       out(ctx);
-      const reason = await s.run(ctx);
+      const reason = opts.only && s !== generate && !opts.only.includes(s.name) ? 'not in --only' : await s.run(ctx);
       if (reason) {
         skipped[s.name] = reason;
         out(ctx, `Skipped: ${reason}.`);
@@ -508,11 +659,12 @@ export async function main(argv: string[]): Promise<number> {
       ctx.sqlite.raw.close();
       await ctx.sqlite.store.close();
     }
+    for (const c of ctx.cleanups) await c().catch((e: unknown) => console.error(`bench: cleanup failed: ${e instanceof Error ? e.message : String(e)}`));
   }
   ctx.results['skipped'] = skipped;
   ctx.results['failures'] = ctx.failures;
   if (ctx.failures.length > 0) {
-    out(ctx, `FAILED: ${ctx.failures.length} disagreement(s) between Lotline and its baselines:`);
+    out(ctx, `FAILED: ${ctx.failures.length} problem(s) (a baseline disagreeing with Lotline, or a request not stored):`);
     for (const f of ctx.failures.slice(0, 20)) out(ctx, `  ${f}`);
   } else {
     out(ctx, 'Every sampled trace returned the same lots from Lotline, the recursive CTE and the typed-array BFS.');
