@@ -467,18 +467,7 @@ export class SqliteEventStore implements EventStore {
     let expectedSeq = 1;
     let entries = 0;
     for (const raw of this.stmt['logFrom']!.iterate(0)) {
-      const r = raw as {
-        seq: number;
-        entry_kind: 'event' | 'declaration';
-        event_id: string;
-        record_time: string;
-        fingerprint: string;
-        body: string;
-        prev_hash: string;
-        hash: string;
-        actor: string | null;
-        origin: string | null;
-      };
+      const r = raw as LogDbRow;
       if (r.seq !== expectedSeq) return { ok: false, entries, headHash: prev, brokenAt: { seq: r.seq, reason: `log position ${expectedSeq} is missing` } };
       if (r.prev_hash !== prev) return { ok: false, entries, headHash: prev, brokenAt: { seq: r.seq, reason: 'the link to the previous entry does not match its hash' } };
       const h = entryHash(prev, {
