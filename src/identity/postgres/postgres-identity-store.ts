@@ -5,53 +5,14 @@
 import pg from 'pg';
 import { LotlineError } from '../../domain/errors.js';
 import type { AuditEntry, AuditInput, IdentityStore, KeyRecord, SessionRecord, UserChange, UserRecord } from '../identity-store.js';
-import type { Role } from '../roles.js';
+import type { KeyRow, UserRow } from '../identity-rows.js';
+import { toKey, toUser } from '../identity-rows.js';
 import { PG_IDENTITY_MIGRATIONS } from './postgres-identity-migrations.js';
 
 /** The part of a pg client this adapter uses, so that the driver's types stay out of the port. */
 interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
 }
-
-interface UserRow {
-  name: string;
-  role: string;
-  password_hash: string;
-  created_at: string;
-  failed_logins: number;
-  locked_until: string | null;
-  disabled: boolean;
-}
-interface KeyRow {
-  id: string;
-  name: string;
-  role: string;
-  secret_hash: string;
-  created_at: string;
-  created_by: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-
-const toUser = (r: UserRow): UserRecord => ({
-  name: r.name,
-  role: r.role as Role,
-  passwordHash: r.password_hash,
-  createdAt: r.created_at,
-  failedLogins: r.failed_logins,
-  lockedUntil: r.locked_until,
-  disabled: r.disabled,
-});
-const toKey = (r: KeyRow): KeyRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as Role,
-  secretHash: r.secret_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-});
 
 /** Serialises migrations of concurrent servers starting on one database. */
 const MIGRATION_LOCK = 7_413_921;

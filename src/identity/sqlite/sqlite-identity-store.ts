@@ -6,48 +6,9 @@
 import Database from 'better-sqlite3';
 import { LotlineError } from '../../domain/errors.js';
 import type { AuditEntry, AuditInput, IdentityStore, KeyRecord, SessionRecord, UserChange, UserRecord } from '../identity-store.js';
-import type { Role } from '../roles.js';
+import type { KeyRow, UserRow } from '../identity-rows.js';
+import { toKey, toUser } from '../identity-rows.js';
 import { IDENTITY_MIGRATIONS, IDENTITY_VERSION_KEY } from './identity-migrations.js';
-
-interface UserRow {
-  name: string;
-  role: string;
-  password_hash: string;
-  created_at: string;
-  failed_logins: number;
-  locked_until: string | null;
-  disabled: number;
-}
-interface KeyRow {
-  id: string;
-  name: string;
-  role: string;
-  secret_hash: string;
-  created_at: string;
-  created_by: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-
-const toUser = (r: UserRow): UserRecord => ({
-  name: r.name,
-  role: r.role as Role,
-  passwordHash: r.password_hash,
-  createdAt: r.created_at,
-  failedLogins: r.failed_logins,
-  lockedUntil: r.locked_until,
-  disabled: r.disabled !== 0,
-});
-const toKey = (r: KeyRow): KeyRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as Role,
-  secretHash: r.secret_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-});
 
 function isUniqueViolation(e: unknown): boolean {
   return typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
