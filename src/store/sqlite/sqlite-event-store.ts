@@ -463,29 +463,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   async verify(): Promise<VerifyResult> {
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
+    const head = { seq: 0, hash: GENESIS_HASH };
     let entries = 0;
     for (const raw of this.stmt['logFrom']!.iterate(0)) {
-      const r = raw as LogDbRow;
-      if (r.seq !== expectedSeq) return { ok: false, entries, headHash: prev, brokenAt: { seq: r.seq, reason: `log position ${expectedSeq} is missing` } };
-      if (r.prev_hash !== prev) return { ok: false, entries, headHash: prev, brokenAt: { seq: r.seq, reason: 'the link to the previous entry does not match its hash' } };
-      const h = entryHash(prev, {
-        seq: r.seq,
-        kind: r.entry_kind,
-        eventId: r.event_id,
-        recordTime: r.record_time,
-        fingerprint: r.fingerprint,
-        body: r.body,
-        actor: r.actor,
-        origin: r.origin,
-      });
-      if (h !== r.hash) return { ok: false, entries, headHash: prev, brokenAt: { seq: r.seq, reason: `the entry's content does not match its hash (event ${r.event_id})` } };
-      prev = h;
-      expectedSeq++;
+      const e = toLogEntry(raw as LogDbRow);
+      const broken = chainBreak(head, e);
+      if (broken) return { ok: false, entries, headHash: head.hash, brokenAt: { seq: e.seq, reason: broken } };
+      head.seq = e.seq;
+      head.hash = e.hash;
       entries++;
     }
-    return { ok: true, entries, headHash: prev };
+    return { ok: true, entries, headHash: head.hash };
   }
 
   async stats() {
