@@ -26,20 +26,24 @@ export interface EventFilters {
 
 export type ResolvedFilters = Omit<EventQuery, 'afterSeq' | 'limit'>;
 
+/** How a caller names a filter in errors: over HTTP the query parameter, on the command line its flag. */
+export type FilterName = (name: keyof EventFilters) => string;
+
 /**
  * The store query of these filters. A bad value is INPUT_INVALID (or its identifier/CBV code)
- * with the filter's name: `${prefix}${name}` is the issue's path (`query.EQ_bizStep` over HTTP).
+ * naming the filter as the caller knows it (`query.EQ_bizStep` over HTTP).
  */
-export async function resolveEventFilters(store: EventStore, f: EventFilters, prefix = 'query.'): Promise<ResolvedFilters> {
-  const param = <T>(name: string, fn: () => T): T => {
+export async function resolveEventFilters(store: EventStore, f: EventFilters, nameOf: FilterName = (n) => `query.${n}`): Promise<ResolvedFilters> {
+  const param = <T>(name: keyof EventFilters, fn: () => T): T => {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof LotlineError) throw new LotlineError(e.code === 'USAGE' ? 'INPUT_INVALID' : e.code, `${name}: ${e.message}`, { issues: [{ path: `${prefix}${name}`, reason: e.message }], cause: e });
+      const label = nameOf(name);
+      if (e instanceof LotlineError) throw new LotlineError(e.code === 'USAGE' ? 'INPUT_INVALID' : e.code, `${label.replace(/^query\./, '')}: ${e.message}`, { issues: [{ path: label, reason: e.message }], cause: e });
       throw e;
     }
   };
-  const time = (name: string, v: string | undefined): number | undefined => {
+  const time = (name: keyof EventFilters, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const ms = parseDateTime(v);
     if (ms === undefined) param(name, () => { throw new LotlineError('INPUT_INVALID', `${JSON.stringify(v)} must be a date-time with offset, such as 2026-05-04T08:00:00Z`); });
@@ -47,7 +51,7 @@ export async function resolveEventFilters(store: EventStore, f: EventFilters, pr
   };
   if (f.eventType) for (const t of f.eventType) if (!(EVENT_TYPES as readonly string[]).includes(t)) param('eventType', () => { throw new LotlineError('INPUT_INVALID', `${JSON.stringify(t)} is not one of ${EVENT_TYPES.join(', ')}`); });
   const objects: ObjectMatch[] = [];
-  const match = async (name: string, values: readonly string[] | undefined, roles: ObjectRole[]): Promise<void> => {
+  const match = async (name: keyof EventFilters, values: readonly string[] | undefined, roles: ObjectRole[]): Promise<void> => {
     if (!values) return;
     const nodeIds: number[] = [];
     for (const v of values) {

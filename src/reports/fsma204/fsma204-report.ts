@@ -14,6 +14,7 @@ import { visibilityFor } from '../../genealogy/trace.js';
 import type { Visibility } from '../../genealogy/visibility.js';
 import { isVisible } from '../../genealogy/visibility.js';
 import type { EventObjectRow, EventStore } from '../../store/event-store.js';
+import { eventsAroundLots, queryAllSeqs } from '../lot-events.js';
 import { describePlace } from '../place-description.js';
 import type { ReportEvent } from '../report-events.js';
 import { readReportEvents } from '../report-events.js';
@@ -54,8 +55,6 @@ export interface Fsma204Report {
   readonly asOfSeq: number;
 }
 
-/** Log entries read per query page when the report covers every lot in a window. */
-const PAGE = 5000;
 const MOVING = new Set(['ObjectEvent', 'AggregationEvent']);
 
 function cteOf(e: ReportEvent): FsmaCte | null {
@@ -168,35 +167,11 @@ async function selectLots(store: EventStore, filter: Fsma204Filter): Promise<Set
   return null;
 }
 
-/** Every event that can hold a record of these lots: naming them, naming a unit that held them, or part of a transformation of theirs. */
-async function eventsOfLots(store: EventStore, lots: ReadonlySet<number>): Promise<Set<number>> {
-  const seqs = new Set<number>();
-  let rows = await store.eventObjectsOfNodes([...lots]);
-  const units = new Set<number>();
-  for (let level = 0; level < 8 && rows.length > 0; level++) {
-    for (const r of rows) seqs.add(r.seq);
-    const parents = (await store.eventObjectsOfEvents([...new Set(rows.filter((r) => r.role === 'object').map((r) => r.seq))])).filter((r) => r.role === 'parent' && !units.has(r.node));
-    const fresh = [...new Set(parents.map((p) => p.node))];
-    for (const u of fresh) units.add(u);
-    rows = fresh.length > 0 ? await store.eventObjectsOfNodes(fresh) : [];
-  }
-  const flows = [...(await store.flowsOfNodes([...lots], 'in')), ...(await store.flowsOfNodes([...lots], 'out'))];
-  for (const f of await store.flowsOfTransformations([...new Set(flows.map((f) => f.t))])) seqs.add(f.seq);
-  return seqs;
-}
-
-/** Every CTE event in the window, page by page. */
+/** Every CTE event in the window. */
 async function eventsInWindow(store: EventStore, vis: Visibility): Promise<Set<number>> {
-  const seqs = new Set<number>();
   const window = { ...(vis.fromMs > -8.64e15 ? { eventMsFrom: vis.fromMs } : {}), ...(vis.toMs < 8.64e15 ? { eventMsTo: vis.toMs } : {}) };
-  for (const q of [{ bizSteps: ['shipping', 'receiving', 'commissioning'] }, { types: ['TransformationEvent'] }]) {
-    for (let after = 0; ; ) {
-      const page = await store.queryEvents({ ...q, ...window, afterSeq: after, limit: PAGE });
-      for (const r of page) if (r.seq <= vis.maxSeq) seqs.add(r.seq);
-      if (page.length < PAGE || page[page.length - 1]!.seq >= vis.maxSeq) break;
-      after = page[page.length - 1]!.seq;
-    }
-  }
+  const seqs = await queryAllSeqs(store, { ...window, bizSteps: ['shipping', 'receiving', 'commissioning'] }, vis.maxSeq);
+  for (const s of await queryAllSeqs(store, { ...window, types: ['TransformationEvent'] }, vis.maxSeq)) seqs.add(s);
   return seqs;
 }
 
@@ -214,7 +189,7 @@ interface Draft {
 export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {}): Promise<Fsma204Report> {
   const vis = await visibilityFor(store, filter);
   const selected = await selectLots(store, filter);
-  const seqs = selected ? await eventsOfLots(store, selected) : await eventsInWindow(store, vis);
+  const seqs = selected ? await eventsAroundLots(store, [...selected]) : await eventsInWindow(store, vis);
   const events = [...(await readReportEvents(store, seqs)).values()].filter((e) => isVisible(vis, e.row) && cteOf(e) !== null).sort((a, b) => a.row.seq - b.row.seq);
   const objectRows = new Map<number, EventObjectRow[]>();
   for (const r of await store.eventObjectsOfEvents(events.map((e) => e.row.seq))) {

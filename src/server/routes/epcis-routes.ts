@@ -23,7 +23,7 @@ export { EPCIS_CONTEXT };
 const EPCIS_HEADERS = { 'GS1-EPCIS-Version': '2.0.0', 'GS1-CBV-Version': '2.0.0' } as const;
 
 /** A pipe-delimited list parameter (GS1: `style: pipeDelimited`), also accepted repeated. */
-const pipeList = (what: string) =>
+export const pipeList = (what: string) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split('|')).filter((s) => s !== ''))
@@ -37,19 +37,24 @@ const dateTime = (what: string) =>
     .optional()
     .describe(what);
 
+/** The SimpleEventQuery filters (the events query and the EPCIS export take the same). */
+export const EventFilterParams = {
+  eventType: pipeList('ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent, AssociationEvent'),
+  GE_eventTime: dateTime('eventTime at or after'),
+  LT_eventTime: dateTime('eventTime before'),
+  GE_recordTime: dateTime('recordTime at or after'),
+  EQ_bizStep: pipeList('bizStep, bare (shipping) or as URI'),
+  EQ_disposition: pipeList('disposition, bare or as URI'),
+  EQ_bizLocation: pipeList('bizLocation URI'),
+  MATCH_epc: pipeList('EPCs in epcList or childEPCs (urn:epc:idpat:… patterns match every instance of the class)'),
+  MATCH_anyEPC: pipeList('EPCs in epcList, childEPCs, inputEPCList, outputEPCList or parentID'),
+  MATCH_epcClass: pipeList('EPC classes in quantityList or childQuantityList'),
+  MATCH_anyEPCClass: pipeList('EPC classes in quantityList, childQuantityList, inputQuantityList or outputQuantityList'),
+};
+
 const EventsQuery = z
   .object({
-    eventType: pipeList('ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent, AssociationEvent'),
-    GE_eventTime: dateTime('eventTime at or after'),
-    LT_eventTime: dateTime('eventTime before'),
-    GE_recordTime: dateTime('recordTime at or after'),
-    EQ_bizStep: pipeList('bizStep, bare (shipping) or as URI'),
-    EQ_disposition: pipeList('disposition, bare or as URI'),
-    EQ_bizLocation: pipeList('bizLocation URI'),
-    MATCH_epc: pipeList('EPCs in epcList or childEPCs (urn:epc:idpat:… patterns match every instance of the class)'),
-    MATCH_anyEPC: pipeList('EPCs in epcList, childEPCs, inputEPCList, outputEPCList or parentID'),
-    MATCH_epcClass: pipeList('EPC classes in quantityList or childQuantityList'),
-    MATCH_anyEPCClass: pipeList('EPC classes in quantityList, childQuantityList, inputQuantityList or outputQuantityList'),
+    ...EventFilterParams,
     perPage: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page (1–1000, default 100)'),
     nextPageToken: z.string().regex(/^[0-9]+$/, 'must be the token of a previous answer’s Link header').optional().describe('From the previous page’s Link header'),
   })
