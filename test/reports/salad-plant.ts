@@ -6,8 +6,8 @@
  * document); lettuce LET-1 received from Sunny Farms with every KDE; tomatoes TOM-7 received
  * without product description or TLC source; salad SAL-1 made from both plus a class-only
  * dressing input (no lot); 100 kg of SAL-1 shipped on a pallet to Fresh Mart at 23:30 local
- * (the next day in UTC), 50 kg shipped loose to Corner Deli without an order, and a 999 kg
- * shipment declared erroneous.
+ * (the next day in UTC), 50 kg shipped loose to Corner Deli without an order; a second batch of
+ * salad from 40 kg of tomatoes and a 999 kg shipment, both declared erroneous.
  */
 import { readFileSync } from 'node:fs';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -20,6 +20,7 @@ import { load } from '../helpers/store.js';
 export const SALAD_PLANT = `${FIXTURES}scenarios/salad-plant.ndjson`;
 export const SALAD = 'urn:epc:class:lgtin:0614141.100001.SAL-1';
 export const SALAD_GTIN = '10614141000019';
+export const VOIDED_BATCH = 'urn:uuid:5a1ad000-0000-4000-8000-000000000010';
 export const VOIDED_SHIPMENT = 'urn:uuid:5a1ad000-0000-4000-8000-000000000007';
 
 export function saladCommands(): unknown[] {
