@@ -60,8 +60,11 @@ export async function cmdReport(open: () => Promise<EventStore>, rest: readonly 
   const format = (flags.format ?? /\.(csv|xlsx)$/i.exec(out)?.[1]?.toLowerCase()) as FsmaFormat | undefined;
   if (format === undefined) throw new UsageError('give --format csv or --format xlsx (or an --out FILE ending in .csv or .xlsx)');
   if (!(FSMA_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be csv or xlsx (got ${JSON.stringify(format)})`);
+  const direction = flags.direction;
+  if (direction !== undefined && direction !== 'forward' && direction !== 'backward') throw new UsageError(`--direction must be forward or backward (got ${JSON.stringify(direction)})`);
   const report = await fsma204Report(await open(), {
     ...(flags.tlc ? { tlcs: flags.tlc } : {}),
+    ...(direction !== undefined ? { trace: direction } : {}),
     ...(flags.item !== undefined ? { item: flags.item } : {}),
     ...(flags.from !== undefined ? { from: flags.from } : {}),
     ...(flags.to !== undefined ? { to: flags.to } : {}),

@@ -53,7 +53,8 @@ Options:
   --as-of T            trace, lot: answer as known at this record time
   --out FILE           report, export: where to write (replaced whole, never half-written)
   --format csv|xlsx    report fsma204: the file format (default: from --out's extension)
-  --tlc CODE           report fsma204: a traceability lot code (repeatable); --item ITEM: a product
+  --tlc CODE           report fsma204: a traceability lot code (repeatable); --item ITEM: a product;
+                       --direction forward|backward: also every lot traced from the --tlc lots
   --trace REF --direction forward|backward   export epcis: the events of this trace
   --event-type T, --biz-step S, --disposition D, --biz-location URI, --epc REF
                        export epcis: query filters (repeatable; with --from/--to as event times)
@@ -115,7 +116,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   import: ['max-document-size'],
   trace: [...REF_FLAGS, 'max-depth', 'from', 'to', 'as-of'],
   lot: [...REF_FLAGS, 'as-of'],
-  report: ['out', 'format', 'tlc', 'item', 'from', 'to', 'as-of'],
+  report: ['out', 'format', 'tlc', 'item', 'from', 'to', 'as-of', 'direction'],
   export: [...REF_FLAGS, 'out', 'trace', 'direction', 'from', 'to', 'as-of', 'event-type', 'biz-step', 'disposition', 'biz-location', 'epc'],
   verify: [],
   migrate: [],

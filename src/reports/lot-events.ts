@@ -4,6 +4,9 @@
  * transformations that made or used them — a batch fed over a shift is one transformation, and
  * its records (and its shares) need all its events. Also: every event of a query, page by page.
  */
+import type { ObjectRef } from '../domain/identifiers/object-ref.js';
+import { refKey } from '../domain/identifiers/object-ref.js';
+import type { TraceResult } from '../genealogy/trace.js';
 import type { EventQuery, EventStore } from '../store/event-store.js';
 
 /** Units inside units deeper than this are a data error, not a pallet. */
@@ -38,4 +41,11 @@ export async function queryAllSeqs(store: EventStore, query: Omit<EventQuery, 'a
     after = page[page.length - 1]!.seq;
   }
   return seqs;
+}
+
+/** The node ids of a trace's lots (and serials), its root first. */
+export async function tracedNodes(store: EventStore, root: ObjectRef, result: TraceResult): Promise<number[]> {
+  const refs: ObjectRef[] = [root, ...result.lots.map((l) => (l.lot !== undefined ? { kind: 'lot' as const, item: l.item, lot: l.lot } : { kind: 'serial' as const, item: l.item, serial: l.serial! }))];
+  const found = await store.findNodes(refs);
+  return [...new Set(refs.map((r) => found.get(refKey(r))?.id).filter((id): id is number => id !== undefined))];
 }

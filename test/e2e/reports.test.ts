@@ -44,6 +44,8 @@ describe('reports over HTTP', () => {
       expect(wb.getWorksheet('Transformation')!.rowCount).toBe(4);
     }
     // the window is in UTC (dates mean midnight UTC): the 23:30 shipment at -07:00 of 2 June is on 3 June there
+    const traced = await get('/api/v1/reports/fsma204?tlc=LET-1&direction=forward');
+    expect(traced.body.trimEnd().split('\r\n')).toHaveLength(1 + 1 + 3 + 2);
     const window = await get('/api/v1/reports/fsma204?from=2026-06-03&to=2026-06-04&item=10614141000019');
     expect(window.body.trimEnd().split('\r\n').map((l) => l.split(',')[0])).toEqual(['Critical tracking event', 'Shipping', 'Shipping']);
   });
@@ -117,6 +119,9 @@ describe('reports from the command line', () => {
     const json = await cliJson<{ rows: Json; missing: unknown[] }>('report', 'fsma204', '--db', db, '--out', join(dirname(db), 'f.csv'), '--tlc', 'LET-1', '--tlc', 'TOM-7');
     expect(json.rows).toEqual({ initial_packing: 0, receiving: 2, transformation: 2, shipping: 0 });
     expect(readFileSync(join(dirname(db), 'f.csv'), 'utf8').split('\r\n')[0]).toMatch(/^Critical tracking event,/);
+    const traced = await cliJson<{ rows: Json }>('report', 'fsma204', '--db', db, '--out', join(dirname(db), 'f.csv'), '--tlc', 'TOM-7', '--direction', 'forward');
+    expect(traced.rows).toEqual({ initial_packing: 0, receiving: 1, transformation: 3, shipping: 2 });
+    expect((await cli('report', 'fsma204', '--db', db, '--out', join(dirname(db), 'f.csv'), '--tlc', 'TOM-7', '--direction', 'down')).code).toBe(2);
   });
 
   it('lotline report fsma204: usage errors, and an unwritable --out leaves nothing behind', async () => {

@@ -149,6 +149,9 @@ for (const kind of STORE_KINDS) {
       expect(count(await fsma204Report(store, { item: SALAD_GTIN }))).toEqual({ initial_packing: 0, receiving: 0, transformation: 3, shipping: 2 });
       expect(count(await fsma204Report(store, { tlcs: ['SAL-1', 'CU-3'] }))).toEqual({ initial_packing: 1, receiving: 0, transformation: 3, shipping: 2 });
       expect(count(await fsma204Report(store, { from: '2026-06-02', to: '2026-06-04' }))).toEqual({ initial_packing: 0, receiving: 0, transformation: 0, shipping: 2 });
+      // a traced report: the lettuce and every lot it went into, with their records
+      expect(count(await fsma204Report(store, { tlcs: ['LET-1'], trace: 'forward' }))).toEqual({ initial_packing: 0, receiving: 1, transformation: 3, shipping: 2 });
+      expect(count(await fsma204Report(store, { tlcs: ['SAL-1'], trace: 'backward' }))).toEqual({ initial_packing: 0, receiving: 2, transformation: 3, shipping: 2 });
       // the window cuts rows, not what the rows know: the lot made before the window still has its origin
       expect(rowsOf(await fsma204Report(store, { from: '2026-06-02' }), 'shipping')[0]).toMatchObject({ tlcSource: 'Plant 1 / Line 1', productDescription: 'Garden salad mix, 250 g bag' });
     });
@@ -174,6 +177,7 @@ for (const kind of STORE_KINDS) {
       await expectLotlineError(fsma204Report(store, { item: 'NO-SUCH-ITEM' }), 'LOT_NOT_FOUND', /NO-SUCH-ITEM/);
       await expectLotlineError(fsma204Report(store, { from: '2026-13-45' }), 'USAGE', /from/);
       await expectLotlineError(fsma204Report(store, { tlcs: [' '] }), 'USAGE', /empty/);
+      await expectLotlineError(fsma204Report(store, { item: 'RM-TOMATO', trace: 'forward' }), 'USAGE', /traceability lot codes/);
     });
   });
 }

@@ -8,11 +8,10 @@
  */
 import { LotlineError } from '../../domain/errors.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
-import { refKey } from '../../domain/identifiers/object-ref.js';
 import type { Direction, TraceOptions } from '../../genealogy/trace.js';
 import { trace } from '../../genealogy/trace.js';
 import type { EventStore } from '../../store/event-store.js';
-import { eventsAroundLots, queryAllSeqs } from '../lot-events.js';
+import { eventsAroundLots, queryAllSeqs, tracedNodes } from '../lot-events.js';
 import { epcisDocument } from './epcis-document.js';
 import type { ResolvedFilters } from './event-filters.js';
 
@@ -30,9 +29,7 @@ export interface EpcisExport {
 /** The log positions of every event a trace rests on, as known at `maxSeq`. */
 export async function traceEventSeqs(store: EventStore, root: ObjectRef, direction: Direction, options: TraceOptions = {}): Promise<{ seqs: Set<number>; asOfSeq: number }> {
   const result = await trace(store, root, direction, options);
-  const refs: ObjectRef[] = [root, ...result.lots.map((l) => (l.lot !== undefined ? { kind: 'lot' as const, item: l.item, lot: l.lot } : { kind: 'serial' as const, item: l.item, serial: l.serial! }))];
-  const found = await store.findNodes(refs);
-  const lots = refs.map((r) => found.get(refKey(r))?.id).filter((id): id is number => id !== undefined);
+  const lots = await tracedNodes(store, root, result);
   const seqs = await eventsAroundLots(store, lots);
   // corrective events named by the declarations met on the way
   for (const c of result.corrections) {

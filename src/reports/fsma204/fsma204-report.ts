@@ -10,11 +10,12 @@ import type { BizTransactionEntry, PartyEntry } from '../../domain/event-facts.j
 import { normalizeGtin, parseRef } from '../../domain/identifiers/index.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import { isLotlineUri } from '../../domain/identifiers/lotline-uri.js';
-import { visibilityFor } from '../../genealogy/trace.js';
+import type { Direction } from '../../genealogy/trace.js';
+import { trace, visibilityFor } from '../../genealogy/trace.js';
 import type { Visibility } from '../../genealogy/visibility.js';
 import { isVisible } from '../../genealogy/visibility.js';
 import type { EventObjectRow, EventStore } from '../../store/event-store.js';
-import { eventsAroundLots, queryAllSeqs } from '../lot-events.js';
+import { eventsAroundLots, queryAllSeqs, tracedNodes } from '../lot-events.js';
 import { describePlace } from '../place-description.js';
 import type { ReportEvent } from '../report-events.js';
 import { readReportEvents } from '../report-events.js';
@@ -36,6 +37,11 @@ export interface Fsma204Filter {
   readonly to?: string;
   /** The records as Lotline knew them at this record time. */
   readonly asOf?: string;
+  /**
+   * With `tlcs`: also every lot these lots went into (forward) or came from (backward) — the
+   * records FDA asks for when one lot is suspect. The trace honours `from`, `to` and `asOf`.
+   */
+  readonly trace?: Direction;
 }
 
 /** One KDE that some rows of one CTE lack. */
@@ -167,6 +173,19 @@ async function selectLots(store: EventStore, filter: Fsma204Filter): Promise<Set
   return null;
 }
 
+/** The selected lots and, with `filter.trace`, every lot traced from them. */
+async function withTrace(store: EventStore, selected: Set<number> | null, filter: Fsma204Filter): Promise<Set<number> | null> {
+  if (filter.trace === undefined) return selected;
+  if (selected === null || !filter.tlcs || filter.tlcs.length === 0) throw new LotlineError('USAGE', 'a traced report needs the lots to trace from: give the traceability lot codes (tlc) with the direction');
+  const roots = await store.nodesById([...selected]);
+  const out = new Set(selected);
+  for (const root of roots) {
+    const t = await trace(store, root.ref, filter.trace, { ...(filter.from !== undefined ? { from: filter.from } : {}), ...(filter.to !== undefined ? { to: filter.to } : {}), ...(filter.asOf !== undefined ? { asOf: filter.asOf } : {}) });
+    for (const id of await tracedNodes(store, root.ref, t)) out.add(id);
+  }
+  return out;
+}
+
 /** Every CTE event in the window. */
 async function eventsInWindow(store: EventStore, vis: Visibility): Promise<Set<number>> {
   const window = { ...(vis.fromMs > -8.64e15 ? { eventMsFrom: vis.fromMs } : {}), ...(vis.toMs < 8.64e15 ? { eventMsTo: vis.toMs } : {}) };
@@ -188,7 +207,7 @@ interface Draft {
 
 export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {}): Promise<Fsma204Report> {
   const vis = await visibilityFor(store, filter);
-  const selected = await selectLots(store, filter);
+  const selected = await withTrace(store, await selectLots(store, filter), filter);
   const seqs = selected ? await eventsAroundLots(store, [...selected]) : await eventsInWindow(store, vis);
   const events = [...(await readReportEvents(store, seqs)).values()].filter((e) => isVisible(vis, e.row) && cteOf(e) !== null).sort((a, b) => a.row.seq - b.row.seq);
   const objectRows = new Map<number, EventObjectRow[]>();

@@ -21,6 +21,7 @@ const Fsma204Query = z
   .object({
     tlc: pipeList('Traceability lot codes (lot codes, or any identifier form of a lot)'),
     item: z.string().trim().min(1, 'must not be empty').optional().describe('Only lots of this product: plant item code or GTIN'),
+    direction: z.enum(['forward', 'backward']).optional().describe('With tlc: also every lot these went into (forward) or came from (backward)'),
     from: time('Only events at or after this event time'),
     to: time('Only events before this event time'),
     asOf: time('The records as known at this record time'),
@@ -72,6 +73,7 @@ export function registerReportRoutes(api: Api): void {
       const format = negotiate(query.format, req.headers.accept);
       const report = await fsma204Report(store, {
         ...(query.tlc ? { tlcs: query.tlc } : {}),
+        ...(query.direction ? { trace: query.direction } : {}),
         ...(query.item !== undefined ? { item: query.item } : {}),
         ...(query.from !== undefined ? { from: query.from } : {}),
         ...(query.to !== undefined ? { to: query.to } : {}),
