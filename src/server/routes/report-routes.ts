@@ -13,9 +13,8 @@ import type { Api } from '../app.js';
 import { RefQuery, refFrom, resolveStored } from '../ref-query.js';
 import { COMMON_ERRORS, problem } from '../schemas.js';
 import { EventFilterParams, pipeList } from './epcis-routes.js';
+import { time } from './lot-routes.js';
 
-const TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2}))?$/;
-const time = (what: string) => z.string().regex(TIME, 'must be a date (2026-05-04, midnight UTC) or a date-time with offset (2026-05-04T10:00:00+02:00)').optional().describe(what);
 
 const Fsma204Query = z
   .object({
