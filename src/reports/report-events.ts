@@ -13,12 +13,17 @@ export interface ReportEvent {
   readonly facts: EventFacts;
 }
 
-/** Events by log position; a body that no longer reads as an event (never stored so) is left out. */
-export async function readReportEvents(store: EventStore, seqs: Iterable<number>): Promise<Map<number, ReportEvent>> {
+/**
+ * Events by log position, those whose row passes `keep` (bodies are read and parsed only for
+ * them: most of a lot's events are not what a report looks for); a body that no longer reads as
+ * an event (never stored so) is left out.
+ */
+export async function readReportEvents(store: EventStore, seqs: Iterable<number>, keep: (row: EventRow) => boolean = () => true): Promise<Map<number, ReportEvent>> {
   const wanted = [...new Set(seqs)];
   const out = new Map<number, ReportEvent>();
   if (wanted.length === 0) return out;
-  const [rows, bodies] = await Promise.all([store.eventsBySeq(wanted), store.eventBodies(wanted)]);
+  const rows = (await store.eventsBySeq(wanted)).filter(keep);
+  const bodies = await store.eventBodies(rows.map((r) => r.seq));
   for (const row of rows) {
     const body = bodies.get(row.seq);
     if (!body) continue;

@@ -14,7 +14,7 @@ import type { Direction } from '../../genealogy/trace.js';
 import { trace, visibilityFor } from '../../genealogy/trace.js';
 import type { Visibility } from '../../genealogy/visibility.js';
 import { isVisible } from '../../genealogy/visibility.js';
-import type { EventObjectRow, EventStore } from '../../store/event-store.js';
+import type { EventObjectRow, EventRow, EventStore } from '../../store/event-store.js';
 import { eventsAroundLots, queryAllSeqs, tracedNodes } from '../lot-events.js';
 import { describePlace } from '../place-description.js';
 import type { ReportEvent } from '../report-events.js';
@@ -63,8 +63,8 @@ export interface Fsma204Report {
 
 const MOVING = new Set(['ObjectEvent', 'AggregationEvent']);
 
-function cteOf(e: ReportEvent): FsmaCte | null {
-  const { type, bizStep, action } = e.row;
+function cteOf(row: EventRow): FsmaCte | null {
+  const { type, bizStep, action } = row;
   if (type === 'TransformationEvent') return 'transformation';
   if (MOVING.has(type) && bizStep === 'shipping') return 'shipping';
   if (MOVING.has(type) && bizStep === 'receiving') return 'receiving';
@@ -209,7 +209,7 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
   const vis = await visibilityFor(store, filter);
   const selected = await withTrace(store, await selectLots(store, filter), filter);
   const seqs = selected ? await eventsAroundLots(store, [...selected]) : await eventsInWindow(store, vis);
-  const events = [...(await readReportEvents(store, seqs)).values()].filter((e) => isVisible(vis, e.row) && cteOf(e) !== null).sort((a, b) => a.row.seq - b.row.seq);
+  const events = [...(await readReportEvents(store, seqs, (row) => isVisible(vis, row) && cteOf(row) !== null)).values()].sort((a, b) => a.row.seq - b.row.seq);
   const objectRows = new Map<number, EventObjectRow[]>();
   for (const r of await store.eventObjectsOfEvents(events.map((e) => e.row.seq))) {
     let l = objectRows.get(r.seq);
@@ -218,14 +218,14 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
   }
   const refs = new Map((await store.nodesById([...new Set([...objectRows.values()].flat().map((r) => r.node))])).map((n) => [n.id, n.ref]));
   const unitContents = new UnitContentsAt(store, vis);
-  const moving = events.filter((e) => e.row.type === 'ObjectEvent' && cteOf(e) !== 'transformation');
+  const moving = events.filter((e) => e.row.type === 'ObjectEvent' && cteOf(e.row) !== 'transformation');
   await unitContents.load(moving.flatMap((e) => (objectRows.get(e.row.seq) ?? []).filter((r) => r.role === 'object' && refs.get(r.node)?.kind === 'unit').map((r) => r.node)));
   const drafts: Draft[] = [];
   const transformations = new Map<string, ReportEvent[]>();
   const carried: { e: ReportEvent; cte: FsmaCte; amounts: Map<number, Amount & { via: Set<number> }> }[] = [];
 
   for (const e of events) {
-    const cte = cteOf(e)!;
+    const cte = cteOf(e.row)!;
     const objs = objectRows.get(e.row.seq) ?? [];
     if (cte === 'transformation') {
       const key = e.facts.transformationId ?? `seq:${e.row.seq}`;

@@ -5,7 +5,7 @@
  * the TLC source is the place of the transformation or initial packing that assigned the code
  * here, else what the receiving event says the supplier gave (`lotline:tlcSource`).
  */
-import type { EventStore } from '../../store/event-store.js';
+import type { EventRow, EventStore } from '../../store/event-store.js';
 import type { Visibility } from '../../genealogy/visibility.js';
 import { isVisible } from '../../genealogy/visibility.js';
 import { describePlace } from '../place-description.js';
@@ -42,9 +42,11 @@ export async function lotOrigins(store: EventStore, lots: readonly number[], vis
   const out = new Map<number, LotOrigin>();
   if (lots.length === 0) return out;
   const rows = await store.eventObjectsOfNodes(lots);
-  const events = await readReportEvents(store, rows.map((r) => r.seq));
   // The origin of a lot does not depend on the report's window: a lot made last year is shipped today.
   const known: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
+  const origin = (row: EventRow): boolean =>
+    isVisible(known, row) && (row.type === 'TransformationEvent' || row.bizStep === 'receiving' || (row.type === 'ObjectEvent' && row.action === 'ADD' && row.bizStep === 'commissioning'));
+  const events = await readReportEvents(store, rows.filter((r) => r.role !== 'input' && r.role !== 'parent').map((r) => r.seq), origin);
   const made = new Map<number, ReportEvent[]>();
   const received = new Map<number, ReportEvent[]>();
   const push = (m: Map<number, ReportEvent[]>, node: number, e: ReportEvent): void => {
