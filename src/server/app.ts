@@ -24,6 +24,7 @@ import { registerEpcisRoutes } from './routes/epcis-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerIdentityRoutes } from './routes/identity-routes.js';
 import { registerLotRoutes } from './routes/lot-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
 import { registerStreamRoutes } from './routes/stream-routes.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerEventRoutes(api);
   registerLotRoutes(api);
   registerEpcisRoutes(api, app);
+  registerReportRoutes(api);
   registerStreamRoutes(api, app);
   registerDocsRoutes(api);
   app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));

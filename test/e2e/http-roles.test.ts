@@ -58,6 +58,8 @@ const CASES: readonly Case[] = [
   { name: 'trace backward', allowed: EVERYONE, method: 'GET', url: '/api/v1/trace/backward?item=RAW&lot=A' },
   { name: 'one event', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/events/${encodeURIComponent(eventId)}` },
   { name: 'EPCIS query', allowed: EVERYONE, method: 'GET', url: '/api/v1/epcis/events' },
+  { name: 'FSMA 204 spreadsheet', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/fsma204?tlc=A' },
+  { name: 'EPCIS export', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/epcis?EQ_bizStep=receiving' },
   { name: 'EPCIS capture job', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/epcis/capture/${captureId}` },
   { name: 'capture a receipt', allowed: [O, Q], method: 'POST', url: '/api/v1/events', body: (who) => receive(`R-${who}`) },
   { name: 'capture a hold', allowed: [Q], method: 'POST', url: '/api/v1/events', body: (who) => ({ cmd: 'hold', time: '2026-05-04T10:00:00+02:00', lots: [{ item: 'RAW', lot: `H-${who}` }], reason: 'swab' }) },
