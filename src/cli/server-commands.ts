@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
@@ -49,7 +49,7 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
       // A long-running process: traces come from the in-memory genealogy index, kept current from the log.
       const store = await openIndexedStore(db, { create: true });
       try {
-        return { store, identity: await openIdentityStore(db) };
+        return { store, identity: await openIdentityStore(db), stations: await openStationStore(db) };
       } catch (e) {
         await store.close();
         throw e;
