@@ -1,5 +1,6 @@
 /** Scan stations: their configuration (admin) and POST /scan, which turns raw barcodes into events. */
 import { z } from 'zod';
+import type { ScanDeps } from '../../capture/scan/scan-service.js';
 import { handleScan, stationState } from '../../capture/scan/scan-service.js';
 import { newStation, StationInputSchema } from '../../capture/scan/station-config.js';
 import type { StationRecord, StationStore } from '../../capture/scan/station-store.js';
@@ -30,7 +31,13 @@ const ScanAnswer = z.object({
   sequence: z.array(z.string()).describe('What the current sequence holds'),
 });
 
+/** What a scan needs from the server: the stations, the store, and captures through the server's group committer. */
+export function scanDepsOf(api: Api, stations: StationStore): ScanDeps {
+  return { stations, store: api.store, capture: (events, context) => api.writer.submit(events, { label: 'scan', noun: 'request', single: true }, '$', context) };
+}
+
 export function registerScanRoutes(api: Api, stations: StationStore): void {
+  const deps = scanDepsOf(api, stations);
   api.route({
     method: 'POST',
     url: '/scan',
@@ -56,7 +63,7 @@ export function registerScanRoutes(api: Api, stations: StationStore): void {
     },
     handler: async ({ req, reply, body, principal }) => {
       const result = await handleScan(
-        { stations, store: api.store, capture: (events, context) => api.writer.submit(events, { label: 'scan', noun: 'request', single: true }, '$', context) },
+        deps,
         { station: body.station, ...(body.barcode !== undefined ? { barcode: body.barcode } : {}), ...(body.action !== undefined ? { action: body.action } : {}) },
         api.contextOf(req, principal),
       );
