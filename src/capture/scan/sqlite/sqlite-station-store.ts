@@ -1,42 +1,16 @@
 /** The scan-station store in SQLite: its own connection to the event store's file, its own tables and migration key. */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { LotlineError } from '../../../domain/errors.js';
 import type { SavedStationState, StationRecord, StationRow, StationStore } from '../station-store.js';
 import { stationParams, toStation } from '../station-store.js';
 import { STATION_MIGRATIONS, STATION_VERSION_KEY } from './station-migrations.js';
+import { openSideTables } from '../../../store/sqlite/open-side-tables.js';
 
 export class SqliteStationStore implements StationStore {
   private readonly db: Database.Database;
 
   constructor(path: string, busyTimeoutMs = 15_000) {
-    try {
-      this.db = new Database(path);
-    } catch (e) {
-      throw new LotlineError('STORE_UNAVAILABLE', `cannot open the station database ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-    this.db.pragma('foreign_keys = ON');
-    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
-    this.migrate();
-  }
-
-  private migrate(): void {
-    const db = this.db;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-      const current = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get(STATION_VERSION_KEY) as { value: string } | undefined)?.value ?? 0);
-      if (current > STATION_MIGRATIONS.length) {
-        throw new LotlineError('STORE_SCHEMA_TOO_NEW', `this database has station schema version ${current}, newer than this Lotline knows (${STATION_MIGRATIONS.length}); upgrade Lotline`);
-      }
-      for (let v = current; v < STATION_MIGRATIONS.length; v++) db.exec(STATION_MIGRATIONS[v]!);
-      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(STATION_VERSION_KEY, String(STATION_MIGRATIONS.length));
-      db.exec('COMMIT');
-    } catch (e) {
-      db.exec('ROLLBACK');
-      this.db.close();
-      throw e;
-    }
+    this.db = openSideTables(path, 'station', STATION_VERSION_KEY, STATION_MIGRATIONS, busyTimeoutMs);
   }
 
   async insertStation(station: StationRecord): Promise<void> {
