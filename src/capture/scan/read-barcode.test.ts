@@ -15,8 +15,10 @@ function gs1(raw: string): Gs1Reading {
   return r;
 }
 
-describe('readBarcode: examples of the GS1 General Specifications (release 24)', () => {
-  it('§2.1.2 / §3.2: GTIN with batch and expiry, bracketed as printed under the symbol', () => {
+// Examples written by hand after the GS1 General Specifications (section 3, "GS1 Application Identifier
+// definitions"; section 7.12, "Determination of century in dates") and the GS1 DataMatrix Guideline.
+describe('readBarcode: GS1 General Specifications examples', () => {
+  it('GTIN with batch and expiry, bracketed as printed under the symbol (human-readable interpretation)', () => {
     const r = gs1('(01)09501101020917(17)190508(10)ABCD1234');
     expect(r.gtin).toBe('09501101020917');
     expect(r.lot).toBe('ABCD1234');
@@ -24,14 +26,14 @@ describe('readBarcode: examples of the GS1 General Specifications (release 24)',
     expect(r.ref).toEqual({ kind: 'lot', item: '09501101020917', lot: 'ABCD1234' });
   });
 
-  it('§2.2 / §3.2: SSCC on a logistic label, in GS1-128 with symbology identifier', () => {
+  it('SSCC on a logistic label, in GS1-128 with its symbology identifier', () => {
     const r = gs1(']C100106141412345678908');
     expect(r.symbology).toBe('GS1-128');
     expect(r.sscc).toBe('106141412345678908');
     expect(r.ref).toEqual({ kind: 'unit', scheme: 'sscc', id: '106141412345678908' });
   });
 
-  it('§7.8.5: FNC1 as GS ends a variable-length field; fixed-length fields need none', () => {
+  it('FNC1 (GS) ends a variable-length field; predefined-length fields need none', () => {
     const raw = `]d201095011010209171719050810ABCD1234${GS}2110`;
     const r = gs1(raw);
     expect(r.symbology).toBe('GS1 DataMatrix');
@@ -47,14 +49,14 @@ describe('readBarcode: examples of the GS1 General Specifications (release 24)',
     expect(gs1(raw.replace(GS, '{GS}')).elements).toEqual(r.elements);
   });
 
-  it('§3.6.2: (3103)000189 is 0.189 kg net; §3.6.3 (3202)001250 is 12.50 lb; decimals come from the 4th digit', () => {
+  it('trade measures: (3103)000189 is 0.189 kg net, (3202)001250 is 12.50 lb; the 4th digit of the AI gives the decimals', () => {
     expect(gs1('(01)09520123456788(3103)000189').quantity).toEqual({ value: 0.189, uom: 'KGM', ai: '3103' });
     expect(gs1('(01)09520123456788(3202)001250').quantity).toEqual({ value: 12.5, uom: 'LBR', ai: '3202' });
     expect(gs1('(01)09520123456788(3150)000020').quantity).toEqual({ value: 20, uom: 'LTR', ai: '3150' });
     expect(measureValue('3105', '123456')).toBeCloseTo(1.23456, 10);
   });
 
-  it('§3.2 AI 37 with AI 02 and 00: the count of trade items on a pallet label', () => {
+  it('AI 37 with AI 02 and 00: the count of trade items on a pallet label', () => {
     const r = gs1(`]C100106141412345678908020952012345678837${'48'}${GS}10LOT-1`);
     expect(r.gtin).toBe('09520123456788');
     expect(r.quantity).toEqual({ value: 48, uom: 'EA', ai: '37' });
@@ -66,7 +68,7 @@ describe('readBarcode: examples of the GS1 General Specifications (release 24)',
     expect(gs1('(00)106141412345678908(3301)012345').quantity).toEqual({ value: 1234.5, uom: 'KGM', ai: '3301' });
   });
 
-  it('§3.8: purchase order (400), consignment (401), ship-to and purchased-from GLNs (410, 412), country (422)', () => {
+  it('purchase order (400), consignment (401), ship-to and purchased-from GLNs (410, 412), country of origin (422)', () => {
     const r = gs1(`]C1400PO-4711${GS}401ABC123${GS}41006141410000124120614141123452422276`);
     expect(r.purchaseOrder).toBe('PO-4711');
     expect(r.consignment).toBe('ABC123');
@@ -74,7 +76,7 @@ describe('readBarcode: examples of the GS1 General Specifications (release 24)',
     expect(r.countryOfOrigin).toBe('276');
   });
 
-  it('§7.12: YYMMDD with day 00 is the last day of the month; the century follows the sliding window', () => {
+  it('7.12: YYMMDD with day 00 is the last day of the month; the century follows the sliding window', () => {
     expect(gs1('(01)09520123456788(15)280200').dates.bestBefore).toBe('2028-02-29');
     expect(gs1('(01)09520123456788(17)260400').dates.expiry).toBe('2026-04-30');
     expect(gs1Date('991231', NOW)).toBe('1999-12-31');
@@ -82,7 +84,7 @@ describe('readBarcode: examples of the GS1 General Specifications (release 24)',
     expect(gs1Date('770101', NOW)).toBe('1977-01-01');
   });
 
-  it('§3.9.14: AI 7003 expiry date and time YYMMDDhhmm', () => {
+  it('AI 7003 expiration date and time YYMMDDhhmm', () => {
     expect(gs1('(01)09520123456788(7003)2612311430').expiryDateTime).toBe('2026-12-31T14:30');
   });
 

@@ -59,7 +59,7 @@ const GLN_AIS: Readonly<Record<string, GlnRole>> = { '410': 'shipTo', '411': 'bi
 export type DateRole = 'production' | 'packaging' | 'bestBefore' | 'expiry';
 const DATE_AIS: Readonly<Record<string, DateRole>> = { '11': 'production', '13': 'packaging', '15': 'bestBefore', '17': 'expiry' };
 
-/** Units of the measure AIs (GS1 General Specifications 3.6.2–3.6.4), by their first three digits. */
+/** Units of the trade and logistic measure AIs (GS1 General Specifications, section 3), by their first three digits. */
 const MEASURE_UNITS: Readonly<Record<string, string>> = {
   '310': 'KGM', '311': 'MTR', '312': 'MTR', '313': 'MTR', '314': 'MTK', '315': 'LTR', '316': 'MTQ',
   '320': 'LBR',
