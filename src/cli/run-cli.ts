@@ -15,6 +15,7 @@ import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
 import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
+import { cmdStation } from './station-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
@@ -39,6 +40,8 @@ Usage:
   lotline user list | role NAME --role R | unlock NAME | disable NAME | enable NAME
   lotline key create NAME --role R       create an API key (printed once) [--expires DATE]
   lotline key list | revoke NAME
+  lotline station add ID --site S --role R   add a scan station (receiving, production, packing, shipping)
+  lotline station list | remove ID
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -65,7 +68,18 @@ Options:
   --key-rate N         serve: requests per second per API key (default 100, bursts of 2N)
   --demo               serve: load the demo plant into an empty database first (npm start)
   --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
-  --role R             user, key: operator, quality, auditor or admin
+  --role R             user, key: operator, quality, auditor or admin;
+                       station: receiving, production, packing or shipping
+  --site S, --line L   station: the plant (GLN, URI or name) and the line
+  --quantity N --uom U station: quantity of a scanned lot whose label has none
+  --output-item ITEM   station (production): the item it makes; scanning it closes the sequence
+  --items A,B          station: the only items it accepts
+  --supplier P, --customer P   station: receiving supplier / shipping customer when labels name none
+  --mqtt URL           serve: also read scans and events from an MQTT broker (docs/integrations/mqtt.md)
+  --mqtt-client-id ID  serve: the persistent session's client id (default lotline)
+  --mqtt-scan-topic T  serve: raw scans (default plant/+/station/+/scan; the last + is the station)
+  --mqtt-events-topic T  serve: native commands and EPCIS events (default plant/+/events)
+  --mqtt-error-prefix P  serve: where bad messages are answered (default lotline/errors/)
   -h, --help           this help
 `;
 
@@ -102,6 +116,19 @@ const OPTIONS = {
   role: { type: 'string' },
   expires: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  site: { type: 'string' },
+  line: { type: 'string' },
+  quantity: { type: 'string' },
+  uom: { type: 'string' },
+  'output-item': { type: 'string' },
+  items: { type: 'string' },
+  supplier: { type: 'string' },
+  customer: { type: 'string' },
+  mqtt: { type: 'string' },
+  'mqtt-client-id': { type: 'string' },
+  'mqtt-scan-topic': { type: 'string' },
+  'mqtt-events-topic': { type: 'string' },
+  'mqtt-error-prefix': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -123,7 +150,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   copy: ['from', 'to'],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix'],
+  station: ['site', 'line', 'role', 'quantity', 'uom', 'output-item', 'items', 'supplier', 'customer'],
   user: ['role', 'password-stdin'],
   key: ['role', 'expires'],
 };
@@ -227,6 +255,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdUser(rest, flags, io);
       case 'key':
         return await cmdKey(rest, flags, io);
+      case 'station':
+        return await cmdStation(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;

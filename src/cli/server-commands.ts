@@ -5,10 +5,14 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
+import type { MqttOptions } from '../capture/mqtt/mqtt-ingest.js';
+import { checkTopicPattern, DEFAULT_MQTT, startMqttIngest } from '../capture/mqtt/mqtt-ingest.js';
+import { handleScan } from '../capture/scan/scan-service.js';
+import { scanDepsOf } from '../server/routes/scan-routes.js';
 import { loadDemo } from './demo.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
@@ -25,6 +29,11 @@ export interface ServerFlags {
   role?: string | undefined;
   expires?: string | undefined;
   'password-stdin'?: boolean | undefined;
+  mqtt?: string | undefined;
+  'mqtt-client-id'?: string | undefined;
+  'mqtt-scan-topic'?: string | undefined;
+  'mqtt-events-topic'?: string | undefined;
+  'mqtt-error-prefix'?: string | undefined;
 }
 
 function whole(value: string | undefined, name: string, fallback: number, min = 0): number {
@@ -39,6 +48,23 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
   const port = whole(flags.port, 'port', 3000);
   if (port > 65535) throw new UsageError(`--port must be at most 65535 (got ${port})`);
   const perSecond = whole(flags['key-rate'], 'key-rate', DEFAULT_RATE_LIMIT.perSecond, 1);
+  const mqttFlags = (['mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix'] as const).filter((f) => flags[f] !== undefined);
+  if (flags.mqtt === undefined && mqttFlags.length > 0) throw new UsageError(`--${mqttFlags[0]} needs --mqtt URL`);
+  const mqttOptions: MqttOptions | undefined =
+    flags.mqtt === undefined
+      ? undefined
+      : {
+          url: flags.mqtt,
+          clientId: flags['mqtt-client-id'] ?? DEFAULT_MQTT.clientId,
+          scanTopic: flags['mqtt-scan-topic'] ?? DEFAULT_MQTT.scanTopic,
+          eventsTopic: flags['mqtt-events-topic'] ?? DEFAULT_MQTT.eventsTopic,
+          errorPrefix: flags['mqtt-error-prefix'] ?? DEFAULT_MQTT.errorPrefix,
+        };
+  if (mqttOptions) {
+    if (!/^(mqtts?|wss?):\/\/[^/]+/.test(mqttOptions.url)) throw new UsageError(`--mqtt must be a broker URL like mqtt://127.0.0.1:1883 (got ${JSON.stringify(mqttOptions.url)})`);
+    checkTopicPattern(mqttOptions.scanTopic, '--mqtt-scan-topic', true);
+    checkTopicPattern(mqttOptions.eventsTopic, '--mqtt-events-topic', false);
+  }
   const server = await serve({
     port,
     host: flags.host ?? '127.0.0.1',
@@ -49,12 +75,28 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
       // A long-running process: traces come from the in-memory genealogy index, kept current from the log.
       const store = await openIndexedStore(db, { create: true });
       try {
-        return { store, identity: await openIdentityStore(db) };
+        return { store, identity: await openIdentityStore(db), stations: await openStationStore(db) };
       } catch (e) {
         await store.close();
         throw e;
       }
     },
+    ...(mqttOptions
+      ? {
+          startInputs: async (api, stations, log) => {
+            const ingest = await startMqttIngest(
+              {
+                capture: (events, context) => api.writer.submit(events, { label: 'MQTT message', noun: 'request', single: false }, '$', context),
+                ...(stations ? { scan: (request, context) => handleScan(scanDepsOf(api, stations), request, context) } : {}),
+                onStored: () => api.events.emit('appended'),
+                log,
+              },
+              mqttOptions,
+            );
+            return () => ingest.stop();
+          },
+        }
+      : {}),
     ...(flags.demo
       ? {
           loadIfEmpty: async (store) => {

@@ -37,6 +37,9 @@ export const ERROR_CODES = [
   'IDENTITY_EXISTS',
   'INTERNAL_ERROR',
   'SHUTTING_DOWN',
+  'STATION_EXISTS',
+  'STATION_NOT_FOUND',
+  'SCAN_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -12,6 +12,7 @@ import type { IdentityPolicy, Principal } from '../identity/identity-service.js'
 import { authenticateKey, DEFAULT_POLICY, resolveSession } from '../identity/identity-service.js';
 import { GroupCommitter } from '../capture/group-commit.js';
 import type { IdentityStore } from '../identity/identity-store.js';
+import type { StationStore } from '../capture/scan/station-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 import { asLotlineError, HTTP_STATUS, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
@@ -25,6 +26,7 @@ import { registerEventRoutes } from './routes/event-routes.js';
 import { registerIdentityRoutes } from './routes/identity-routes.js';
 import { registerLotRoutes } from './routes/lot-routes.js';
 import { registerReportRoutes } from './routes/report-routes.js';
+import { registerScanRoutes } from './routes/scan-routes.js';
 import { registerStreamRoutes } from './routes/stream-routes.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
 export interface AppDeps {
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  /** Scan stations; without it the scan routes are not served. */
+  readonly stations?: StationStore;
 }
 
 /** What route modules get: the ports, the options, and a way to declare routes. */
@@ -157,6 +161,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerEpcisRoutes(api, app);
   registerReportRoutes(api);
   registerStreamRoutes(api, app);
+  if (deps.stations) registerScanRoutes(api, deps.stations);
   registerDocsRoutes(api);
   app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));
   app.decorate('api', api);

@@ -8,7 +8,8 @@ import { pino } from 'pino';
 import { LotlineError } from '../domain/errors.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { EventStore } from '../store/event-store.js';
-import type { AppOptions } from './app.js';
+import type { StationStore } from '../capture/scan/station-store.js';
+import type { Api, AppOptions } from './app.js';
 import { buildApp } from './app.js';
 import { API_PREFIX } from './constants.js';
 
@@ -17,7 +18,9 @@ export interface ServeOptions extends AppOptions {
   readonly host: string;
   /** Fills a database that holds no event (`npm start` loads the demo plant); returns how many events it stored. */
   readonly loadIfEmpty?: (store: EventStore) => Promise<number>;
-  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore }>;
+  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore; stations?: StationStore }>;
+  /** Starts more inputs once the API is up (MQTT ingestion); the returned function stops them, before the stores close. */
+  readonly startInputs?: (api: Api, stations: StationStore | undefined, log: FastifyBaseLogger) => Promise<() => Promise<void>>;
 }
 
 export interface RunningServer {
@@ -36,23 +39,34 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           // Credentials never reach the log, whatever a serializer prints.
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'password', 'secret'], censor: '[redacted]' },
         }) as unknown as FastifyBaseLogger);
-  const { store, identity } = await options.openStores();
+  const { store, identity, stations } = await options.openStores();
   if (options.loadIfEmpty && (await store.stats()).events === 0) {
     const events = await options.loadIfEmpty(store);
     log.info({ events }, `the database was empty: loaded the demo plant (${events} events) so that there is something to look at`);
   }
-  const app = await buildApp({ store, identity }, { ...options, logger: log });
+  const app = await buildApp({ store, identity, ...(stations ? { stations } : {}) }, { ...options, logger: log });
   let url: string;
   try {
     url = await app.listen({ port: options.port, host: options.host });
   } catch (e) {
     await app.close();
+    await stations?.close();
     await identity.close();
     await store.close();
     const code = (e as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new LotlineError('USAGE', `port ${options.port} on ${options.host} is already in use (another Lotline?); choose another with --port`, { cause: e });
     if (code === 'EACCES') throw new LotlineError('USAGE', `this user may not listen on port ${options.port}; choose a port above 1023 with --port`, { cause: e });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LotlineError('USAGE', `cannot listen on ${options.host}: no such address on this machine; check --host`, { cause: e });
+    throw e;
+  }
+  let stopInputs: (() => Promise<void>) | undefined;
+  try {
+    stopInputs = await options.startInputs?.(app.api, stations, log);
+  } catch (e) {
+    await app.close();
+    await stations?.close();
+    await identity.close();
+    await store.close();
     throw e;
   }
   log.info(`Lotline API at ${url}${API_PREFIX} — reference at ${url}${API_PREFIX}/docs`);
@@ -66,8 +80,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     (stopping ??= (async () => {
       log.info('shutting down: no new connections; finishing requests in flight');
       try {
+        await stopInputs?.();
         await app.close();
       } finally {
+        await stations?.close();
         await identity.close();
         await store.close();
         log.info('stopped');

@@ -81,6 +81,11 @@ const CASES: readonly Case[] = [
   { name: 'create a key', allowed: [D], method: 'POST', url: '/api/v1/keys', body: (who) => ({ name: `k-${who}`, role: 'operator' }) },
   { name: 'revoke a key', allowed: [D], method: 'DELETE', url: (who) => `/api/v1/keys/victim-${who}` },
   { name: 'administrative audit log', allowed: [A, D], method: 'GET', url: '/api/v1/audit' },
+  { name: 'scan at a station', allowed: [O, Q], method: 'POST', url: '/api/v1/scan', body: () => ({ station: 'ROLES-SCAN', action: 'cancel' }) },
+  { name: 'list stations', allowed: EVERYONE, method: 'GET', url: '/api/v1/stations' },
+  { name: 'one station', allowed: EVERYONE, method: 'GET', url: '/api/v1/stations/ROLES-SCAN' },
+  { name: 'add a station', allowed: [D], method: 'POST', url: '/api/v1/stations', body: (who) => ({ id: `st-${who}`, site: 'Plant 1', role: 'packing' }) },
+  { name: 'remove a station', allowed: [D], method: 'DELETE', url: (who) => `/api/v1/stations/victim-${who}` },
 ];
 
 describe('role table', () => {
@@ -94,6 +99,7 @@ describe('role table', () => {
     const admin = t.keys.admin;
     await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { name: 'target', role: 'operator', password: 'a long enough password' } });
     for (const who of [...ROLES, 'nobody']) await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: admin, payload: { name: `victim-${who}`, role: 'operator' } });
+    for (const id of ['ROLES-SCAN', ...[...ROLES, 'nobody'].map((who) => `victim-${who}`)]) await t.app.inject({ method: 'POST', url: '/api/v1/stations', headers: admin, payload: { id, site: 'Plant 1', role: 'production' } });
   });
   afterAll(async () => t.close());
 
@@ -101,6 +107,7 @@ describe('role table', () => {
     head: await t.store.headSeq(),
     users: (await t.identity.listUsers()).map((u) => `${u.name}:${u.role}`),
     keys: (await t.identity.listKeys()).map((k) => `${k.name}:${k.revokedAt === null}`),
+    stations: (await t.stations.listStations()).map((s) => s.id),
   });
 
   for (const c of CASES) {
@@ -131,7 +138,7 @@ describe('role table', () => {
     const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const covered = new Set(
-      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}')}`),
+      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/stations\/[^/]+$/, '/stations/{id}')}`),
     );
     const publicOrElsewhere = ['POST /api/v1/session', 'DELETE /api/v1/session', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/stream'];
     expect(routes.filter((r) => !covered.has(r) && !publicOrElsewhere.includes(r))).toEqual([]);

@@ -5,6 +5,8 @@ import type { IdentityStore } from '../../src/identity/identity-store.js';
 import type { Role } from '../../src/identity/roles.js';
 import { ROLES } from '../../src/identity/roles.js';
 import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-store.js';
+import type { StationStore } from '../../src/capture/scan/station-store.js';
+import { SqliteStationStore } from '../../src/capture/scan/sqlite/sqlite-station-store.js';
 import type { Api, AppOptions } from '../../src/server/app.js';
 import { buildApp } from '../../src/server/app.js';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -17,6 +19,7 @@ export interface TestApi {
   readonly app: FastifyInstance & { api: Api };
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  readonly stations: StationStore;
   /** `Authorization` headers of one API key per role. */
   readonly keys: Readonly<Record<Role, { authorization: string }>>;
   close(): Promise<void>;
@@ -30,14 +33,17 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
   if (options.accounts !== false) {
     for (const role of ROLES) keys[role] = { authorization: `Bearer ${(await createKey(identity, { name: `${role}-key`, role }, BY)).secret}` };
   }
-  const app = await buildApp({ store, identity }, { logger: false, ...options });
+  const stations = new SqliteStationStore(options.db ?? ':memory:');
+  const app = await buildApp({ store, identity, stations }, { logger: false, ...options });
   return {
     app,
     store,
     identity,
+    stations,
     keys,
     close: async () => {
       await app.close();
+      await stations.close();
       await identity.close();
       await store.close();
     },
