@@ -1,0 +1,79 @@
+/**
+ * The gap rules inside a long-running server: immediate rules on every event stored after the
+ * server started (following the log by position, so captures by other processes count too),
+ * window rules on a schedule. Runs never overlap; a failed run is logged and the next one tries again.
+ */
+import type { EventStore } from '../store/event-store.js';
+import type { FindingSink } from './finding.js';
+import type { QualityConfig } from './quality-config.js';
+import { runGapRules, runImmediateRules } from './run-gap-rules.js';
+
+const PAGE = 5000;
+
+export interface MonitorLog {
+  error(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+export class GapMonitor {
+  private lastSeq = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly config: QualityConfig,
+    private readonly sink: FindingSink,
+    private readonly log: MonitorLog,
+  ) {}
+
+  /** Starts following the log from its current end and schedules the window rules. */
+  async start(): Promise<void> {
+    this.lastSeq = await this.store.headSeq();
+    this.timer = setInterval(() => void this.runWindow(), this.config.scheduleMs);
+    this.timer.unref();
+  }
+
+  /** Runs the immediate rules on events stored since the last call (call it after each capture). */
+  afterCapture(): Promise<void> {
+    return this.enqueue(async () => {
+      for (;;) {
+        const rows = await this.store.queryEvents({ afterSeq: this.lastSeq, limit: PAGE });
+        if (rows.length === 0) return;
+        await this.sink.report(await runImmediateRules(this.store, this.config, rows.map((r) => r.seq)));
+        this.lastSeq = rows[rows.length - 1]!.seq;
+        if (rows.length < PAGE) return;
+      }
+    }, 'immediate gap rules failed');
+  }
+
+  /** Runs the window rules over the whole plant now. */
+  runWindow(): Promise<void> {
+    return this.enqueue(async () => {
+      const started = Date.now();
+      const findings = await runGapRules(this.store, this.config, { timing: 'window' });
+      await this.sink.report(findings);
+      this.log.info({ findings: findings.length, ms: Date.now() - started }, 'window gap rules ran');
+    }, 'window gap rules failed');
+  }
+
+  /** Stops the schedule and waits for a run in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.chain;
+  }
+
+  private enqueue(job: () => Promise<void>, failure: string): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (this.stopped) return;
+      try {
+        await job();
+      } catch (e) {
+        this.log.error({ err: e }, failure);
+      }
+    });
+    return this.chain;
+  }
+}
