@@ -10,6 +10,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
 import { loadDemo } from './demo.js';
+import { qualityConfigOf } from './quality-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 
@@ -25,6 +26,7 @@ export interface ServerFlags {
   role?: string | undefined;
   expires?: string | undefined;
   'password-stdin'?: boolean | undefined;
+  'quality-config'?: string | undefined;
 }
 
 function whole(value: string | undefined, name: string, fallback: number, min = 0): number {
@@ -39,7 +41,10 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
   const port = whole(flags.port, 'port', 3000);
   if (port > 65535) throw new UsageError(`--port must be at most 65535 (got ${port})`);
   const perSecond = whole(flags['key-rate'], 'key-rate', DEFAULT_RATE_LIMIT.perSecond, 1);
+  // The gap rules run inside the server, with the plant's configuration or the defaults.
+  const quality = await qualityConfigOf(flags);
   const server = await serve({
+    quality,
     port,
     host: flags.host ?? '127.0.0.1',
     maxBodyBytes: whole(flags['max-body'], 'max-body', DEFAULT_MAX_BODY_BYTES, 1),
