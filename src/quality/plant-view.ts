@@ -9,8 +9,11 @@ import type { EventObjectRow, EventRow, EventStore, FlowRow } from '../store/eve
 import type { AggregationStep, Held } from '../store/unit-contents.js';
 import { contentsAt, flattenContents } from '../store/unit-contents.js';
 
+/** The columns of an event row the rules read (the view keeps no more, to stay small on large plants). */
+export type ViewEventRow = Pick<EventRow, 'seq' | 'eventId' | 'type' | 'action' | 'bizStep' | 'eventTime' | 'eventMs' | 'recordTime' | 'readPoint' | 'bizLocation'>;
+
 /** An event as the rules see it: its row, the objects it names, and what its body adds. */
-export interface ViewEvent extends EventRow {
+export interface ViewEvent extends ViewEventRow {
   readonly objects: readonly EventObjectRow[];
   /** The production line (`line` of a native command, lotline:line in EPCIS). */
   readonly line: string | null;
@@ -90,46 +93,55 @@ export interface ViewOptions {
 /** Reads the view from the store: the whole log, or (with `seqs`) only some events. */
 export async function loadPlantView(store: EventStore, options: ViewOptions = {}): Promise<PlantView> {
   const headSeq = await store.headSeq();
-  const rows: EventRow[] = [];
-  const objects: EventObjectRow[] = [];
-  if (options.seqs) {
-    for (let i = 0; i < options.seqs.length; i += PAGE) {
-      const page = await store.eventsBySeq(options.seqs.slice(i, i + PAGE));
-      rows.push(...page);
-      objects.push(...(await store.eventObjectsOfEvents(page.map((r) => r.seq))));
+  // Page by page, keeping only what the rules read of each event: the rows themselves are dropped.
+  type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+  const events = new Map<number, Mutable<ViewEvent>>();
+  const take = async (page: readonly EventRow[]): Promise<void> => {
+    const visible = page.filter((r) => r.voidSeq === null);
+    const objectsBySeq = new Map<number, EventObjectRow[]>();
+    for (const o of await store.eventObjectsOfEvents(visible.map((r) => r.seq))) push(objectsBySeq, o.seq, o);
+    for (const r of visible) {
+      events.set(r.seq, {
+        seq: r.seq, eventId: r.eventId, type: r.type, action: r.action, bizStep: r.bizStep, eventTime: r.eventTime, eventMs: r.eventMs, recordTime: r.recordTime,
+        readPoint: r.readPoint, bizLocation: r.bizLocation, objects: objectsBySeq.get(r.seq) ?? [], line: null, step: null, adjustBy: null,
+      });
     }
+  };
+  if (options.seqs) {
+    for (let i = 0; i < options.seqs.length; i += PAGE) await take(await store.eventsBySeq(options.seqs.slice(i, i + PAGE)));
   } else {
     for (let after = 0; ; ) {
       const page = await store.queryEvents({ afterSeq: after, limit: PAGE });
       if (page.length === 0) break;
-      rows.push(...page);
-      objects.push(...(await store.eventObjectsOfEvents(page.map((r) => r.seq))));
+      await take(page);
       after = page[page.length - 1]!.seq;
       if (page.length < PAGE) break;
     }
   }
-  const visible = rows.filter((r) => r.voidSeq === null);
-  const visibleSeqs = new Set(visible.map((r) => r.seq));
-  const objectsBySeq = new Map<number, EventObjectRow[]>();
-  for (const o of objects) if (visibleSeqs.has(o.seq)) push(objectsBySeq, o.seq, o);
 
-  const nodeIds = [...new Set(objects.map((o) => o.node))];
+  const nodeIds = new Set<number>();
+  for (const e of events.values()) for (const o of e.objects) nodeIds.add(o.node);
+  const ids = [...nodeIds];
   const nodes = new Map<number, ObjectRef>();
-  for (let i = 0; i < nodeIds.length; i += PAGE) for (const n of await store.nodesById(nodeIds.slice(i, i + PAGE))) nodes.set(n.id, n.ref);
+  for (let i = 0; i < ids.length; i += PAGE) for (const n of await store.nodesById(ids.slice(i, i + PAGE))) nodes.set(n.id, n.ref);
 
   // Bodies only where the rules need them: productions (their line), adjustments, scans of routed items.
   const routed = options.routedItems ?? new Set<string>();
-  const needBody = visible
-    .filter((r) => r.type === 'TransformationEvent' || r.bizStep?.includes('adjusting') || (routed.size > 0 && (objectsBySeq.get(r.seq) ?? []).some((o) => { const ref = nodes.get(o.node); return ref !== undefined && 'item' in ref && routed.has(ref.item); })))
-    .map((r) => r.seq);
-  const bodies = new Map<number, Readonly<Record<string, unknown>>>();
-  for (let i = 0; i < needBody.length; i += PAGE) for (const [s, b] of await store.eventBodies(needBody.slice(i, i + PAGE))) bodies.set(s, b);
-
-  const events = new Map<number, ViewEvent>();
-  for (const r of visible) {
-    const b = bodies.get(r.seq);
-    const adjustBy = b?.['lotline:adjustBy'];
-    events.set(r.seq, { ...r, objects: objectsBySeq.get(r.seq) ?? [], line: strOrNull(b?.['lotline:line']), step: strOrNull(b?.['lotline:step']), adjustBy: typeof adjustBy === 'number' ? adjustBy : null });
+  const namesRouted = (e: ViewEvent): boolean =>
+    routed.size > 0 &&
+    e.objects.some((o) => {
+      const ref = nodes.get(o.node);
+      return ref !== undefined && 'item' in ref && routed.has(ref.item);
+    });
+  const needBody = [...events.values()].filter((e) => e.type === 'TransformationEvent' || e.bizStep?.includes('adjusting') || namesRouted(e)).map((e) => e.seq);
+  for (let i = 0; i < needBody.length; i += PAGE) {
+    for (const [seq, b] of await store.eventBodies(needBody.slice(i, i + PAGE))) {
+      const e = events.get(seq)!;
+      const adjustBy = b['lotline:adjustBy'];
+      e.line = strOrNull(b['lotline:line']);
+      e.step = strOrNull(b['lotline:step']);
+      e.adjustBy = typeof adjustBy === 'number' ? adjustBy : null;
+    }
   }
   const byTime = (a: ViewEvent, b: ViewEvent): number => a.eventMs - b.eventMs || a.seq - b.seq;
   const eventsOfNode = new Map<number, ViewEvent[]>();
