@@ -90,8 +90,10 @@ function formatCompleteness(r: CompletenessReport): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const out = rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   if (r.lot) {
+    // asked about one lot: its answer only (--json also has the plant's figures)
+    out.length = 0;
     const l = r.lot;
-    out.push('', `lot ${l.ref.item} / ${'lot' in l.ref ? l.ref.lot : l.ref.serial}: chain ${l.unbroken ? 'unbroken' : 'BROKEN'}${l.line ? `, line ${l.line}` : ''}, scans ${l.receivedScans}/${l.expectedScans}`);
+    out.push(`lot ${l.ref.item} / ${'lot' in l.ref ? l.ref.lot : l.ref.serial}: chain ${l.unbroken ? 'unbroken' : 'BROKEN'}${l.line ? `, line ${l.line}` : ''}, scans ${l.receivedScans}/${l.expectedScans}`);
     for (const b of l.breaks) out.push(`  breaks at ${b.ref.item} / ${'lot' in b.ref ? b.ref.lot : b.ref.serial}: ${b.reason}`);
     for (const s of l.missingSteps) out.push(`  missing scan: ${s}`);
   }

@@ -30,9 +30,9 @@ export const QualityConfigSchema = z
     scheduleMinutes: positive.default(15).describe('How often `serve` runs the window rules'),
     graceMinutes: z.number().finite().min(0, 'must not be negative').default(60).describe('Window rules judge only what happened at least this long ago (late scans)'),
     eventTime: z
-      .object({ futureMinutes: z.number().finite().min(0, 'must not be negative').default(10), pastDays: positive.default(90) })
+      .object({ futureMinutes: z.number().finite().min(0, 'must not be negative').default(10), pastDays: positive.default(365) })
       .strict()
-      .default({ futureMinutes: 10, pastDays: 90 }),
+      .default({ futureMinutes: 10, pastDays: 365 }),
     massBalance: z
       .object({ tolerance: z.number().finite().min(0, 'must not be negative').default(0.02).describe('Share of what came in (0.02 = 2 %)'), absolute: z.number().finite().min(0, 'must not be negative').default(0) })
       .strict()
