@@ -140,6 +140,28 @@ describe('quality over HTTP', () => {
   });
 });
 
+describe('window rules inside the server', () => {
+  it('run on their schedule and publish each finding once', async () => {
+    const quality = { ...parseQualityConfig(CONFIG_JSON, GAP_RULE_IDS), scheduleMs: 100, graceMs: 0 };
+    const api = await testApi({ quality });
+    try {
+      const base = `${await api.app.listen({ port: 0, host: '127.0.0.1' })}/api/v1`;
+      const res = await fetch(`${base}/stream?item=SALT&lot=X1`, { headers: api.keys.auditor });
+      // written straight into the store, as another process would: only the schedule sees it
+      await load(api.store, GAPPY);
+      const found = await readFindings(res, 1);
+      expect(found).toEqual([expect.objectContaining({ ruleId: 'input-without-origin', key: 'input-without-origin|urn:lotline:lot:SALT:X1' })]);
+      // later runs find it again; the sink does not publish it again
+      const again: string[] = [];
+      api.app.api.events.on('finding', (f: { key: string }) => again.push(f.key));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(again).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 /** Reads `event: finding` messages from an SSE response. */
 async function readFindings(res: Response, n: number): Promise<Json[]> {
   const reader = res.body!.getReader();
