@@ -6,16 +6,26 @@
 import type { EventEmitter } from 'node:events';
 import type { Finding, FindingSink } from './finding.js';
 
+/** A sink that hands each finding to `deliver` once: a key already seen is not delivered again. */
+export function onceByKey(deliver: (f: Finding) => void): FindingSink {
+  const seen = new Set<string>();
+  return {
+    async report(findings) {
+      for (const f of findings) {
+        if (seen.has(f.key)) continue;
+        seen.add(f.key);
+        deliver(f);
+      }
+    },
+  };
+}
+
 /** Keeps the findings, once per key. */
 export class ListSink implements FindingSink {
   readonly findings: Finding[] = [];
-  private readonly keys = new Set<string>();
-  async report(findings: readonly Finding[]): Promise<void> {
-    for (const f of findings) {
-      if (this.keys.has(f.key)) continue;
-      this.keys.add(f.key);
-      this.findings.push(f);
-    }
+  private readonly sink = onceByKey((f) => this.findings.push(f));
+  report(findings: readonly Finding[]): Promise<void> {
+    return this.sink.report(findings);
   }
 }
 
@@ -27,16 +37,7 @@ export function formatFinding(f: Finding): string {
 
 /** Prints findings as they come: text, or one JSON object per line. */
 export function printSink(out: (text: string) => void, json: boolean): FindingSink {
-  const seen = new Set<string>();
-  return {
-    async report(findings) {
-      for (const f of findings) {
-        if (seen.has(f.key)) continue;
-        seen.add(f.key);
-        out(json ? JSON.stringify(f) : formatFinding(f));
-      }
-    },
-  };
+  return onceByKey((f) => out(json ? JSON.stringify(f) : formatFinding(f)));
 }
 
 /** The live stream's event name for findings (`event: finding` in the SSE stream). */
@@ -44,14 +45,5 @@ export const FINDING_EVENT = 'finding';
 
 /** Publishes each new finding on an emitter the live stream listens to. */
 export function streamSink(events: EventEmitter): FindingSink {
-  const seen = new Set<string>();
-  return {
-    async report(findings) {
-      for (const f of findings) {
-        if (seen.has(f.key)) continue;
-        seen.add(f.key);
-        events.emit(FINDING_EVENT, f);
-      }
-    },
-  };
+  return onceByKey((f) => events.emit(FINDING_EVENT, f));
 }

@@ -10,6 +10,7 @@ import { defaultQualityConfig, parseQualityConfig } from '../../src/quality/qual
 import { GAP_RULE_IDS } from '../../src/quality/rules/index.js';
 import { cli, cliJson, ndjsonFile, tempDb } from '../helpers/cli.js';
 import { testApi } from '../helpers/http.js';
+import { readSse } from '../helpers/sse.js';
 import { load } from '../helpers/store.js';
 import { BISCUIT, CLEAN, CONFIG_JSON, t } from '../quality/bakery-fixture.js';
 
@@ -164,21 +165,5 @@ describe('window rules inside the server', () => {
 
 /** Reads `event: finding` messages from an SSE response. */
 async function readFindings(res: Response, n: number): Promise<Json[]> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  const out: Json[] = [];
-  while (out.length < n) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, end);
-      buf = buf.slice(end + 2);
-      if (/^event: finding$/m.test(block)) out.push(JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as Json);
-    }
-  }
-  await reader.cancel();
-  return out;
+  return (await readSse(res, (m) => m.length >= n, (m) => m.event === 'finding')).map((m) => m.data);
 }
