@@ -1,7 +1,9 @@
 /**
  * The gap rules inside a long-running server: immediate rules on every event stored after the
- * server started (following the log by position, so captures by other processes count too),
- * window rules on a schedule. Runs never overlap; a failed run is logged and the next one tries again.
+ * server started (following the log by position, so captures by other processes count too), and
+ * every rule over the whole plant on a schedule — the window rules need it, and the immediate ones
+ * then also cover what was stored while the server was down. Runs never overlap; a failed run is
+ * logged and the next one tries again.
  */
 import type { EventStore } from '../store/event-store.js';
 import type { FindingSink } from './finding.js';
@@ -20,6 +22,7 @@ export class GapMonitor {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private scheduledPending = false;
 
   constructor(
     private readonly store: EventStore,
@@ -31,31 +34,41 @@ export class GapMonitor {
   /** Starts following the log from its current end and schedules the window rules. */
   async start(): Promise<void> {
     this.lastSeq = await this.store.headSeq();
-    this.timer = setInterval(() => void this.runWindow(), this.config.scheduleMs);
+    this.timer = setInterval(() => {
+      // a run longer than the interval does not queue up more runs behind it
+      if (!this.scheduledPending) void this.runScheduled();
+    }, this.config.scheduleMs);
     this.timer.unref();
   }
 
   /** Runs the immediate rules on events stored since the last call (call it after each capture). */
   afterCapture(): Promise<void> {
-    return this.enqueue(async () => {
-      for (;;) {
-        const rows = await this.store.queryEvents({ afterSeq: this.lastSeq, limit: PAGE });
-        if (rows.length === 0) return;
-        await this.sink.report(await runImmediateRules(this.store, this.config, rows.map((r) => r.seq)));
-        this.lastSeq = rows[rows.length - 1]!.seq;
-        if (rows.length < PAGE) return;
-      }
-    }, 'immediate gap rules failed');
+    return this.enqueue(() => this.followLog(), 'immediate gap rules failed');
   }
 
-  /** Runs the window rules over the whole plant now. */
-  runWindow(): Promise<void> {
+  /** Runs every rule over the whole plant now (the schedule calls it). */
+  runScheduled(): Promise<void> {
+    this.scheduledPending = true;
     return this.enqueue(async () => {
+      this.scheduledPending = false;
       const started = Date.now();
-      const findings = await runGapRules(this.store, this.config, { timing: 'window' });
+      const head = await this.store.headSeq();
+      const findings = await runGapRules(this.store, this.config);
       await this.sink.report(findings);
-      this.log.info({ findings: findings.length, ms: Date.now() - started }, 'window gap rules ran');
-    }, 'window gap rules failed');
+      // the whole plant was judged: the immediate rules need not look at these events again
+      this.lastSeq = Math.max(this.lastSeq, head);
+      this.log.info({ findings: findings.length, ms: Date.now() - started }, 'scheduled gap rules ran');
+    }, 'scheduled gap rules failed');
+  }
+
+  private async followLog(): Promise<void> {
+    for (;;) {
+      const rows = await this.store.queryEvents({ afterSeq: this.lastSeq, limit: PAGE });
+      if (rows.length === 0) return;
+      await this.sink.report(await runImmediateRules(this.store, this.config, rows.map((r) => r.seq)));
+      this.lastSeq = rows[rows.length - 1]!.seq;
+      if (rows.length < PAGE) return;
+    }
   }
 
   /** Stops the schedule and waits for a run in progress. */
