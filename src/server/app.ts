@@ -174,7 +174,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   if (options.quality) {
     const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api), app.log);
     await monitor.start();
-    api.events.on('appended', () => void monitor.afterCapture());
+    api.events.on('appended', () => monitor.afterCapture());
     app.addHook('onClose', async () => monitor.stop());
   }
   app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));
