@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/quality/finding.js';
 import { parseQualityConfig } from '../../src/quality/quality-config.js';
 import type { QualityConfig } from '../../src/quality/quality-config.js';
+import { completeness } from '../../src/quality/completeness.js';
 import { GAP_RULE_IDS } from '../../src/quality/rules/index.js';
 import { runGapRules, runImmediateRules } from '../../src/quality/run-gap-rules.js';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -39,6 +40,18 @@ for (const s of STORES) {
 
     it('a clean bakery gives no finding', async () => {
       expect(await findings([])).toEqual([]);
+    });
+
+    it('completeness reads the same from this store: the clean bakery is whole, a missing receipt breaks its descendants', async () => {
+      const store = await s.open();
+      try {
+        await load(store, [...CLEAN, { cmd: 'produce', time: t('12:00'), inputs: [{ item: 'SALT', lot: 'X1', quantity: 5, uom: 'KGM' }], outputs: [{ item: 'FILLING', lot: 'J1', quantity: 5, uom: 'KGM' }] }]);
+        const r = await completeness(store, CONFIG, { nowMs: NOW, period: 'day' });
+        expect(r.total).toEqual({ lots: 6, unbrokenLots: 4, chainShare: 0.666667, expectedScans: 2, receivedScans: 2, scanShare: 1 });
+        expect(r.periods.map((p) => p.period)).toEqual(['2026-03-01']);
+      } finally {
+        await store.close();
+      }
     });
 
     it('produced-without-inputs: the output of a batch with no inputs, nothing else', async () => {
