@@ -19,6 +19,7 @@ import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
+import { cmdExport, cmdReport } from './report-commands.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -27,6 +28,8 @@ Usage:
   lotline trace forward  REF             where did this lot go? (lots, shipments, customers)
   lotline trace backward REF             where did it come from? (inputs, receipts, suppliers)
   lotline lot REF                        status, on-hand quantity, location, last event
+  lotline report fsma204 --out FILE      FSMA 204 sortable spreadsheet (CSV or XLSX) [--tlc CODE]... [--item ITEM] [--from T --to T]
+  lotline export epcis --out FILE        EPCIS 2.0 document of a trace (--trace REF --direction D) or of a query (filters)
   lotline verify                         check the hash chain of the event log
   lotline migrate                        create the database, or bring its schema up to date
   lotline copy --from DB --to DB         copy every log entry (times, hashes) into an empty database
@@ -51,6 +54,13 @@ Options:
   --max-depth N        trace: list lots up to N transformation steps away
   --from T, --to T     trace: only events in this event-time window
   --as-of T            trace, lot: answer as known at this record time
+  --out FILE           report, export: where to write (replaced whole, never half-written)
+  --format csv|xlsx    report fsma204: the file format (default: from --out's extension)
+  --tlc CODE           report fsma204: a traceability lot code (repeatable); --item ITEM: a product;
+                       --direction forward|backward: also every lot traced from the --tlc lots
+  --trace REF --direction forward|backward   export epcis: the events of this trace
+  --event-type T, --biz-step S, --disposition D, --biz-location URI, --epc REF
+                       export epcis: query filters (repeatable; with --from/--to as event times)
   --max-document-size BYTES   import: largest EPCIS JSON document read whole (default 256 MiB)
   --days N, --seed N   demo: size and seed of the demo plant
   --port N, --host H   serve: where to listen (default 3000, 127.0.0.1)
@@ -80,6 +90,16 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   'as-of': { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  tlc: { type: 'string', multiple: true },
+  trace: { type: 'string' },
+  direction: { type: 'string' },
+  'event-type': { type: 'string', multiple: true },
+  'biz-step': { type: 'string', multiple: true },
+  disposition: { type: 'string', multiple: true },
+  'biz-location': { type: 'string', multiple: true },
+  epc: { type: 'string', multiple: true },
   'max-document-size': { type: 'string' },
   days: { type: 'string' },
   seed: { type: 'string' },
@@ -103,7 +123,7 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
-type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 const COMMON_FLAGS = ['db', 'json', 'help', 'version', 'quiet'];
 const REF_FLAGS = ['item', 'gtin', 'lot', 'serial'];
@@ -112,6 +132,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   import: ['max-document-size'],
   trace: [...REF_FLAGS, 'max-depth', 'from', 'to', 'as-of'],
   lot: [...REF_FLAGS, 'as-of'],
+  report: ['out', 'format', 'tlc', 'item', 'from', 'to', 'as-of', 'direction'],
+  export: [...REF_FLAGS, 'out', 'trace', 'direction', 'from', 'to', 'as-of', 'event-type', 'biz-step', 'disposition', 'biz-location', 'epc'],
   verify: [],
   migrate: [],
   copy: ['from', 'to'],
@@ -182,6 +204,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.out(flags.json ? JSON.stringify(state, null, 2) : formatLotState(state));
         return 0;
       }
+      case 'report':
+        return await cmdReport(open, rest, flags, io);
+      case 'export':
+        return await cmdExport(open, rest, flags, io);
       case 'verify': {
         if (rest.length > 0) throw new UsageError(`'lotline verify' takes no arguments (got ${rest.join(' ')})`);
         const r = await (await open()).verify();

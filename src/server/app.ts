@@ -24,6 +24,7 @@ import { registerEpcisRoutes } from './routes/epcis-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerIdentityRoutes } from './routes/identity-routes.js';
 import { registerLotRoutes } from './routes/lot-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
 import { registerStreamRoutes } from './routes/stream-routes.js';
 import { registerQualityRoutes } from './routes/quality-routes.js';
 import { findingSinkFor } from './finding-sink.js';
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerEventRoutes(api);
   registerLotRoutes(api);
   registerEpcisRoutes(api, app);
+  registerReportRoutes(api);
   registerStreamRoutes(api, app);
   registerQualityRoutes(api);
   registerDocsRoutes(api);

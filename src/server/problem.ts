@@ -33,6 +33,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   // Server-side conditions a client cannot fix by changing its request.
   FILE_NOT_FOUND: 500,
   FILE_UNREADABLE: 500,
+  FILE_NOT_WRITABLE: 500,
   STORE_APPEND_ONLY: 500,
   CHAIN_BROKEN: 500,
   INTERNAL_ERROR: 500,

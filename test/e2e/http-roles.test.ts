@@ -58,6 +58,8 @@ const CASES: readonly Case[] = [
   { name: 'trace backward', allowed: EVERYONE, method: 'GET', url: '/api/v1/trace/backward?item=RAW&lot=A' },
   { name: 'one event', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/events/${encodeURIComponent(eventId)}` },
   { name: 'EPCIS query', allowed: EVERYONE, method: 'GET', url: '/api/v1/epcis/events' },
+  { name: 'FSMA 204 spreadsheet', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/fsma204?tlc=A' },
+  { name: 'EPCIS export', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/epcis?EQ_bizStep=receiving' },
   { name: 'EPCIS capture job', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/epcis/capture/${captureId}` },
   { name: 'completeness', allowed: EVERYONE, method: 'GET', url: '/api/v1/quality/completeness' },
   { name: 'gap rules (dry run)', allowed: EVERYONE, method: 'GET', url: '/api/v1/quality/gaps' },
