@@ -80,6 +80,11 @@ interface RawItem extends ItemDef {
 interface LotRef {
   readonly item: ItemDef;
   readonly lot: string;
+  readonly uom: string;
+  /** What is left of the lot: nothing consumes or ships more than was made or received (no mass-balance gap). */
+  left: number;
+  /** Held after a failed inspection: not used until after this day. */
+  heldUntilDay?: number;
 }
 
 interface Part {
@@ -87,7 +92,7 @@ interface Part {
   readonly quantity: number;
 }
 
-function objectSpec(l: LotRef, quantity?: number, uom?: string): Record<string, unknown> {
+function objectSpec(l: Pick<LotRef, 'item' | 'lot'>, quantity?: number, uom?: string): Record<string, unknown> {
   const o: Record<string, unknown> = l.item.gtin ? { gtin: l.item.code, lot: l.lot } : { item: l.item.code, lot: l.lot };
   if (quantity !== undefined) {
     o['quantity'] = quantity;
@@ -213,16 +218,18 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
         const n = spread(params.lotsPerDelivery, 1);
         const fresh: LotRef[] = [];
         for (let k = 0; k < n; k++) {
-          const lot: LotRef = { item: it, lot: `${it.gtin ? 'S' : 'R'}${String(day + 1).padStart(4, '0')}-${plant.name.slice(6)}-${k + 1}` };
+          const received = qty(2000, 20000);
+          const lot: LotRef = { item: it, lot: `${it.gtin ? 'S' : 'R'}${String(day + 1).padStart(4, '0')}-${plant.name.slice(6)}-${k + 1}`, uom: 'KGM', left: received };
           fresh.push(lot);
           counts.lots++;
           counts.receipts++;
-          const time = at(5 + r() * 3);
+          // before production starts at 06:00: nothing is consumed before it is received
+          const time = at(3 + r() * 2.5);
           yield* emit(
             {
               cmd: 'receive',
               time,
-              lots: [objectSpec(lot, qty(2000, 20000), 'KGM')],
+              lots: [objectSpec(lot, received, 'KGM')],
               from: suppliers[it.supplier]!,
               po: `PO-${plant.name.slice(6)}-${String(day + 1).padStart(4, '0')}-${it.code.slice(-4)}`,
               supplierLot: `SL-${String(it.supplier)}-${String(day)}-${k}`,
@@ -234,6 +241,7 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
             const failed = r() < params.holdRate;
             yield* emit({ cmd: 'inspect', time: at(8.2), lots: [objectSpec(lot)], result: failed ? 'fail' : 'pass', location: `${plant.name} / QA lab` }, day);
             if (failed) {
+              lot.heldUntilDay = day + 1;
               yield* emit({ cmd: 'hold', time: at(8.5), lots: [objectSpec(lot)], reason: 'Incoming inspection failed', location: `${plant.name} / QA lab` }, day);
               yield* emit({ cmd: 'release', time: plantTime(dayMs + DAY_MS + 9 * 3_600_000), lots: [objectSpec(lot)], reason: 'Re-test passed', location: `${plant.name} / QA lab` }, day);
             }
@@ -255,11 +263,15 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
           const inputs: Part[] = [];
           const used = new Set<string>();
           const add = (lot: LotRef | undefined, quantity: number): void => {
-            if (!lot) return;
+            if (!lot || (lot.heldUntilDay !== undefined && lot.heldUntilDay >= day)) return;
             const key = `${lot.item.code}\u0000${lot.lot}`;
             if (used.has(key)) return;
+            // never more than is left of the lot
+            const take = Math.min(quantity, lot.left);
+            if (take <= 0) return;
+            lot.left -= take;
             used.add(key);
-            inputs.push({ lot, quantity });
+            inputs.push({ lot, quantity: take });
           };
           if (s > 0) {
             // two or three lots of the previous stage (today's, else yesterday's): a tank or dough lot feeds several batches downstream
@@ -285,8 +297,9 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
           const outputs: Part[] = [];
           const batchNo = `${String(day + 1).padStart(4, '0')}-${s + 1}-${String(b + 1).padStart(3, '0')}`;
           for (let o = 0; o < nOut; o++) {
-            const lot: LotRef = { item, lot: `L${plant.name.slice(6)}-${batchNo}${nOut > 1 ? String.fromCharCode(65 + o) : ''}` };
-            outputs.push({ lot, quantity: finished ? qty(800, 4000) : qty(200, 1200) });
+            const quantity = finished ? qty(800, 4000) : qty(200, 1200);
+            const lot: LotRef = { item, lot: `L${plant.name.slice(6)}-${batchNo}${nOut > 1 ? String.fromCharCode(65 + o) : ''}`, uom: finished ? 'EA' : 'KGM', left: quantity };
+            outputs.push({ lot, quantity });
             counts.lots++;
           }
           counts.batches++;
@@ -294,15 +307,16 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
           const hour = 6 + (16 * (s + b / batches)) / (params.stages + 1);
           const location = `${plant.name} / ${finished ? 'Packing' : `Process ${s + 1}`}`;
           const outUom = finished ? 'EA' : 'KGM';
-          const ins = inputs.map((i) => objectSpec(i.lot, i.quantity, 'KGM'));
+          const ins = inputs.map((i) => objectSpec(i.lot, i.quantity, i.lot.uom));
           const outs = outputs.map((o) => objectSpec(o.lot, o.quantity, outUom));
           if (r() < params.continuousRate && inputs.length >= 2) {
-            // a continuous run: inputs fed in two events, outputs declared in a third
+            // a continuous run: inputs fed in two events, outputs declared in a third, within the
+            // batch's slot (so that the next stage never consumes an output before it was made)
             const batch = `${plant.name.slice(6)}-${batchNo}`;
             const half = Math.ceil(ins.length / 2);
             yield* emit({ cmd: 'produce', time: at(hour), batch, inputs: ins.slice(0, half), location, line: `Line ${(b % 4) + 1}` }, day);
-            yield* emit({ cmd: 'produce', time: at(hour + 0.3), batch, inputs: ins.slice(half), location, line: `Line ${(b % 4) + 1}` }, day);
-            yield* emit({ cmd: 'produce', time: at(hour + 0.6), batch, outputs: outs, location, line: `Line ${(b % 4) + 1}` }, day);
+            yield* emit({ cmd: 'produce', time: at(hour + 0.02), batch, inputs: ins.slice(half), location, line: `Line ${(b % 4) + 1}` }, day);
+            yield* emit({ cmd: 'produce', time: at(hour + 0.04), batch, outputs: outs, location, line: `Line ${(b % 4) + 1}` }, day);
           } else if (r() < params.errorRate && inputs.length >= 2) {
             // recorded with a wrong input, declared erroneous the next day, and corrected
             const wrongId = nextId();
@@ -338,7 +352,10 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
       const parts: Part[] = [];
       for (const done of plant.toShip.splice(0, plant.toShip.length)) {
         const n = spread(params.shipmentsPerLot, 1);
-        const each = Math.max(1, Math.floor(done.quantity / n));
+        // what rework left of the lot, shared out: never more than is left
+        const each = Math.floor(done.lot.left / n);
+        if (each <= 0) continue;
+        done.lot.left -= each * n;
         for (let k = 0; k < n; k++) parts.push({ lot: done.lot, quantity: each });
       }
       for (let i = parts.length - 1; i > 0; i--) {

@@ -14,6 +14,7 @@ import { openStore, openStoreWithVersion, resolveDb } from '../main.js';
 import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
+import { cmdCompleteness, cmdGaps } from './quality-commands.js';
 import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
 import { cmdStation } from './station-commands.js';
 import type { CliIo } from './io.js';
@@ -35,6 +36,8 @@ Usage:
   lotline copy --from DB --to DB         copy every log entry (times, hashes) into an empty database
   lotline demo                           load a realistic demo plant and show what to try
   lotline start                          load the demo plant into an empty database and show the summary
+  lotline gaps                           run the gap rules over the whole plant (docs/quality-rules.md)
+  lotline completeness [REF]             share of lots with an unbroken chain, and of routing scans received
   lotline serve                          run the HTTP API (docs/api.md) on --port (3000) and --host (127.0.0.1)
   lotline user add NAME --role R         add a user (password from the terminal, or stdin's first line)
   lotline user list | role NAME --role R | unlock NAME | disable NAME | enable NAME
@@ -80,6 +83,13 @@ Options:
   --mqtt-scan-topic T  serve: raw scans (default plant/+/station/+/scan; the last + is the station)
   --mqtt-events-topic T  serve: native commands and EPCIS events (default plant/+/events)
   --mqtt-error-prefix P  serve: where bad messages are answered (default lotline/errors/)
+  --quality-config F   gaps, completeness, serve: the plant's quality configuration (JSON)
+  --rule ID[,ID]       gaps: only these rules
+  --since T            gaps: only findings shown by events at or after this event time
+  --dry-run            gaps: list the findings without recording them
+  --item I, --line L   completeness: only this item, this line
+  --from T, --to T     completeness: only lots made (or received) in this window
+  --period P           completeness: day, week or month (default month)
   -h, --help           this help
 `;
 
@@ -114,10 +124,15 @@ const OPTIONS = {
   demo: { type: 'boolean' },
   'secure-cookies': { type: 'boolean' },
   role: { type: 'string' },
+  'quality-config': { type: 'string' },
+  rule: { type: 'string' },
+  since: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  line: { type: 'string' },
+  period: { type: 'string' },
   expires: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   site: { type: 'string' },
-  line: { type: 'string' },
   quantity: { type: 'string' },
   uom: { type: 'string' },
   'output-item': { type: 'string' },
@@ -150,8 +165,10 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   copy: ['from', 'to'],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'quality-config', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix'],
   station: ['site', 'line', 'role', 'quantity', 'uom', 'output-item', 'items', 'supplier', 'customer'],
+  gaps: ['quality-config', 'rule', 'since', 'dry-run'],
+  completeness: [...REF_FLAGS, 'quality-config', 'line', 'from', 'to', 'period'],
   user: ['role', 'password-stdin'],
   key: ['role', 'expires'],
 };
@@ -249,6 +266,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.out(flags.json ? JSON.stringify({ loaded: result.loaded, events: result.events, highlights: result.highlights }, null, 2) : result.text);
         return 0;
       }
+      case 'gaps':
+        return await cmdGaps(open, rest, flags, io);
+      case 'completeness':
+        return await cmdCompleteness(open, rest, flags, io);
       case 'serve':
         return await cmdServe(rest, flags, io);
       case 'user':

@@ -14,6 +14,7 @@ import { checkTopicPattern, DEFAULT_MQTT, startMqttIngest } from '../capture/mqt
 import { handleScan } from '../capture/scan/scan-service.js';
 import { scanDepsOf } from '../server/routes/scan-routes.js';
 import { loadDemo } from './demo.js';
+import { qualityConfigOf } from './quality-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 
@@ -34,6 +35,7 @@ export interface ServerFlags {
   'mqtt-scan-topic'?: string | undefined;
   'mqtt-events-topic'?: string | undefined;
   'mqtt-error-prefix'?: string | undefined;
+  'quality-config'?: string | undefined;
 }
 
 function whole(value: string | undefined, name: string, fallback: number, min = 0): number {
@@ -65,7 +67,10 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
     checkTopicPattern(mqttOptions.scanTopic, '--mqtt-scan-topic', true);
     checkTopicPattern(mqttOptions.eventsTopic, '--mqtt-events-topic', false);
   }
+  // The gap rules run inside the server, with the plant's configuration or the defaults.
+  const quality = await qualityConfigOf(flags);
   const server = await serve({
+    quality,
     port,
     host: flags.host ?? '127.0.0.1',
     maxBodyBytes: whole(flags['max-body'], 'max-body', DEFAULT_MAX_BODY_BYTES, 1),

@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'STATION_EXISTS',
   'STATION_NOT_FOUND',
   'SCAN_REFUSED',
+  'QUALITY_CONFIG_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

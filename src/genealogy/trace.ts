@@ -105,7 +105,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** A query time: a date (midnight UTC) or a date-time with offset; never the machine's own time zone, which a report must not depend on. */
-function toMs(value: string | undefined, field: string, fallback: number): number {
+export function toMs(value: string | undefined, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = DATE_ONLY.test(value) ? Date.parse(`${value}T00:00:00Z`) : DATE_TIME_WITH_OFFSET.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {

@@ -28,6 +28,12 @@ import { registerLotRoutes } from './routes/lot-routes.js';
 import { registerReportRoutes } from './routes/report-routes.js';
 import { registerScanRoutes } from './routes/scan-routes.js';
 import { registerStreamRoutes } from './routes/stream-routes.js';
+import { registerQualityRoutes } from './routes/quality-routes.js';
+import { findingSinkFor } from './finding-sink.js';
+import { GapMonitor } from '../quality/gap-monitor.js';
+import type { QualityConfig } from '../quality/quality-config.js';
+import { defaultQualityConfig } from '../quality/quality-config.js';
+import { GAP_RULE_IDS } from '../quality/rules/index.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -42,6 +48,11 @@ export interface AppOptions {
   readonly logger?: FastifyBaseLogger | boolean;
   /** How often the live stream looks for events written by other processes (ms). */
   readonly streamPollMs?: number;
+  /**
+   * The plant's quality configuration. When given, the gap rules run inside the server: the
+   * immediate ones after every capture, the window ones every `scheduleMs`.
+   */
+  readonly quality?: QualityConfig;
 }
 
 export interface AppDeps {
@@ -55,7 +66,9 @@ export interface AppDeps {
 export interface Api {
   readonly store: EventStore;
   readonly identity: IdentityStore;
-  readonly options: Required<Omit<AppOptions, 'logger'>>;
+  readonly options: Required<Omit<AppOptions, 'logger' | 'quality'>>;
+  /** The quality configuration the gap rules and completeness use (the defaults when none was given). */
+  readonly quality: QualityConfig;
   /** Every capture goes through here: concurrent requests share one durable commit. */
   readonly writer: GroupCommitter;
   /** Emits `appended` after every capture through this server. */
@@ -122,6 +135,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     events: new EventEmitter(),
     writer: new GroupCommitter(deps.store),
     registry,
+    quality: options.quality ?? defaultQualityConfig(GAP_RULE_IDS),
     route: (spec) => addRoute(app, registry, API_PREFIX, spec, authenticate),
     contextOf: (req, principal) => ({ actor: principal.actor, origin: req.ip }),
   };
@@ -162,7 +176,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerReportRoutes(api);
   registerStreamRoutes(api, app);
   if (deps.stations) registerScanRoutes(api, deps.stations);
+  registerQualityRoutes(api);
   registerDocsRoutes(api);
+  if (options.quality) {
+    const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api), app.log);
+    await monitor.start();
+    api.events.on('appended', () => monitor.afterCapture());
+    app.addHook('onClose', async () => monitor.stop());
+  }
   app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));
   app.decorate('api', api);
   return app as unknown as FastifyInstance & { api: Api };

@@ -61,6 +61,8 @@ const CASES: readonly Case[] = [
   { name: 'FSMA 204 spreadsheet', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/fsma204?tlc=A' },
   { name: 'EPCIS export', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/epcis?EQ_bizStep=receiving' },
   { name: 'EPCIS capture job', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/epcis/capture/${captureId}` },
+  { name: 'completeness', allowed: EVERYONE, method: 'GET', url: '/api/v1/quality/completeness' },
+  { name: 'gap rules (dry run)', allowed: EVERYONE, method: 'GET', url: '/api/v1/quality/gaps' },
   { name: 'capture a receipt', allowed: [O, Q], method: 'POST', url: '/api/v1/events', body: (who) => receive(`R-${who}`) },
   { name: 'capture a hold', allowed: [Q], method: 'POST', url: '/api/v1/events', body: (who) => ({ cmd: 'hold', time: '2026-05-04T10:00:00+02:00', lots: [{ item: 'RAW', lot: `H-${who}` }], reason: 'swab' }) },
   { name: 'capture a release', allowed: [Q], method: 'POST', url: '/api/v1/events', body: (who) => ({ cmd: 'release', time: '2026-05-04T11:00:00+02:00', lots: [{ item: 'RAW', lot: `H-${who}` }] }) },

@@ -12,6 +12,9 @@ import { locationUri } from '../../domain/identifiers/lotline-uri.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import { refKey } from '../../domain/identifiers/object-ref.js';
 import { refJson } from '../../genealogy/trace.js';
+import { lotlineUri } from '../../domain/identifiers/lotline-uri.js';
+import type { Finding } from '../../quality/finding.js';
+import { FINDING_EVENT } from '../../quality/finding-sinks.js';
 import type { EventRow } from '../../store/event-store.js';
 import type { Api } from '../app.js';
 import { RefQuery, refFrom } from '../ref-query.js';
@@ -47,7 +50,7 @@ export function registerStreamRoutes(api: Api, app: FastifyInstance): void {
     tag: 'stream',
     summary: 'Server-Sent Events: newly stored events, optionally only those naming a lot, an item or a location',
     description:
-      'Each message is `event: event`, `id: <log position>`, `data: <JSON>` (the event row, its objects, and its EPCIS body). Send Last-Event-ID (browsers do on reconnect) or `since` to resume after a log position; by default the stream starts at the current end of the log. A comment line every 15 s keeps proxies from closing it.',
+      'Each message is `event: event`, `id: <log position>`, `data: <JSON>` (the event row, its objects, and its EPCIS body). Send Last-Event-ID (browsers do on reconnect) or `since` to resume after a log position; by default the stream starts at the current end of the log. A comment line every 15 s keeps proxies from closing it. When the server runs the gap rules, each new finding comes as `event: finding`, `data: <Finding JSON>` (docs/quality-rules.md): on a stream filtered by lot, only findings about that lot; on an unfiltered stream, all.',
     permission: 'read',
     query: z
       .object({
@@ -117,10 +120,18 @@ export function registerStreamRoutes(api: Api, app: FastifyInstance): void {
       };
       const onAppended = (): void => void pump();
       api.events.on('appended', onAppended);
+      // Findings of the gap rules: those about the lot asked for, or all of them on an unfiltered stream.
+      const lotUri = lot ? lotlineUri(lot) : undefined;
+      const onFinding = (f: Finding): void => {
+        if ((lotUri !== undefined && f.subject.ref !== lotUri) || (lotUri === undefined && (item !== undefined || location !== undefined))) return;
+        res.write(`event: ${FINDING_EVENT}\ndata: ${JSON.stringify(f)}\n\n`);
+      };
+      api.events.on(FINDING_EVENT, onFinding);
       const poll = setInterval(onAppended, api.options.streamPollMs);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const stop = (): void => {
         api.events.off('appended', onAppended);
+        api.events.off(FINDING_EVENT, onFinding);
         clearInterval(poll);
         clearInterval(heartbeat);
         open.delete(res);
