@@ -13,6 +13,8 @@ export interface CapturedEvent {
   readonly facts: EventFacts;
   /** Content hash that ignores spelling (eventID, recordTime, errorDeclaration excluded): equal content, equal fingerprint. */
   readonly fingerprint: string;
+  /** `canonicalJson(body)`, when the capturer computed it already (a capture thread): what the log stores. */
+  readonly canonicalBody?: string;
 }
 
 export type AppendOutcome =

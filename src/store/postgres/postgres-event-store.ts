@@ -261,7 +261,7 @@ export class PostgresEventStore implements EventStore {
     let failure: unknown;
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
-      const body = canonicalJson(ev.body);
+      const body = ev.canonicalBody ?? canonicalJson(ev.body);
       const list = known.get(ev.eventId) ?? [];
       let decision;
       try {

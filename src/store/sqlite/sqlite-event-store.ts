@@ -204,7 +204,7 @@ export class SqliteEventStore implements EventStore {
       fingerprint: r.fingerprint,
       body: r.body,
     }));
-    const body = canonicalJson(ev.body);
+    const body = ev.canonicalBody ?? canonicalJson(ev.body);
     const decision = decideAppend(ev, body, existing);
     if (decision.kind === 'duplicate') return { status: 'duplicate', seq: decision.seq };
     const entry = nextEntry(state, decision.kind === 'declare' ? 'declaration' : 'event', ev, body);
