@@ -41,7 +41,7 @@ export interface ImportOptions {
   readonly onProgress?: (p: ImportProgress) => void;
   /**
    * NDJSON: capture (parse, validate, hashes, canonical JSON) on a worker thread while this
-   * thread writes. Default: for files of 4 MiB and more on a machine with two cores or more.
+   * thread writes. Default: for files of 4 MiB and more when a core is free (`captureThreadWorthIt`).
    */
   readonly captureThread?: boolean;
 }

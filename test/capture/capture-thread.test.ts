@@ -111,8 +111,12 @@ describe.each(stores)('NDJSON import with a capture thread, $name', ({ skip, ope
 });
 
 describe('capture thread', () => {
-  it('is used for large files only', () => {
-    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES - 1)).toBe(false);
+  it('is used for large files, when a core is free', () => {
+    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES, 2, 0.5)).toBe(true);
+    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES - 1, 2, 0.5)).toBe(false);
+    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES, 1, 0)).toBe(false);
+    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES, 2, 3.5)).toBe(false);
+    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES, 8, 3.5)).toBe(true);
   });
 
   it('reports a line over the length limit as the importing thread does, and stores nothing', async () => {
