@@ -140,7 +140,7 @@ async function importNdjson(store: EventStore, file: string, size: number, optio
   const issues: Issue[] = [];
   const counts: Tally = { stored: 0, duplicates: 0, declared: 0 };
   let events = 0;
-  const thread = options.captureThread ?? captureThreadWorthIt(size);
+  const thread = options.captureThread ?? captureThreadWorthIt(size, store.writesOnServer === true);
   const batches = thread ? captureNdjsonInThread(file, CHUNK_EVENTS) : captureNdjson(file, CHUNK_EVENTS);
   try {
     for await (const b of batches) {

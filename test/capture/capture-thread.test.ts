@@ -111,12 +111,16 @@ describe.each(stores)('NDJSON import with a capture thread, $name', ({ skip, ope
 });
 
 describe('capture thread', () => {
-  it('is used for large files, when a core is free', () => {
-    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES, 2, 0.5)).toBe(true);
-    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES - 1, 2, 0.5)).toBe(false);
-    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES, 1, 0)).toBe(false);
-    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES, 2, 3.5)).toBe(false);
-    expect(captureThreadWorthIt(CAPTURE_THREAD_MIN_BYTES, 8, 3.5)).toBe(true);
+  it('is used for large files, when a core is free or the writing is done by a server', () => {
+    const min = CAPTURE_THREAD_MIN_BYTES;
+    expect(captureThreadWorthIt(min, false, 2, 0.5)).toBe(true);
+    expect(captureThreadWorthIt(min - 1, false, 2, 0.5)).toBe(false);
+    expect(captureThreadWorthIt(min, false, 1, 0)).toBe(false);
+    expect(captureThreadWorthIt(min, false, 2, 3.5)).toBe(false);
+    expect(captureThreadWorthIt(min, false, 8, 3.5)).toBe(true);
+    expect(captureThreadWorthIt(min, true, 2, 15)).toBe(true);
+    expect(captureThreadWorthIt(min - 1, true, 2, 0)).toBe(false);
+    expect(captureThreadWorthIt(min, true, 1, 0)).toBe(false);
   });
 
   it('reports a line over the length limit as the importing thread does, and stores nothing', async () => {

@@ -139,6 +139,7 @@ export function storeError(e: unknown): unknown {
 }
 
 export class PostgresEventStore implements EventStore {
+  readonly writesOnServer = true;
   private readonly client: PgClient;
   private readonly lockTimeoutMs: number;
   private sessionOpen = false;
