@@ -3,20 +3,20 @@
  * atomic capture: every event of the file is stored, or none. NDJSON is streamed (memory
  * stays flat whatever the file size); an EPCIS document is parsed whole, up to a size limit.
  */
-import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
 import { EVENT_TYPES } from '../domain/event-facts.js';
-import type { AppendOutcome, CapturedEvent, CaptureContext, EventStore } from '../store/event-store.js';
+import type { AppendOutcome, CaptureContext, EventStore } from '../store/event-store.js';
 import { jsonErrorOffset, lineColumn } from './json-error-position.js';
 import { readEpcisDocument } from './epcis/read-epcis-document.js';
-import { readNativeValue } from './native/read-native-line.js';
 import { appendAtomically, appendChunk, CHUNK_EVENTS } from './capture-events.js';
+import { captureNdjson, formatBytes, MAX_FILE_ISSUES } from './ndjson-capture.js';
+import { captureNdjsonInThread, captureThreadWorthIt } from './ndjson-capture-thread.js';
+
+export { formatBytes, MAX_LINE_BYTES } from './ndjson-capture.js';
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
-const MAX_ISSUES = 100;
 
 export interface ImportProgress {
   readonly file: string;
@@ -39,6 +39,11 @@ export interface ImportOptions {
   /** Who imports, for the audit trail. */
   readonly context?: CaptureContext;
   readonly onProgress?: (p: ImportProgress) => void;
+  /**
+   * NDJSON: capture (parse, validate, hashes, canonical JSON) on a worker thread while this
+   * thread writes. Default: for files of 4 MiB and more when a core is free (`captureThreadWorthIt`).
+   */
+  readonly captureThread?: boolean;
 }
 
 export async function importFile(store: EventStore, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -134,103 +139,35 @@ async function importNdjson(store: EventStore, file: string, size: number, optio
   const session = await store.beginCapture(options.context);
   const issues: Issue[] = [];
   const counts: Tally = { stored: 0, duplicates: 0, declared: 0 };
-  let pending: CapturedEvent[] = [];
-  let pendingLines: number[] = [];
   let events = 0;
-  let bytesRead = 0;
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0 || issues.length > 0) return;
-    const lines = pendingLines;
-    tally(await appendChunk(session, { label: file, noun: 'file' }, pending, (j) => lines[j]! - 1, '$'), counts);
-    pending = [];
-    pendingLines = [];
-  };
+  const thread = options.captureThread ?? captureThreadWorthIt(size, store.writesOnServer === true);
+  const batches = thread ? captureNdjsonInThread(file, CHUNK_EVENTS) : captureNdjson(file, CHUNK_EVENTS);
   try {
-    let lineNo = 0;
-    for await (const raw of readLines(file, (n) => (bytesRead = n))) {
-      lineNo++;
-      // a byte-order mark, as some Windows tools write, is not part of the first line's JSON
-      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-      if (line.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (e) {
-        issues.push({ path: '$', reason: `not valid JSON: ${e instanceof Error ? e.message : String(e)}`, file, line: lineNo, index: lineNo - 1 });
-      }
-      if (value !== undefined) {
-        const found: Issue[] = [];
-        const ev = readNativeValue(value, found);
-        for (const i of found) issues.push({ ...i, file, line: lineNo, index: lineNo - 1 });
-        if (ev) {
-          events++;
-          pending.push(ev);
-          pendingLines.push(lineNo);
-        }
-      }
-      if (issues.length >= MAX_ISSUES) break;
-      if (pending.length >= CHUNK_EVENTS) {
-        await flush();
-        options.onProgress?.({ file, bytesRead, totalBytes: size, events });
+    for await (const b of batches) {
+      issues.push(...b.issues);
+      events += b.events.length;
+      // once a line is bad nothing will be stored: the rest is only read for its issues
+      if (issues.length === 0 && b.events.length > 0) {
+        tally(await appendChunk(session, { label: file, noun: 'file' }, b.events, (j) => b.lines[j]! - 1, '$'), counts);
+        options.onProgress?.({ file, bytesRead: b.bytesRead, totalBytes: size, events });
       }
     }
     if (issues.length > 0) {
       const first = issues[0]!;
       throw new LotlineError(
         'NATIVE_INVALID_FIELD',
-        `${file}: ${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} invalid field${issues.length === 1 ? '' : 's'}; first: line ${first.line} at ${first.path}: ${first.reason}. Nothing from this file was imported.`,
+        `${file}: ${issues.length}${issues.length >= MAX_FILE_ISSUES ? '+' : ''} invalid field${issues.length === 1 ? '' : 's'}; first: line ${first.line} at ${first.path}: ${first.reason}. Nothing from this file was imported.`,
         { issues },
       );
     }
-    await flush();
     await session.commit();
     options.onProgress?.({ file, bytesRead: size, totalBytes: size, events });
     return { file, format: 'ndjson', events, ...counts };
   } catch (e) {
     await session.rollback();
     throw e;
-  }
-}
-
-/** Splits a file into lines without ever holding more than one line (bounded) in memory. */
-async function* readLines(file: string, onBytes: (n: number) => void): AsyncGenerator<string> {
-  const stream = createReadStream(file);
-  let parts: Buffer[] = [];
-  let partBytes = 0;
-  let total = 0;
-  let lineNo = 1;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      onBytes(total);
-      let start = 0;
-      for (;;) {
-        const nl = chunk.indexOf(10, start);
-        if (nl < 0) break;
-        parts.push(chunk.subarray(start, nl));
-        yield Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
-        lineNo++;
-        parts = [];
-        partBytes = 0;
-        start = nl + 1;
-      }
-      if (start < chunk.length) {
-        parts.push(chunk.subarray(start));
-        partBytes += chunk.length - start;
-        if (partBytes > MAX_LINE_BYTES) {
-          throw new LotlineError('INPUT_TOO_LARGE', `${file}: line ${lineNo} is longer than ${formatBytes(MAX_LINE_BYTES)}; an NDJSON line holds one event`);
-        }
-      }
-    }
-    if (parts.length > 0) yield Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
   } finally {
-    stream.destroy();
+    // stops the capture thread (or closes the file) when the import ends early
+    await batches.return(undefined);
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
 }

@@ -13,6 +13,8 @@ export interface CapturedEvent {
   readonly facts: EventFacts;
   /** Content hash that ignores spelling (eventID, recordTime, errorDeclaration excluded): equal content, equal fingerprint. */
   readonly fingerprint: string;
+  /** `canonicalJson(body)`, when the capturer computed it already (a capture thread): what the log stores. */
+  readonly canonicalBody?: string;
 }
 
 export type AppendOutcome =
@@ -158,6 +160,11 @@ export interface EventQuery {
 
 /** The store port. Batched lookups take and return plain ids so that traversal stays set-at-a-time. */
 export interface EventStore {
+  /**
+   * True when a database server does the writing: an importer mostly waits on it, so capturing
+   * on a second thread overlaps with that wait even on busy cores.
+   */
+  readonly writesOnServer?: boolean;
   /** Opens a write transaction (one document = one session), attributed to `context` when given. */
   beginCapture(context?: CaptureContext): Promise<CaptureSession>;
   /** Nodes for refs; refs not stored are absent from the map (keyed by refKey). */

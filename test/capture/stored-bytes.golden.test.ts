@@ -62,11 +62,11 @@ function writeInputs(): string[] {
 
 const officialExamples = ['object', 'aggregation', 'association', 'transaction', 'transformation'].map((t) => join(STANDARDS_DIR, `${t}_event_all_possible_fields.jsonld`));
 
-async function importAll(store: EventStore, files: readonly string[]): Promise<unknown[]> {
+async function importAll(store: EventStore, files: readonly string[], captureThread?: boolean): Promise<unknown[]> {
   const summaries: unknown[] = [];
   try {
     for (const f of files) {
-      const { file: _file, ...s } = await importFile(store, f, { context });
+      const { file: _file, ...s } = await importFile(store, f, { context, captureThread });
       summaries.push(s);
     }
     return summaries;
@@ -127,6 +127,21 @@ describe.each(cases)('stored bytes of a fixture import into $name', ({ name, ski
       expect(summaries).toEqual(golden.summaries);
       expect(dump.sections['log']!.rows).toBeGreaterThan(3000);
       expectSame(dump, golden.sections, linesOf(key));
+    } finally {
+      await again.close();
+    }
+  });
+
+  it.skipIf(skip !== undefined)('equal the golden file when NDJSON is captured on a worker thread (as large files are)', async () => {
+    const { store, reopen } = await open('fixtures_thread');
+    const summaries = await importAll(store, writeInputs(), true);
+    const again = await reopen();
+    try {
+      const dump = await dumpStored(again);
+      expect((await again.verify()).ok).toBe(true);
+      const golden = readGolden()['fixtures'] as { summaries: unknown[]; sections: StoredDump['sections'] };
+      expect(summaries).toEqual(golden.summaries);
+      expectSame(dump, golden.sections, linesOf('fixtures'));
     } finally {
       await again.close();
     }

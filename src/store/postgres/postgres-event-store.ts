@@ -139,6 +139,7 @@ export function storeError(e: unknown): unknown {
 }
 
 export class PostgresEventStore implements EventStore {
+  readonly writesOnServer = true;
   private readonly client: PgClient;
   private readonly lockTimeoutMs: number;
   private sessionOpen = false;
@@ -261,7 +262,7 @@ export class PostgresEventStore implements EventStore {
     let failure: unknown;
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
-      const body = canonicalJson(ev.body);
+      const body = ev.canonicalBody ?? canonicalJson(ev.body);
       const list = known.get(ev.eventId) ?? [];
       let decision;
       try {

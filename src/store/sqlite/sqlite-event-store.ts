@@ -87,9 +87,10 @@ export class SqliteEventStore implements EventStore {
         'INSERT INTO log (seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       nodeId: db.prepare('SELECT id FROM nodes WHERE kind = ? AND item = ? AND code = ?'),
-      insertNode: db.prepare('INSERT INTO nodes (kind, item, code) VALUES (?, ?, ?)'),
+      // a new node is inserted in one statement; a known one (no row returned) is then looked up
+      insertNode: db.prepare('INSERT INTO nodes (kind, item, code) VALUES (?, ?, ?) ON CONFLICT (kind, item, code) DO NOTHING RETURNING id'),
       tId: db.prepare('SELECT id FROM transformations WHERE key = ?'),
-      insertT: db.prepare('INSERT INTO transformations (key) VALUES (?)'),
+      insertT: db.prepare('INSERT INTO transformations (key) VALUES (?) ON CONFLICT (key) DO NOTHING RETURNING id'),
       insertEvent: db.prepare(
         `INSERT INTO events (seq, event_id, type, action, biz_step, disposition, event_time, event_ms, record_time,
            read_point, biz_location, source, destination, t_id, void_seq, persistent_set, persistent_unset)
@@ -204,7 +205,7 @@ export class SqliteEventStore implements EventStore {
       fingerprint: r.fingerprint,
       body: r.body,
     }));
-    const body = canonicalJson(ev.body);
+    const body = ev.canonicalBody ?? canonicalJson(ev.body);
     const decision = decideAppend(ev, body, existing);
     if (decision.kind === 'duplicate') return { status: 'duplicate', seq: decision.seq };
     const entry = nextEntry(state, decision.kind === 'declare' ? 'declaration' : 'event', ev, body);
@@ -223,8 +224,8 @@ export class SqliteEventStore implements EventStore {
     const proj = projectEvent(entry.eventId, f);
     let tId: number | null = null;
     if (proj.transformationKey !== null) {
-      const t = this.stmt['tId']!.get(proj.transformationKey) as { id: number } | undefined;
-      tId = t ? t.id : Number(this.stmt['insertT']!.run(proj.transformationKey).lastInsertRowid);
+      const t = (this.stmt['insertT']!.get(proj.transformationKey) ?? this.stmt['tId']!.get(proj.transformationKey)) as { id: number };
+      tId = t.id;
     }
     this.stmt['insertEvent']!.run(
       entry.seq,
@@ -295,8 +296,7 @@ export class SqliteEventStore implements EventStore {
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
     const c = refColumns(ref);
-    const row = this.stmt['nodeId']!.get(c.kind, c.item, c.code) as { id: number } | undefined;
-    const id = row ? row.id : Number(this.stmt['insertNode']!.run(c.kind, c.item, c.code).lastInsertRowid);
+    const id = ((this.stmt['insertNode']!.get(c.kind, c.item, c.code) ?? this.stmt['nodeId']!.get(c.kind, c.item, c.code)) as { id: number }).id;
     // bounded, so that memory stays flat however large the imported file
     if (cache.size >= 100_000) cache.clear();
     cache.set(key, id);
