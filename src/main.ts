@@ -3,6 +3,9 @@
  * selects the PostgreSQL store; anything else is a SQLite file path.
  */
 import type { IdentityStore } from './identity/identity-store.js';
+import type { IntegrationStore } from './integrations/integration-store.js';
+import { openPostgresIntegrationStore } from './integrations/postgres/postgres-integration-store.js';
+import { SqliteIntegrationStore } from './integrations/sqlite/sqlite-integration-store.js';
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
 import { GenealogyIndex, withGenealogyIndex } from './genealogy/genealogy-index.js';
@@ -46,6 +49,20 @@ export async function openIdentityStore(db: string): Promise<IdentityStore> {
   }
   if (db !== ':memory:') await (await openStore(db, { create: true })).close();
   return new SqliteIdentityStore(db);
+}
+
+/**
+ * Opens the integration tables (file-drop hashes, webhook subscriptions and outbox) on the same
+ * database as the events, after the event store has made it a Lotline database.
+ */
+export async function openIntegrationStore(db: string): Promise<IntegrationStore> {
+  if (isPostgresUrl(db)) {
+    await (await openStore(db, { create: true })).close();
+    const { connectionString, schema } = parsePostgresUrl(db);
+    return openPostgresIntegrationStore(connectionString, { schema });
+  }
+  if (db !== ':memory:') await (await openStore(db, { create: true })).close();
+  return new SqliteIntegrationStore(db);
 }
 
 /**

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'IDENTITY_EXISTS',
   'INTERNAL_ERROR',
   'SHUTTING_DOWN',
+  'MAPPING_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
