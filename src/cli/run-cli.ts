@@ -14,6 +14,7 @@ import { openStore, openStoreWithVersion, resolveDb } from '../main.js';
 import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
+import { cmdWatch, cmdWebhook } from './integration-commands.js';
 import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
@@ -36,6 +37,10 @@ Usage:
   lotline user list | role NAME --role R | unlock NAME | disable NAME | enable NAME
   lotline key create NAME --role R       create an API key (printed once) [--expires DATE]
   lotline key list | revoke NAME
+  lotline watch DIR --mapping FILE       import ERP/MES exports (CSV, XLSX) dropped into DIR [--once]
+  lotline webhook add URL                subscribe a URL to stored events [--types T,…] [--biz-step S,…]
+                                         [--item I,…] [--site L,…] [--secret S]
+  lotline webhook list | remove ID | enable ID | disable ID | deliveries [--status dead] | replay ID
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -56,6 +61,9 @@ Options:
   --demo               serve: load the demo plant into an empty database first (npm start)
   --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
   --role R             user, key: operator, quality, auditor or admin
+  --watch DIR          serve: import file drops from DIR too (with --mapping)
+  --mapping FILE       watch, serve: the YAML mapping of the exports (docs/integrations/file-drops.md)
+  --once               watch: import what is complete now, then exit (1 if a file failed)
   -h, --help           this help
 `;
 
@@ -85,6 +93,15 @@ const OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  watch: { type: 'string' },
+  mapping: { type: 'string' },
+  once: { type: 'boolean' },
+  types: { type: 'string' },
+  'biz-step': { type: 'string' },
+  site: { type: 'string' },
+  secret: { type: 'string' },
+  limit: { type: 'string' },
+  status: { type: 'string' },
 } as const;
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -101,7 +118,9 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   copy: ['from', 'to'],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'watch', 'mapping'],
+  watch: ['mapping', 'once'],
+  webhook: ['types', 'biz-step', 'item', 'site', 'secret', 'limit', 'status'],
   user: ['role', 'password-stdin'],
   key: ['role', 'expires'],
 };
@@ -201,6 +220,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdUser(rest, flags, io);
       case 'key':
         return await cmdKey(rest, flags, io);
+      case 'watch':
+        return await cmdWatch(rest, flags, io);
+      case 'webhook':
+        return await cmdWebhook(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;

@@ -5,11 +5,12 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openIntegrationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
 import { loadDemo } from './demo.js';
+import { watchTarget } from './integration-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 
@@ -25,6 +26,8 @@ export interface ServerFlags {
   role?: string | undefined;
   expires?: string | undefined;
   'password-stdin'?: boolean | undefined;
+  watch?: string | undefined;
+  mapping?: string | undefined;
 }
 
 function whole(value: string | undefined, name: string, fallback: number, min = 0): number {
@@ -39,18 +42,24 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
   const port = whole(flags.port, 'port', 3000);
   if (port > 65535) throw new UsageError(`--port must be at most 65535 (got ${port})`);
   const perSecond = whole(flags['key-rate'], 'key-rate', DEFAULT_RATE_LIMIT.perSecond, 1);
+  if (flags.mapping !== undefined && flags.watch === undefined) throw new UsageError("--mapping goes with --watch DIR (the folder of file drops)");
+  const watch = flags.watch === undefined ? undefined : await watchTarget(flags.watch, flags.mapping, 'lotline serve --watch');
   const server = await serve({
     port,
     host: flags.host ?? '127.0.0.1',
     maxBodyBytes: whole(flags['max-body'], 'max-body', DEFAULT_MAX_BODY_BYTES, 1),
     rateLimit: { perSecond, burst: perSecond * 2 },
     secureCookies: flags['secure-cookies'] === true,
+    ...(watch ? { watch } : {}),
     openStores: async () => {
       // A long-running process: traces come from the in-memory genealogy index, kept current from the log.
       const store = await openIndexedStore(db, { create: true });
+      let identity: IdentityStore | undefined;
       try {
-        return { store, identity: await openIdentityStore(db) };
+        identity = await openIdentityStore(db);
+        return { store, identity, integrations: await openIntegrationStore(db) };
       } catch (e) {
+        await identity?.close();
         await store.close();
         throw e;
       }

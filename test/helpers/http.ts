@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { addUser, createKey } from '../../src/identity/identity-service.js';
 import type { IdentityStore } from '../../src/identity/identity-store.js';
+import type { IntegrationStore } from '../../src/integrations/integration-store.js';
+import { SqliteIntegrationStore } from '../../src/integrations/sqlite/sqlite-integration-store.js';
 import type { Role } from '../../src/identity/roles.js';
 import { ROLES } from '../../src/identity/roles.js';
 import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-store.js';
@@ -17,27 +19,32 @@ export interface TestApi {
   readonly app: FastifyInstance & { api: Api };
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  /** With `integrations: true`: the webhook and file-drop tables. */
+  readonly integrations: IntegrationStore | undefined;
   /** `Authorization` headers of one API key per role. */
   readonly keys: Readonly<Record<Role, { authorization: string }>>;
   close(): Promise<void>;
 }
 
 /** Builds the app over in-memory stores (or `db`), with an API key per role unless `accounts` is false. */
-export async function testApi(options: AppOptions & { accounts?: boolean; db?: string } = {}): Promise<TestApi> {
+export async function testApi(options: AppOptions & { accounts?: boolean; db?: string; integrations?: boolean } = {}): Promise<TestApi> {
   const store = openSqliteStore(options.db ?? ':memory:');
   const identity = new SqliteIdentityStore(options.db ?? ':memory:');
   const keys = {} as Record<Role, { authorization: string }>;
   if (options.accounts !== false) {
     for (const role of ROLES) keys[role] = { authorization: `Bearer ${(await createKey(identity, { name: `${role}-key`, role }, BY)).secret}` };
   }
-  const app = await buildApp({ store, identity }, { logger: false, ...options });
+  const integrations = options.integrations ? new SqliteIntegrationStore(options.db ?? ':memory:') : undefined;
+  const app = await buildApp({ store, identity, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
   return {
     app,
     store,
     identity,
+    integrations,
     keys,
     close: async () => {
       await app.close();
+      await integrations?.close();
       await identity.close();
       await store.close();
     },
