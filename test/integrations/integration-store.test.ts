@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openIntegrationStore } from '../../src/main.js';
 import { SqliteIntegrationStore } from '../../src/integrations/sqlite/sqlite-integration-store.js';
-import { INTEGRATION_MIGRATIONS, INTEGRATION_VERSION_KEY } from '../../src/integrations/sqlite/integration-migrations.js';
+import { integrationMigrations, INTEGRATION_VERSION_KEY } from '../../src/integrations/integration-migrations.js';
+
+const INTEGRATION_MIGRATIONS = integrationMigrations('sqlite');
 import { tempDb } from '../helpers/cli.js';
 import { freshPgUrl, pgSkipReason } from '../helpers/postgres.js';
 import { testIntegrationStore } from '../conformance/integration-store.suite.js';

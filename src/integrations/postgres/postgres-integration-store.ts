@@ -7,8 +7,9 @@ import { LotlineError } from '../../domain/errors.js';
 import type { Delivery, DeliveryStatus, IntegrationStore, NewDelivery, ProcessedFile, SubscriptionChange, WebhookSubscription } from '../integration-store.js';
 import type { DeliveryRow, SubscriptionRow } from '../integration-rows.js';
 import { DELIVERY_COLUMNS, toDelivery, toSubscription } from '../integration-rows.js';
-import { INTEGRATION_VERSION_KEY } from '../sqlite/integration-migrations.js';
-import { PG_INTEGRATION_MIGRATIONS } from './postgres-integration-migrations.js';
+import { integrationMigrations, INTEGRATION_VERSION_KEY } from '../integration-migrations.js';
+
+const PG_INTEGRATION_MIGRATIONS = integrationMigrations('postgresql');
 
 interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;

@@ -2,12 +2,14 @@
  * The integration store in SQLite: its own connection to the event store's file, its own tables
  * and migration track. better-sqlite3 is synchronous, so each method is one transaction at most.
  */
-import Database from 'better-sqlite3';
-import { LotlineError } from '../../domain/errors.js';
+import type Database from 'better-sqlite3';
+import { openTrack } from '../../store/sqlite/migration-track.js';
 import type { Delivery, DeliveryStatus, IntegrationStore, NewDelivery, ProcessedFile, SubscriptionChange, WebhookSubscription } from '../integration-store.js';
 import type { DeliveryRow, SubscriptionRow } from '../integration-rows.js';
 import { DELIVERY_COLUMNS, toDelivery, toSubscription } from '../integration-rows.js';
-import { INTEGRATION_MIGRATIONS, INTEGRATION_VERSION_KEY } from './integration-migrations.js';
+import { integrationMigrations, INTEGRATION_VERSION_KEY } from '../integration-migrations.js';
+
+const INTEGRATION_MIGRATIONS = integrationMigrations('sqlite');
 
 const CURSOR_KEY = 'event_cursor';
 
@@ -15,35 +17,10 @@ export class SqliteIntegrationStore implements IntegrationStore {
   private readonly db: Database.Database;
 
   constructor(path: string, busyTimeoutMs = 15_000) {
-    try {
-      this.db = new Database(path);
-    } catch (e) {
-      throw new LotlineError('STORE_UNAVAILABLE', `cannot open the integration tables in ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-    this.db.pragma('foreign_keys = ON');
-    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
-    this.migrate();
+    this.db = openTrack(path, busyTimeoutMs, INTEGRATION_VERSION_KEY, INTEGRATION_MIGRATIONS, 'integration');
   }
 
-  private migrate(): void {
-    const db = this.db;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-      const current = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get(INTEGRATION_VERSION_KEY) as { value: string } | undefined)?.value ?? 0);
-      if (current > INTEGRATION_MIGRATIONS.length) {
-        throw new LotlineError('STORE_SCHEMA_TOO_NEW', `this database has integration schema version ${current}, newer than this Lotline knows (${INTEGRATION_MIGRATIONS.length}); upgrade Lotline`);
-      }
-      for (let v = current; v < INTEGRATION_MIGRATIONS.length; v++) db.exec(INTEGRATION_MIGRATIONS[v]!);
-      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(INTEGRATION_VERSION_KEY, String(INTEGRATION_MIGRATIONS.length));
-      db.exec('COMMIT');
-    } catch (e) {
-      db.exec('ROLLBACK');
-      this.db.close();
-      throw e;
-    }
-  }
+
 
   async processedFile(sha256: string): Promise<ProcessedFile | undefined> {
     const r = this.db.prepare('SELECT sha256, name, processed_at, events FROM integration_files WHERE sha256 = ?').get(sha256) as

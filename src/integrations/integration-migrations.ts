@@ -1,8 +1,12 @@
 /**
- * The integration tables in PostgreSQL (file-drop hashes, webhook subscriptions and outbox),
- * versioned apart from the event store's schema: their own key in `meta`.
+ * The integration tables' migrations (file-drop hashes, webhook subscriptions, outbox and log
+ * cursor), the same for both stores, in the event store's database but versioned apart: their own
+ * key in `meta`, so that neither list of migrations has to know the other.
  */
-export const PG_INTEGRATION_MIGRATIONS: readonly string[] = [
+export const INTEGRATION_VERSION_KEY = 'integration_schema_version';
+
+/** The migrations in PostgreSQL's types; SQLite's are derived from them (below). */
+const MIGRATIONS: readonly string[] = [
   /* 1: imported file hashes; webhook subscriptions, the delivery outbox and the log cursor. */ `
   CREATE TABLE integration_files (
     sha256       TEXT PRIMARY KEY,
@@ -39,3 +43,9 @@ export const PG_INTEGRATION_MIGRATIONS: readonly string[] = [
   CREATE TABLE webhook_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
 ];
+
+/** SQLite spells the same tables with its own types: INTEGER for booleans, 64-bit numbers and row ids. */
+export function integrationMigrations(dialect: 'postgresql' | 'sqlite'): readonly string[] {
+  if (dialect === 'postgresql') return MIGRATIONS;
+  return MIGRATIONS.map((sql) => sql.replace(/BIGSERIAL PRIMARY KEY/g, 'INTEGER PRIMARY KEY').replace(/\bBIGINT\b/g, 'INTEGER').replace(/\bBOOLEAN\b/g, 'INTEGER'));
+}
