@@ -9,6 +9,9 @@ import { SqliteIntegrationStore } from './integrations/sqlite/sqlite-integration
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
 import { GenealogyIndex, withGenealogyIndex } from './genealogy/genealogy-index.js';
+import type { StationStore } from './capture/scan/station-store.js';
+import { openPostgresStationStore } from './capture/scan/postgres/postgres-station-store.js';
+import { SqliteStationStore } from './capture/scan/sqlite/sqlite-station-store.js';
 import type { EventStore } from './store/event-store.js';
 import { isPostgresUrl, openPostgresStore, parsePostgresUrl } from './store/postgres/open-postgres-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
@@ -79,4 +82,15 @@ export async function openIndexedStore(db: string, options: { create?: boolean }
     await store.close();
     throw e;
   }
+}
+
+/** Opens the scan-station store on the same database as the events (after the event store made it a Lotline database), like the identity store. */
+export async function openStationStore(db: string): Promise<StationStore> {
+  if (isPostgresUrl(db)) {
+    await (await openStore(db, { create: true })).close();
+    const { connectionString, schema } = parsePostgresUrl(db);
+    return openPostgresStationStore(connectionString, { schema });
+  }
+  if (db !== ':memory:') await (await openStore(db, { create: true })).close();
+  return new SqliteStationStore(db);
 }

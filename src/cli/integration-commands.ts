@@ -21,7 +21,7 @@ export interface IntegrationFlags {
   mapping?: string | undefined;
   once?: boolean | undefined;
   types?: string | undefined;
-  'biz-step'?: string | undefined;
+  'biz-step'?: string | string[] | undefined;
   item?: string | undefined;
   site?: string | undefined;
   secret?: string | undefined;
@@ -99,11 +99,11 @@ export async function cmdWatch(rest: readonly string[], flags: IntegrationFlags,
   }
 }
 
-const list = (v: string | undefined): string[] | undefined =>
+const list = (v: string | string[] | undefined): string[] | undefined =>
   v === undefined
     ? undefined
-    : v
-        .split(',')
+    : (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
         .map((s) => s.trim())
         .filter((s) => s !== '');
 

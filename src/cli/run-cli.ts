@@ -16,9 +16,11 @@ import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
 import { cmdWatch, cmdWebhook } from './integration-commands.js';
 import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
+import { cmdStation } from './station-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
+import { cmdExport, cmdReport } from './report-commands.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -27,6 +29,8 @@ Usage:
   lotline trace forward  REF             where did this lot go? (lots, shipments, customers)
   lotline trace backward REF             where did it come from? (inputs, receipts, suppliers)
   lotline lot REF                        status, on-hand quantity, location, last event
+  lotline report fsma204 --out FILE      FSMA 204 sortable spreadsheet (CSV or XLSX) [--tlc CODE]... [--item ITEM] [--from T --to T]
+  lotline export epcis --out FILE        EPCIS 2.0 document of a trace (--trace REF --direction D) or of a query (filters)
   lotline verify                         check the hash chain of the event log
   lotline migrate                        create the database, or bring its schema up to date
   lotline copy --from DB --to DB         copy every log entry (times, hashes) into an empty database
@@ -41,6 +45,8 @@ Usage:
   lotline webhook add URL                subscribe a URL to stored events [--types T,…] [--biz-step S,…]
                                          [--item I,…] [--site L,…] [--secret S]
   lotline webhook list | remove ID | enable ID | disable ID | deliveries [--status dead] | replay ID
+  lotline station add ID --site S --role R   add a scan station (receiving, production, packing, shipping)
+  lotline station list | remove ID
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -53,6 +59,13 @@ Options:
   --max-depth N        trace: list lots up to N transformation steps away
   --from T, --to T     trace: only events in this event-time window
   --as-of T            trace, lot: answer as known at this record time
+  --out FILE           report, export: where to write (replaced whole, never half-written)
+  --format csv|xlsx    report fsma204: the file format (default: from --out's extension)
+  --tlc CODE           report fsma204: a traceability lot code (repeatable); --item ITEM: a product;
+                       --direction forward|backward: also every lot traced from the --tlc lots
+  --trace REF --direction forward|backward   export epcis: the events of this trace
+  --event-type T, --biz-step S, --disposition D, --biz-location URI, --epc REF
+                       export epcis: query filters (repeatable; with --from/--to as event times)
   --max-document-size BYTES   import: largest EPCIS JSON document read whole (default 256 MiB)
   --days N, --seed N   demo: size and seed of the demo plant
   --port N, --host H   serve: where to listen (default 3000, 127.0.0.1)
@@ -60,10 +73,21 @@ Options:
   --key-rate N         serve: requests per second per API key (default 100, bursts of 2N)
   --demo               serve: load the demo plant into an empty database first (npm start)
   --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
-  --role R             user, key: operator, quality, auditor or admin
   --watch DIR          serve: import file drops from DIR too (with --mapping)
   --mapping FILE       watch, serve: the YAML mapping of the exports (docs/integrations/file-drops.md)
   --once               watch: import what is complete now, then exit (1 if a file failed)
+  --role R             user, key: operator, quality, auditor or admin;
+                       station: receiving, production, packing or shipping
+  --site S, --line L   station: the plant (GLN, URI or name) and the line
+  --quantity N --uom U station: quantity of a scanned lot whose label has none
+  --output-item ITEM   station (production): the item it makes; scanning it closes the sequence
+  --items A,B          station: the only items it accepts
+  --supplier P, --customer P   station: receiving supplier / shipping customer when labels name none
+  --mqtt URL           serve: also read scans and events from an MQTT broker (docs/integrations/mqtt.md)
+  --mqtt-client-id ID  serve: the persistent session's client id (default lotline)
+  --mqtt-scan-topic T  serve: raw scans (default plant/+/station/+/scan; the last + is the station)
+  --mqtt-events-topic T  serve: native commands and EPCIS events (default plant/+/events)
+  --mqtt-error-prefix P  serve: where bad messages are answered (default lotline/errors/)
   -h, --help           this help
 `;
 
@@ -78,6 +102,16 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   'as-of': { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  tlc: { type: 'string', multiple: true },
+  trace: { type: 'string' },
+  direction: { type: 'string' },
+  'event-type': { type: 'string', multiple: true },
+  'biz-step': { type: 'string', multiple: true },
+  disposition: { type: 'string', multiple: true },
+  'biz-location': { type: 'string', multiple: true },
+  epc: { type: 'string', multiple: true },
   'max-document-size': { type: 'string' },
   days: { type: 'string' },
   seed: { type: 'string' },
@@ -90,6 +124,19 @@ const OPTIONS = {
   role: { type: 'string' },
   expires: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  site: { type: 'string' },
+  line: { type: 'string' },
+  quantity: { type: 'string' },
+  uom: { type: 'string' },
+  'output-item': { type: 'string' },
+  items: { type: 'string' },
+  supplier: { type: 'string' },
+  customer: { type: 'string' },
+  mqtt: { type: 'string' },
+  'mqtt-client-id': { type: 'string' },
+  'mqtt-scan-topic': { type: 'string' },
+  'mqtt-events-topic': { type: 'string' },
+  'mqtt-error-prefix': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -97,14 +144,12 @@ const OPTIONS = {
   mapping: { type: 'string' },
   once: { type: 'boolean' },
   types: { type: 'string' },
-  'biz-step': { type: 'string' },
-  site: { type: 'string' },
   secret: { type: 'string' },
   limit: { type: 'string' },
   status: { type: 'string' },
 } as const;
 
-type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 const COMMON_FLAGS = ['db', 'json', 'help', 'version', 'quiet'];
 const REF_FLAGS = ['item', 'gtin', 'lot', 'serial'];
@@ -113,14 +158,17 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   import: ['max-document-size'],
   trace: [...REF_FLAGS, 'max-depth', 'from', 'to', 'as-of'],
   lot: [...REF_FLAGS, 'as-of'],
+  report: ['out', 'format', 'tlc', 'item', 'from', 'to', 'as-of', 'direction'],
+  export: [...REF_FLAGS, 'out', 'trace', 'direction', 'from', 'to', 'as-of', 'event-type', 'biz-step', 'disposition', 'biz-location', 'epc'],
   verify: [],
   migrate: [],
   copy: ['from', 'to'],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'watch', 'mapping'],
   watch: ['mapping', 'once'],
   webhook: ['types', 'biz-step', 'item', 'site', 'secret', 'limit', 'status'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix', 'watch', 'mapping'],
+  station: ['site', 'line', 'role', 'quantity', 'uom', 'output-item', 'items', 'supplier', 'customer'],
   user: ['role', 'password-stdin'],
   key: ['role', 'expires'],
 };
@@ -183,6 +231,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.out(flags.json ? JSON.stringify(state, null, 2) : formatLotState(state));
         return 0;
       }
+      case 'report':
+        return await cmdReport(open, rest, flags, io);
+      case 'export':
+        return await cmdExport(open, rest, flags, io);
       case 'verify': {
         if (rest.length > 0) throw new UsageError(`'lotline verify' takes no arguments (got ${rest.join(' ')})`);
         const r = await (await open()).verify();
@@ -224,6 +276,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdWatch(rest, flags, io);
       case 'webhook':
         return await cmdWebhook(rest, flags, io);
+      case 'station':
+        return await cmdStation(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;

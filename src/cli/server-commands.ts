@@ -5,10 +5,14 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, openIntegrationStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openIntegrationStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
+import type { MqttOptions } from '../capture/mqtt/mqtt-ingest.js';
+import { checkTopicPattern, DEFAULT_MQTT, startMqttIngest } from '../capture/mqtt/mqtt-ingest.js';
+import { handleScan } from '../capture/scan/scan-service.js';
+import { scanDepsOf } from '../server/routes/scan-routes.js';
 import { loadDemo } from './demo.js';
 import { watchTarget } from './integration-commands.js';
 import type { CliIo } from './io.js';
@@ -28,6 +32,11 @@ export interface ServerFlags {
   'password-stdin'?: boolean | undefined;
   watch?: string | undefined;
   mapping?: string | undefined;
+  mqtt?: string | undefined;
+  'mqtt-client-id'?: string | undefined;
+  'mqtt-scan-topic'?: string | undefined;
+  'mqtt-events-topic'?: string | undefined;
+  'mqtt-error-prefix'?: string | undefined;
 }
 
 function whole(value: string | undefined, name: string, fallback: number, min = 0): number {
@@ -44,6 +53,23 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
   const perSecond = whole(flags['key-rate'], 'key-rate', DEFAULT_RATE_LIMIT.perSecond, 1);
   if (flags.mapping !== undefined && flags.watch === undefined) throw new UsageError("--mapping goes with --watch DIR (the folder of file drops)");
   const watch = flags.watch === undefined ? undefined : await watchTarget(flags.watch, flags.mapping, 'lotline serve --watch');
+  const mqttFlags = (['mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix'] as const).filter((f) => flags[f] !== undefined);
+  if (flags.mqtt === undefined && mqttFlags.length > 0) throw new UsageError(`--${mqttFlags[0]} needs --mqtt URL`);
+  const mqttOptions: MqttOptions | undefined =
+    flags.mqtt === undefined
+      ? undefined
+      : {
+          url: flags.mqtt,
+          clientId: flags['mqtt-client-id'] ?? DEFAULT_MQTT.clientId,
+          scanTopic: flags['mqtt-scan-topic'] ?? DEFAULT_MQTT.scanTopic,
+          eventsTopic: flags['mqtt-events-topic'] ?? DEFAULT_MQTT.eventsTopic,
+          errorPrefix: flags['mqtt-error-prefix'] ?? DEFAULT_MQTT.errorPrefix,
+        };
+  if (mqttOptions) {
+    if (!/^(mqtts?|wss?):\/\/[^/]+/.test(mqttOptions.url)) throw new UsageError(`--mqtt must be a broker URL like mqtt://127.0.0.1:1883 (got ${JSON.stringify(mqttOptions.url)})`);
+    checkTopicPattern(mqttOptions.scanTopic, '--mqtt-scan-topic', true);
+    checkTopicPattern(mqttOptions.eventsTopic, '--mqtt-events-topic', false);
+  }
   const server = await serve({
     port,
     host: flags.host ?? '127.0.0.1',
@@ -57,13 +83,29 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
       let identity: IdentityStore | undefined;
       try {
         identity = await openIdentityStore(db);
-        return { store, identity, integrations: await openIntegrationStore(db) };
+        return { store, identity, stations: await openStationStore(db), integrations: await openIntegrationStore(db) };
       } catch (e) {
         await identity?.close();
         await store.close();
         throw e;
       }
     },
+    ...(mqttOptions
+      ? {
+          startInputs: async (api, stations, log) => {
+            const ingest = await startMqttIngest(
+              {
+                capture: (events, context) => api.writer.submit(events, { label: 'MQTT message', noun: 'request', single: false }, '$', context),
+                ...(stations ? { scan: (request, context) => handleScan(scanDepsOf(api, stations), request, context) } : {}),
+                onStored: () => api.events.emit('appended'),
+                log,
+              },
+              mqttOptions,
+            );
+            return () => ingest.stop();
+          },
+        }
+      : {}),
     ...(flags.demo
       ? {
           loadIfEmpty: async (store) => {

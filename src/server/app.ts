@@ -12,6 +12,7 @@ import type { IdentityPolicy, Principal } from '../identity/identity-service.js'
 import { authenticateKey, DEFAULT_POLICY, resolveSession } from '../identity/identity-service.js';
 import { GroupCommitter } from '../capture/group-commit.js';
 import type { IdentityStore } from '../identity/identity-store.js';
+import type { StationStore } from '../capture/scan/station-store.js';
 import type { IntegrationStore } from '../integrations/integration-store.js';
 import type { DispatcherOptions } from '../integrations/webhooks/dispatcher.js';
 import { WebhookDispatcher } from '../integrations/webhooks/dispatcher.js';
@@ -27,6 +28,8 @@ import { registerEpcisRoutes } from './routes/epcis-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerIdentityRoutes } from './routes/identity-routes.js';
 import { registerLotRoutes } from './routes/lot-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
+import { registerScanRoutes } from './routes/scan-routes.js';
 import { registerStreamRoutes } from './routes/stream-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 
@@ -50,6 +53,8 @@ export interface AppOptions {
 export interface AppDeps {
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  /** Scan stations; without it the scan routes are not served. */
+  readonly stations?: StationStore;
   /** File-drop hashes and webhooks: with it, the webhook routes and the dispatcher exist. */
   readonly integrations?: IntegrationStore;
 }
@@ -175,7 +180,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerEventRoutes(api);
   registerLotRoutes(api);
   registerEpcisRoutes(api, app);
+  registerReportRoutes(api);
   registerStreamRoutes(api, app);
+  if (deps.stations) registerScanRoutes(api, deps.stations);
   if (deps.integrations && webhooks) registerWebhookRoutes(api, deps.integrations, webhooks);
   registerDocsRoutes(api);
   app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));

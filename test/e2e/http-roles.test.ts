@@ -61,6 +61,8 @@ const CASES: readonly Case[] = [
   { name: 'trace backward', allowed: EVERYONE, method: 'GET', url: '/api/v1/trace/backward?item=RAW&lot=A' },
   { name: 'one event', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/events/${encodeURIComponent(eventId)}` },
   { name: 'EPCIS query', allowed: EVERYONE, method: 'GET', url: '/api/v1/epcis/events' },
+  { name: 'FSMA 204 spreadsheet', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/fsma204?tlc=A' },
+  { name: 'EPCIS export', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/epcis?EQ_bizStep=receiving' },
   { name: 'EPCIS capture job', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/epcis/capture/${captureId}` },
   { name: 'capture a receipt', allowed: [O, Q], method: 'POST', url: '/api/v1/events', body: (who) => receive(`R-${who}`) },
   { name: 'capture a hold', allowed: [Q], method: 'POST', url: '/api/v1/events', body: (who) => ({ cmd: 'hold', time: '2026-05-04T10:00:00+02:00', lots: [{ item: 'RAW', lot: `H-${who}` }], reason: 'swab' }) },
@@ -82,6 +84,11 @@ const CASES: readonly Case[] = [
   { name: 'create a key', allowed: [D], method: 'POST', url: '/api/v1/keys', body: (who) => ({ name: `k-${who}`, role: 'operator' }) },
   { name: 'revoke a key', allowed: [D], method: 'DELETE', url: (who) => `/api/v1/keys/victim-${who}` },
   { name: 'administrative audit log', allowed: [A, D], method: 'GET', url: '/api/v1/audit' },
+  { name: 'scan at a station', allowed: [O, Q], method: 'POST', url: '/api/v1/scan', body: () => ({ station: 'ROLES-SCAN', action: 'cancel' }) },
+  { name: 'list stations', allowed: EVERYONE, method: 'GET', url: '/api/v1/stations' },
+  { name: 'one station', allowed: EVERYONE, method: 'GET', url: '/api/v1/stations/ROLES-SCAN' },
+  { name: 'add a station', allowed: [D], method: 'POST', url: '/api/v1/stations', body: (who) => ({ id: `st-${who}`, site: 'Plant 1', role: 'packing' }) },
+  { name: 'remove a station', allowed: [D], method: 'DELETE', url: (who) => `/api/v1/stations/victim-${who}` },
   { name: 'list webhooks', allowed: [D], method: 'GET', url: '/api/v1/webhooks' },
   { name: 'subscribe a webhook', allowed: [D], method: 'POST', url: '/api/v1/webhooks', body: (who) => ({ url: `http://127.0.0.1:9/${who}` }) },
   { name: 'one webhook', allowed: [D], method: 'GET', url: () => `/api/v1/webhooks/${webhookId}` },
@@ -102,6 +109,7 @@ describe('role table', () => {
     const admin = t.keys.admin;
     await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { name: 'target', role: 'operator', password: 'a long enough password' } });
     for (const who of [...ROLES, 'nobody']) await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: admin, payload: { name: `victim-${who}`, role: 'operator' } });
+    for (const id of ['ROLES-SCAN', ...[...ROLES, 'nobody'].map((who) => `victim-${who}`)]) await t.app.inject({ method: 'POST', url: '/api/v1/stations', headers: admin, payload: { id, site: 'Plant 1', role: 'production' } });
     webhookId = ((await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: admin, payload: { url: 'http://127.0.0.1:9/target' } })).json() as { id: string }).id;
     for (const who of [...ROLES, 'nobody']) {
       webhookVictims[who] = ((await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: admin, payload: { url: `http://127.0.0.1:9/victim-${who}` } })).json() as { id: string }).id;
@@ -116,6 +124,7 @@ describe('role table', () => {
     head: await t.store.headSeq(),
     users: (await t.identity.listUsers()).map((u) => `${u.name}:${u.role}`),
     keys: (await t.identity.listKeys()).map((k) => `${k.name}:${k.revokedAt === null}`),
+    stations: (await t.stations.listStations()).map((s) => s.id),
     webhooks: (await t.integrations!.listSubscriptions()).map((w) => `${w.url}:${w.active}`),
     dead: (await t.integrations!.listDeliveries('dead', 10)).map((d) => d.id),
   });
@@ -148,7 +157,7 @@ describe('role table', () => {
     const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const covered = new Set(
-      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay')}`),
+      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay').replace(/\/stations\/[^/]+$/, '/stations/{id}')}`),
     );
     const publicOrElsewhere = ['POST /api/v1/session', 'DELETE /api/v1/session', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/stream'];
     expect(routes.filter((r) => !covered.has(r) && !publicOrElsewhere.includes(r))).toEqual([]);

@@ -7,6 +7,8 @@ import { SqliteIntegrationStore } from '../../src/integrations/sqlite/sqlite-int
 import type { Role } from '../../src/identity/roles.js';
 import { ROLES } from '../../src/identity/roles.js';
 import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-store.js';
+import type { StationStore } from '../../src/capture/scan/station-store.js';
+import { SqliteStationStore } from '../../src/capture/scan/sqlite/sqlite-station-store.js';
 import type { Api, AppOptions } from '../../src/server/app.js';
 import { buildApp } from '../../src/server/app.js';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -19,6 +21,7 @@ export interface TestApi {
   readonly app: FastifyInstance & { api: Api };
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  readonly stations: StationStore;
   /** With `integrations: true`: the webhook and file-drop tables. */
   readonly integrations: IntegrationStore | undefined;
   /** `Authorization` headers of one API key per role. */
@@ -34,16 +37,19 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
   if (options.accounts !== false) {
     for (const role of ROLES) keys[role] = { authorization: `Bearer ${(await createKey(identity, { name: `${role}-key`, role }, BY)).secret}` };
   }
+  const stations = new SqliteStationStore(options.db ?? ':memory:');
   const integrations = options.integrations ? new SqliteIntegrationStore(options.db ?? ':memory:') : undefined;
-  const app = await buildApp({ store, identity, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
+  const app = await buildApp({ store, identity, stations, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
   return {
     app,
     store,
     identity,
+    stations,
     integrations,
     keys,
     close: async () => {
       await app.close();
+      await stations.close();
       await integrations?.close();
       await identity.close();
       await store.close();

@@ -19,7 +19,7 @@ export interface ElementString {
   readonly elements: ReadonlyArray<ElementStringElement>;
 }
 
-type Check = 'gtin' | 'sscc' | 'gln' | 'grai' | 'giai' | 'date' | 'text' | 'digits';
+type Check = 'gtin' | 'sscc' | 'gln' | 'grai' | 'giai' | 'date' | 'datetime' | 'text' | 'digits';
 
 interface AiSpec {
   readonly title: string;
@@ -88,7 +88,7 @@ const AI_TABLE: ReadonlyMap<string, AiSpec> = (() => {
   add('416', 'GLN of the production or service location', { fixed: 13 }, 'gln');
   add('417', 'party GLN', { fixed: 13 }, 'gln');
   add('422', 'country of origin', { fixed: 3 }, 'digits');
-  add('7003', 'expiration date and time', { fixed: 10 }, 'digits');
+  add('7003', 'expiration date and time', { fixed: 10 }, 'datetime');
   add('8003', 'GRAI', { max: 30 }, 'grai');
   add('8004', 'GIAI', { max: 30 }, 'giai');
   add('8020', 'payment slip reference number', { max: 25 }, 'text');
@@ -99,6 +99,22 @@ const AI_TABLE: ReadonlyMap<string, AiSpec> = (() => {
 
 /** The AIs this parser understands, sorted; for documentation and error messages. */
 export const SUPPORTED_AIS: readonly string[] = [...AI_TABLE.keys()].sort();
+
+/** True when the AI is known and fixed-length (needs no GS after it); undefined for an unknown AI. */
+export function isFixedLengthAi(ai: string): boolean | undefined {
+  const spec = AI_TABLE.get(ai);
+  return spec === undefined ? undefined : spec.fixed !== undefined;
+}
+
+/**
+ * Writes elements back as an element string: `bracketed` as printed under a barcode, `raw` as a
+ * scanner sends it (GS after every variable-length field but the last), optionally led by a
+ * symbology identifier such as `]d2`. Values are written as given; parse the result to check them.
+ */
+export function formatElementString(elements: ReadonlyArray<ElementStringElement>, form: 'bracketed' | 'raw', symbology = ''): string {
+  if (form === 'bracketed') return symbology + elements.map((e) => `(${e.ai})${e.value}`).join('');
+  return symbology + elements.map((e, i) => `${e.ai}${e.value}${i < elements.length - 1 && isFixedLengthAi(e.ai) === false ? GS : ''}`).join('');
+}
 
 /** Symbology identifiers (ISO/IEC 15424) whose data is a GS1 element string. */
 const GS1_SYMBOLOGIES: Readonly<Record<string, string>> = {
@@ -112,8 +128,24 @@ const GS1_SYMBOLOGIES: Readonly<Record<string, string>> = {
 /** Symbology identifiers of EAN/UPC symbols, whose data is a bare GTIN-13 or GTIN-8. */
 const EAN_SYMBOLOGIES: Readonly<Record<string, number>> = { ']E0': 13, ']E4': 8 };
 
-function checkValue(input: string, ai: string, spec: AiSpec, value: string): string {
-  const what = `AI (${ai}) ${spec.title} in ${quoteInput(input)}`;
+/** Days in a month; YY % 4 decides leap years, since 2000 is one and 2100 lies outside GS1's date window. */
+function daysIn(yy: number, month: number): number {
+  if (month === 2) return yy % 4 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Checks YYMMDD (GS1 General Specifications 7.12): DD = 00 means "the last day of the month". */
+function checkDate(what: string, value: string): void {
+  const month = Number(value.slice(2, 4));
+  const day = Number(value.slice(4, 6));
+  if (month < 1 || month > 12) throw new LotlineError('ID_INVALID', `${what}: ${quoteInput(value)} is not a YYMMDD date (month ${value.slice(2, 4)})`);
+  if (day > daysIn(Number(value.slice(0, 2)), month)) {
+    throw new LotlineError('ID_INVALID', `${what}: ${quoteInput(value)} is not a YYMMDD date (day ${value.slice(4, 6)} of month ${value.slice(2, 4)})`);
+  }
+}
+
+function checkValue(input: string, ai: string, spec: AiSpec, value: string, position?: number): string {
+  const what = `AI (${ai}) ${spec.title}${position !== undefined ? ` at position ${position}` : ''} in ${quoteInput(input)}`;
   if (spec.fixed !== undefined && value.length !== spec.fixed) {
     throw new LotlineError(
       'ID_INVALID',
@@ -134,17 +166,19 @@ function checkValue(input: string, ai: string, spec: AiSpec, value: string): str
     case 'text':
       return checkGs1Text(what, value, spec.max ?? spec.fixed ?? value.length);
     case 'digits':
-    case 'date': {
+    case 'date':
+    case 'datetime': {
       if (!/^\d+$/.test(value)) throw new LotlineError('ID_INVALID', `${what}: ${quoteInput(value)} must be digits`);
       if (spec.max !== undefined && value.length > spec.max) {
         throw new LotlineError('ID_INVALID', `${what}: ${quoteInput(value)} has ${value.length} digits; at most ${spec.max}`);
       }
-      if (spec.check === 'date') {
-        // YYMMDD; DD = 00 means "end of the month" in GS1 dates.
-        const month = Number(value.slice(2, 4));
-        const day = Number(value.slice(4, 6));
-        if (month < 1 || month > 12 || day > 31) {
-          throw new LotlineError('ID_INVALID', `${what}: ${quoteInput(value)} is not a YYMMDD date`);
+      if (spec.check === 'date') checkDate(what, value);
+      if (spec.check === 'datetime') {
+        // YYMMDDhhmm (AI 7003): a real day (no DD = 00 here), hours 00-23, minutes 00-59.
+        checkDate(what, value);
+        if (value.slice(4, 6) === '00') throw new LotlineError('ID_INVALID', `${what}: ${quoteInput(value)} needs a real day; DD = 00 is only allowed in YYMMDD dates`);
+        if (Number(value.slice(6, 8)) > 23 || Number(value.slice(8, 10)) > 59) {
+          throw new LotlineError('ID_INVALID', `${what}: ${quoteInput(value)} is not YYMMDDhhmm (hour ${value.slice(6, 8)}, minute ${value.slice(8, 10)})`);
         }
       }
       return value;
@@ -179,6 +213,7 @@ function parseRaw(input: string, data: string): ElementStringElement[] {
     }
     const [ai, spec] = aiAt(input, data, pos);
     pos += ai.length;
+    const start = pos;
     let value: string;
     if (spec.fixed !== undefined) {
       value = data.slice(pos, pos + spec.fixed);
@@ -189,7 +224,7 @@ function parseRaw(input: string, data: string): ElementStringElement[] {
       value = data.slice(pos, end < 0 ? data.length : end);
       pos += value.length;
     }
-    out.push({ ai, value: checkValue(input, ai, spec, value) });
+    out.push({ ai, value: checkValue(input, ai, spec, value, start) });
   }
   return out;
 }
@@ -212,9 +247,23 @@ function parseBracketed(input: string, data: string): ElementStringElement[] {
     const end = marks[i + 1]?.index ?? data.length;
     // Printed HRI often has spaces around fields; no AI value may contain a space, so trimming is safe.
     const value = data.slice(start, end).trim();
-    out.push({ ai, value: checkValue(input, ai, spec, value) });
+    out.push({ ai, value: checkValue(input, ai, spec, value, start) });
   });
   return out;
+}
+
+/**
+ * Validates elements that arrive already split (the key path and query of a GS1 Digital Link):
+ * each AI must be known and its value must pass the same checks as in a barcode. `input` is
+ * quoted in messages.
+ */
+export function checkElements(input: string, elements: ReadonlyArray<ElementStringElement>): ElementString {
+  const out = elements.map(({ ai, value }) => {
+    const spec = AI_TABLE.get(ai);
+    if (spec === undefined) throw new LotlineError('ID_INVALID', `unknown or unsupported GS1 Application Identifier (${ai}) in ${quoteInput(input)}`);
+    return { ai, value: checkValue(input, ai, spec, value) };
+  });
+  return { elements: out };
 }
 
 /**

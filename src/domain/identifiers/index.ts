@@ -37,6 +37,9 @@ export {
 export { DIGITAL_LINK_BASE, digitalLinkKey, isDigitalLink, parseDigitalLink, parseDigitalLinkPlace, toDigitalLink } from './digital-link.js';
 export {
   SUPPORTED_AIS,
+  checkElements,
+  formatElementString,
+  isFixedLengthAi,
   parseElementString,
   refFromElementString,
   type ElementString,

@@ -4,12 +4,12 @@
  * method body is one transaction at most.
  */
 import type Database from 'better-sqlite3';
-import { openTrack } from '../../store/sqlite/migration-track.js';
 import { LotlineError } from '../../domain/errors.js';
 import type { AuditEntry, AuditInput, IdentityStore, KeyRecord, SessionRecord, UserChange, UserRecord } from '../identity-store.js';
 import type { KeyRow, UserRow } from '../identity-rows.js';
 import { toKey, toUser } from '../identity-rows.js';
 import { IDENTITY_MIGRATIONS, IDENTITY_VERSION_KEY } from './identity-migrations.js';
+import { openSideTables } from '../../store/sqlite/open-side-tables.js';
 
 function isUniqueViolation(e: unknown): boolean {
   return typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
@@ -27,10 +27,8 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   constructor(path: string, busyTimeoutMs = 15_000) {
-    this.db = openTrack(path, busyTimeoutMs, IDENTITY_VERSION_KEY, IDENTITY_MIGRATIONS, 'identity');
+    this.db = openSideTables(path, 'identity', IDENTITY_VERSION_KEY, IDENTITY_MIGRATIONS, busyTimeoutMs);
   }
-
-
 
   private audit(a: AuditInput): void {
     this

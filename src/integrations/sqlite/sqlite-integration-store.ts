@@ -3,7 +3,7 @@
  * and migration track. better-sqlite3 is synchronous, so each method is one transaction at most.
  */
 import type Database from 'better-sqlite3';
-import { openTrack } from '../../store/sqlite/migration-track.js';
+import { openSideTables } from '../../store/sqlite/open-side-tables.js';
 import type { Delivery, DeliveryStatus, IntegrationStore, NewDelivery, ProcessedFile, SubscriptionChange, WebhookSubscription } from '../integration-store.js';
 import type { DeliveryRow, SubscriptionRow } from '../integration-rows.js';
 import { DELIVERY_COLUMNS, toDelivery, toSubscription } from '../integration-rows.js';
@@ -17,7 +17,7 @@ export class SqliteIntegrationStore implements IntegrationStore {
   private readonly db: Database.Database;
 
   constructor(path: string, busyTimeoutMs = 15_000) {
-    this.db = openTrack(path, busyTimeoutMs, INTEGRATION_VERSION_KEY, INTEGRATION_MIGRATIONS, 'integration');
+    this.db = openSideTables(path, 'integration', INTEGRATION_VERSION_KEY, INTEGRATION_MIGRATIONS, busyTimeoutMs);
   }
 
 

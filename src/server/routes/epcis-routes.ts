@@ -6,13 +6,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { readEpcisDocument } from '../../capture/epcis/read-epcis-document.js';
-import { normalizeCbv } from '../../domain/cbv.js';
 import { isLotlineError, LotlineError } from '../../domain/errors.js';
-import type { RawEvent } from '../../domain/event-facts.js';
-import { EVENT_TYPES, parseDateTime } from '../../domain/event-facts.js';
-import { parseRef } from '../../domain/identifiers/index.js';
+import { parseDateTime } from '../../domain/event-facts.js';
 import { LOTLINE_CONTEXT } from '../../domain/lotline-vocabulary.js';
-import type { EventQuery, ObjectMatch, ObjectRole } from '../../store/event-store.js';
+import { bodySeqs, EPCIS_CONTEXT, queriedEvent } from '../../reports/epcis/epcis-document.js';
+import { resolveEventFilters } from '../../reports/epcis/event-filters.js';
+import type { EventQuery } from '../../store/event-store.js';
 import type { Api } from '../app.js';
 import { API_PREFIX } from '../constants.js';
 import { CaptureJobs } from '../capture-jobs.js';
@@ -20,11 +19,11 @@ import { problemOf } from '../problem.js';
 import { COMMON_ERRORS, problem } from '../schemas.js';
 import { authorizeEvents } from './event-routes.js';
 
-export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
+export { EPCIS_CONTEXT };
 const EPCIS_HEADERS = { 'GS1-EPCIS-Version': '2.0.0', 'GS1-CBV-Version': '2.0.0' } as const;
 
 /** A pipe-delimited list parameter (GS1: `style: pipeDelimited`), also accepted repeated. */
-const pipeList = (what: string) =>
+export const pipeList = (what: string) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split('|')).filter((s) => s !== ''))
@@ -38,19 +37,24 @@ const dateTime = (what: string) =>
     .optional()
     .describe(what);
 
+/** The SimpleEventQuery filters (the events query and the EPCIS export take the same). */
+export const EventFilterParams = {
+  eventType: pipeList('ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent, AssociationEvent'),
+  GE_eventTime: dateTime('eventTime at or after'),
+  LT_eventTime: dateTime('eventTime before'),
+  GE_recordTime: dateTime('recordTime at or after'),
+  EQ_bizStep: pipeList('bizStep, bare (shipping) or as URI'),
+  EQ_disposition: pipeList('disposition, bare or as URI'),
+  EQ_bizLocation: pipeList('bizLocation URI'),
+  MATCH_epc: pipeList('EPCs in epcList or childEPCs (urn:epc:idpat:… patterns match every instance of the class)'),
+  MATCH_anyEPC: pipeList('EPCs in epcList, childEPCs, inputEPCList, outputEPCList or parentID'),
+  MATCH_epcClass: pipeList('EPC classes in quantityList or childQuantityList'),
+  MATCH_anyEPCClass: pipeList('EPC classes in quantityList, childQuantityList, inputQuantityList or outputQuantityList'),
+};
+
 const EventsQuery = z
   .object({
-    eventType: pipeList('ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent, AssociationEvent'),
-    GE_eventTime: dateTime('eventTime at or after'),
-    LT_eventTime: dateTime('eventTime before'),
-    GE_recordTime: dateTime('recordTime at or after'),
-    EQ_bizStep: pipeList('bizStep, bare (shipping) or as URI'),
-    EQ_disposition: pipeList('disposition, bare or as URI'),
-    EQ_bizLocation: pipeList('bizLocation URI'),
-    MATCH_epc: pipeList('EPCs in epcList or childEPCs (urn:epc:idpat:… patterns match every instance of the class)'),
-    MATCH_anyEPC: pipeList('EPCs in epcList, childEPCs, inputEPCList, outputEPCList or parentID'),
-    MATCH_epcClass: pipeList('EPC classes in quantityList or childQuantityList'),
-    MATCH_anyEPCClass: pipeList('EPC classes in quantityList, childQuantityList, inputQuantityList or outputQuantityList'),
+    ...EventFilterParams,
     perPage: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page (1–1000, default 100)'),
     nextPageToken: z.string().regex(/^[0-9]+$/, 'must be the token of a previous answer’s Link header').optional().describe('From the previous page’s Link header'),
   })
@@ -169,53 +173,12 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
       ...COMMON_ERRORS,
     },
     handler: async ({ req, reply, query }) => {
-      const param = <T>(name: string, fn: () => T): T => {
-        try {
-          return fn();
-        } catch (e) {
-          if (e instanceof LotlineError) throw new LotlineError(e.code === 'USAGE' ? 'INPUT_INVALID' : e.code, `${name}: ${e.message}`, { issues: [{ path: `query.${name}`, reason: e.message }], cause: e });
-          throw e;
-        }
-      };
-      if (query.eventType) for (const t of query.eventType) if (!(EVENT_TYPES as readonly string[]).includes(t)) param('eventType', () => { throw new LotlineError('INPUT_INVALID', `${JSON.stringify(t)} is not one of ${EVENT_TYPES.join(', ')}`); });
-      const objects: ObjectMatch[] = [];
-      const match = async (name: string, values: string[] | undefined, roles: ObjectRole[]): Promise<void> => {
-        if (!values) return;
-        const nodeIds: number[] = [];
-        for (const v of values) {
-          const ref = param(name, () => parseRef(v));
-          for (const n of (await store.findNodes([ref])).values()) nodeIds.push(n.id);
-          // A class pattern (urn:epc:idpat:…, a bare GTIN class) matches every lot and serial of the item.
-          if (ref.kind === 'class') for (const n of await store.searchNodes(ref.item, 10_000)) if ('item' in n.ref && n.ref.item === ref.item) nodeIds.push(n.id);
-        }
-        objects.push({ nodeIds, roles });
-      };
-      await match('MATCH_epc', query.MATCH_epc, ['object']);
-      await match('MATCH_anyEPC', query.MATCH_anyEPC, ['object', 'parent', 'input', 'output']);
-      await match('MATCH_epcClass', query.MATCH_epcClass, ['object']);
-      await match('MATCH_anyEPCClass', query.MATCH_anyEPCClass, ['object', 'input', 'output']);
-      const q: EventQuery = {
-        ...(query.eventType ? { types: query.eventType } : {}),
-        ...(query.GE_eventTime ? { eventMsFrom: parseDateTime(query.GE_eventTime)! } : {}),
-        ...(query.LT_eventTime ? { eventMsTo: parseDateTime(query.LT_eventTime)! } : {}),
-        ...(query.GE_recordTime ? { recordTimeFrom: new Date(parseDateTime(query.GE_recordTime)!).toISOString() } : {}),
-        ...(query.EQ_bizStep ? { bizSteps: query.EQ_bizStep.map((s) => param('EQ_bizStep', () => normalizeCbv('bizStep', s))) } : {}),
-        ...(query.EQ_disposition ? { dispositions: query.EQ_disposition.map((s) => param('EQ_disposition', () => normalizeCbv('disposition', s))) } : {}),
-        ...(query.EQ_bizLocation ? { bizLocations: query.EQ_bizLocation } : {}),
-        ...(objects.length ? { objects } : {}),
-        afterSeq: query.nextPageToken !== undefined ? Number(query.nextPageToken) : 0,
-        limit: query.perPage + 1,
-      };
+      const { perPage, nextPageToken, ...filters } = query;
+      const q: EventQuery = { ...(await resolveEventFilters(store, filters)), afterSeq: nextPageToken !== undefined ? Number(nextPageToken) : 0, limit: perPage + 1 };
       const rows = await store.queryEvents(q);
       const page = rows.slice(0, query.perPage);
-      const bodies = await store.eventBodies([...page.map((r) => r.seq), ...page.flatMap((r) => (r.voidSeq !== null && r.voidSeq !== r.seq ? [r.voidSeq] : []))]);
-      const eventList = page.map((r) => {
-        const body: Record<string, unknown> = { ...(bodies.get(r.seq) as RawEvent), recordTime: r.recordTime };
-        // A declared event is returned with its error declaration, as GS1 asks.
-        const declared = r.voidSeq !== null && r.voidSeq !== r.seq ? bodies.get(r.voidSeq)?.['errorDeclaration'] : undefined;
-        if (declared !== undefined) body['errorDeclaration'] = declared;
-        return body;
-      });
+      const bodies = await store.eventBodies(bodySeqs(page));
+      const eventList = page.map((r) => queriedEvent(r, bodies));
       if (rows.length > query.perPage) {
         const url = new URL(req.url, 'http://host');
         url.searchParams.set('nextPageToken', String(page[page.length - 1]!.seq));

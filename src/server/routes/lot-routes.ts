@@ -12,7 +12,8 @@ import { COMMON_ERRORS, PageQuery, problem } from '../schemas.js';
 import { EventRowSchema, eventRowView } from './event-routes.js';
 
 const TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2}))?$/;
-const time = (what: string) => z.string().regex(TIME, 'must be a date (2026-05-04, midnight UTC) or a date-time with offset (2026-05-04T10:00:00+02:00)').optional().describe(what);
+/** A query time: a date (midnight UTC) or a date-time with offset (the report routes take the same). */
+export const time = (what: string) => z.string().regex(TIME, 'must be a date (2026-05-04, midnight UTC) or a date-time with offset (2026-05-04T10:00:00+02:00)').optional().describe(what);
 
 const TraceQuery = z
   .object({

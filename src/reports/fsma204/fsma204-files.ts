@@ -1,0 +1,63 @@
+/**
+ * The FSMA 204 report as files. XLSX: one sheet per CTE (FDA's illustrative template has one tab
+ * per CTE) and a "Missing KDEs" sheet. CSV: one file whose first column names the CTE and whose
+ * other columns are the sheets' columns side by side, each under its regulation heading, blank
+ * where a CTE has no such KDE; each row's "Missing KDEs" column is the missing-KDE summary there.
+ */
+import type { Column, ReportTable, Row } from '../report-table.js';
+import { toCsv } from '../write-csv.js';
+import { toXlsx } from '../write-xlsx.js';
+import type { Fsma204Report } from './fsma204-report.js';
+
+export const FSMA_FORMATS = ['csv', 'xlsx'] as const;
+export type FsmaFormat = (typeof FSMA_FORMATS)[number];
+
+export const FSMA_CONTENT_TYPES: Readonly<Record<FsmaFormat, string>> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+export const MISSING_SHEET = 'Missing KDEs';
+
+/** The summary of KDEs the records lack, as a table. */
+export function missingTable(report: Fsma204Report): ReportTable {
+  return {
+    name: MISSING_SHEET,
+    columns: [
+      { key: 'cte', header: 'Critical tracking event', kind: 'text' },
+      { key: 'kde', header: 'Key data element', kind: 'text' },
+      { key: 'rows', header: 'Rows lacking it', kind: 'number' },
+      { key: 'tlcs', header: 'Traceability lot codes of those rows (first 20)', kind: 'text' },
+    ],
+    rows: report.missing.map((m) => ({ cte: m.sheet, kde: m.kde, rows: m.rows, tlcs: m.tlcs.join('; ') })),
+  };
+}
+
+export async function fsma204Xlsx(report: Fsma204Report): Promise<Buffer> {
+  return toXlsx([...report.sheets.map(({ sheet, rows }) => ({ name: sheet.title, columns: sheet.columns, rows })), missingTable(report)]);
+}
+
+export function fsma204Csv(report: Fsma204Report): string {
+  const columns: Column[] = [{ key: '\u0000cte', header: 'Critical tracking event', kind: 'text' }];
+  const byHeader = new Map<string, Column>();
+  for (const { sheet } of report.sheets) {
+    for (const c of sheet.columns) {
+      if (byHeader.has(c.header)) continue;
+      const col = { key: c.header, header: c.header, kind: c.kind };
+      byHeader.set(c.header, col);
+      columns.push(col);
+    }
+  }
+  // the "Missing KDEs" column goes last, where a reader filters on it
+  const last = columns.findIndex((c) => c.header === 'Missing KDEs');
+  if (last >= 0) columns.push(...columns.splice(last, 1));
+  const rows: Row[] = [];
+  for (const { sheet, rows: sheetRows } of report.sheets) {
+    for (const r of sheetRows) {
+      const out: Record<string, Row[string]> = { '\u0000cte': sheet.title };
+      for (const c of sheet.columns) out[c.header] = r[c.key] ?? null;
+      rows.push(out);
+    }
+  }
+  return toCsv(columns, rows);
+}

@@ -1,0 +1,80 @@
+/**
+ * Where a lot's traceability lot code comes from, and what the product is, as far as the events
+ * say. Lotline keeps no item master data yet, so the product description is read from the ILMD
+ * (or a `lotline:productDescription` field) of the event that made, packed or received the lot;
+ * the TLC source is the place of the transformation or initial packing that assigned the code
+ * here, else what the receiving event says the supplier gave (`lotline:tlcSource`).
+ */
+import type { EventRow, EventStore } from '../../store/event-store.js';
+import type { Visibility } from '../../genealogy/visibility.js';
+import { isVisible } from '../../genealogy/visibility.js';
+import { describePlace } from '../place-description.js';
+import type { ReportEvent } from '../report-events.js';
+import { readReportEvents } from '../report-events.js';
+
+export interface LotOrigin {
+  readonly productDescription: string | null;
+  readonly tlcSource: string | null;
+}
+
+/** Local names (after any `prefix:`) of the fields read as a product description. */
+const DESCRIPTION_KEYS = new Set(['productDescription', 'descriptionShort', 'tradeItemDescription', 'regulatedProductName']);
+/** …and as a traceability lot code source (or its reference). */
+const TLC_SOURCE_KEYS = new Set(['tlcSource', 'tlcSourceReference', 'traceabilityLotCodeSource', 'traceabilityLotCodeSourceReference']);
+
+function field(e: ReportEvent, keys: ReadonlySet<string>): string | null {
+  const ilmd = e.body['ilmd'];
+  for (const obj of [typeof ilmd === 'object' && ilmd !== null && !Array.isArray(ilmd) ? (ilmd as Record<string, unknown>) : {}, e.body as Record<string, unknown>]) {
+    for (const [k, v] of Object.entries(obj)) {
+      if (keys.has(k.slice(k.lastIndexOf(':') + 1)) && typeof v === 'string' && v.trim() !== '') return v.trim();
+    }
+  }
+  return null;
+}
+
+/** A description names one product: an event that names lots of several items cannot say which one it describes. */
+function describesOneItem(e: ReportEvent): boolean {
+  const items = new Set([...e.facts.objects, ...e.facts.outputs].map((o) => ('item' in o.ref ? o.ref.item : o.ref.kind)));
+  return items.size <= 1;
+}
+
+export async function lotOrigins(store: EventStore, lots: readonly number[], vis: Visibility): Promise<Map<number, LotOrigin>> {
+  const out = new Map<number, LotOrigin>();
+  if (lots.length === 0) return out;
+  const rows = await store.eventObjectsOfNodes(lots);
+  // The origin of a lot does not depend on the report's window: a lot made last year is shipped today.
+  const known: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
+  const origin = (row: EventRow): boolean =>
+    isVisible(known, row) && (row.type === 'TransformationEvent' || row.bizStep === 'receiving' || (row.type === 'ObjectEvent' && row.action === 'ADD' && row.bizStep === 'commissioning'));
+  const events = await readReportEvents(store, rows.filter((r) => r.role !== 'input' && r.role !== 'parent').map((r) => r.seq), origin);
+  const made = new Map<number, ReportEvent[]>();
+  const received = new Map<number, ReportEvent[]>();
+  const push = (m: Map<number, ReportEvent[]>, node: number, e: ReportEvent): void => {
+    let l = m.get(node);
+    if (!l) m.set(node, (l = []));
+    if (!l.includes(e)) l.push(e);
+  };
+  for (const r of rows) {
+    const e = events.get(r.seq);
+    if (!e || !isVisible(known, e.row)) continue;
+    if (r.role === 'output' || (r.role === 'object' && e.row.type === 'ObjectEvent' && e.row.action === 'ADD' && e.row.bizStep === 'commissioning')) push(made, r.node, e);
+    else if (r.role === 'object' && e.row.bizStep === 'receiving') push(received, r.node, e);
+  }
+  const byTime = (a: ReportEvent, b: ReportEvent): number => a.row.eventMs - b.row.eventMs || a.row.seq - b.row.seq;
+  for (const lot of lots) {
+    const m = (made.get(lot) ?? []).sort(byTime);
+    const rc = (received.get(lot) ?? []).sort(byTime);
+    let productDescription: string | null = null;
+    for (const e of [...m, ...rc]) if (productDescription === null && describesOneItem(e)) productDescription = field(e, DESCRIPTION_KEYS);
+    let tlcSource: string | null = null;
+    const place = m.map((e) => e.row.bizLocation ?? e.row.readPoint).find((p) => p !== null);
+    if (place) tlcSource = describePlace(place);
+    for (const e of rc) {
+      if (tlcSource !== null) break;
+      const given = field(e, TLC_SOURCE_KEYS);
+      if (given !== null) tlcSource = describePlace(given);
+    }
+    out.set(lot, { productDescription, tlcSource });
+  }
+  return out;
+}

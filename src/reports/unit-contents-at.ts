@@ -1,0 +1,56 @@
+/**
+ * What logistic units held when an event named them, read top-down (unit → lots) for reports
+ * that start from events: a shipment of a pallet ships the lots on it at that moment, cases on
+ * the pallet included. Replays the aggregation events with store/unit-contents.ts.
+ */
+import type { EventStore } from '../store/event-store.js';
+import type { AggregationStep, Held } from '../store/unit-contents.js';
+import { contentsAt, flattenContents } from '../store/unit-contents.js';
+import type { Visibility } from '../genealogy/visibility.js';
+
+/** Units inside units deeper than this are a data error, not a pallet. */
+const MAX_NESTING = 8;
+
+export class UnitContentsAt {
+  private readonly steps = new Map<number, AggregationStep[]>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly vis: Visibility,
+  ) {}
+
+  /** Reads the aggregation history of these units and of every unit packed into them. */
+  async load(units: Iterable<number>): Promise<void> {
+    let fresh = [...new Set(units)].filter((u) => !this.steps.has(u));
+    for (let level = 0; level < MAX_NESTING && fresh.length > 0; level++) {
+      for (const u of fresh) this.steps.set(u, []);
+      const parentRows = (await this.store.eventObjectsOfNodes(fresh)).filter((r) => r.role === 'parent' && this.steps.has(r.node));
+      // Packing is replayed whatever the report's event-time window: what a pallet held depends on when it was packed.
+      const known = { ...this.vis, fromMs: -8.64e15, toMs: 8.64e15 };
+      const events = new Map((await this.store.eventsBySeq([...new Set(parentRows.map((r) => r.seq))])).map((e) => [e.seq, e]));
+      const aggregations = parentRows.filter((r) => {
+        const e = events.get(r.seq);
+        return e !== undefined && e.type === 'AggregationEvent' && e.seq <= known.maxSeq && (e.voidSeq === null || e.voidSeq > known.maxSeq);
+      });
+      const children = new Map<number, { node: number; quantity: number | null; uom: string | null }[]>();
+      for (const c of await this.store.eventObjectsOfEvents([...new Set(aggregations.map((r) => r.seq))])) {
+        if (c.role !== 'object') continue;
+        let l = children.get(c.seq);
+        if (!l) children.set(c.seq, (l = []));
+        l.push({ node: c.node, quantity: c.quantity, uom: c.uom });
+      }
+      for (const r of aggregations) {
+        const e = events.get(r.seq)!;
+        this.steps.get(r.node)!.push({ seq: e.seq, eventMs: e.eventMs, action: e.action, children: children.get(e.seq) ?? [] });
+      }
+      const childNodes = [...new Set([...children.values()].flat().map((c) => c.node))].filter((n) => !this.steps.has(n));
+      fresh = (await this.store.nodesById(childNodes)).filter((n) => n.ref.kind === 'unit').map((n) => n.id);
+    }
+  }
+
+  /** The lots (and serials) a loaded unit held at this event time, nested units resolved. */
+  heldAt(unit: number, atMs: number): Map<number, Held> {
+    const direct = (u: number): Map<number, Held> => contentsAt(this.steps.get(u) ?? [], atMs);
+    return flattenContents(direct(unit), (n) => (this.steps.has(n) ? direct(n) : undefined), new Set([unit]));
+  }
+}
