@@ -3,6 +3,9 @@
  * selects the PostgreSQL store; anything else is a SQLite file path.
  */
 import type { IdentityStore } from './identity/identity-store.js';
+import type { IntegrationStore } from './integrations/integration-store.js';
+import { openPostgresIntegrationStore } from './integrations/postgres/postgres-integration-store.js';
+import { SqliteIntegrationStore } from './integrations/sqlite/sqlite-integration-store.js';
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
 import { GenealogyIndex, withGenealogyIndex } from './genealogy/genealogy-index.js';
@@ -41,14 +44,29 @@ export async function openStoreWithVersion(db: string, options: { create?: boole
  * Lotline schema before the identity tables) or in the same PostgreSQL database.
  */
 export async function openIdentityStore(db: string): Promise<IdentityStore> {
+  return openBeside<IdentityStore>(db, (url, schema) => openPostgresIdentityStore(url, { schema }), (path) => new SqliteIdentityStore(path));
+}
+
+/**
+ * Opens tables of their own beside the event store: in the same schema as the events (`?schema=`)
+ * or the same SQLite file, made a Lotline database first (the event store is opened before them).
+ */
+async function openBeside<T>(db: string, postgres: (url: string, schema: string) => Promise<T>, sqlite: (path: string) => T): Promise<T> {
   if (isPostgresUrl(db)) {
-    // The same schema as the events (`?schema=`), made a Lotline schema first, as for a SQLite file.
     await (await openStore(db, { create: true })).close();
     const { connectionString, schema } = parsePostgresUrl(db);
-    return openPostgresIdentityStore(connectionString, { schema });
+    return postgres(connectionString, schema);
   }
   if (db !== ':memory:') await (await openStore(db, { create: true })).close();
-  return new SqliteIdentityStore(db);
+  return sqlite(db);
+}
+
+/**
+ * Opens the integration tables (file-drop hashes, webhook subscriptions and outbox) on the same
+ * database as the events, after the event store has made it a Lotline database.
+ */
+export async function openIntegrationStore(db: string): Promise<IntegrationStore> {
+  return openBeside<IntegrationStore>(db, (url, schema) => openPostgresIntegrationStore(url, { schema }), (path) => new SqliteIntegrationStore(path));
 }
 
 /**

@@ -15,6 +15,7 @@ import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
 import { cmdCompleteness, cmdGaps } from './quality-commands.js';
+import { cmdWatch, cmdWebhook } from './integration-commands.js';
 import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
 import { cmdStation } from './station-commands.js';
 import type { CliIo } from './io.js';
@@ -43,6 +44,10 @@ Usage:
   lotline user list | role NAME --role R | unlock NAME | disable NAME | enable NAME
   lotline key create NAME --role R       create an API key (printed once) [--expires DATE]
   lotline key list | revoke NAME
+  lotline watch DIR --mapping FILE       import ERP/MES exports (CSV, XLSX) dropped into DIR [--once]
+  lotline webhook add URL                subscribe a URL to stored events [--types T,…] [--biz-step S,…]
+                                         [--item I,…] [--site L,…] [--secret S]
+  lotline webhook list | remove ID | enable ID | disable ID | deliveries [--status dead] | replay ID
   lotline station add ID --site S --role R   add a scan station (receiving, production, packing, shipping)
   lotline station list | remove ID
 
@@ -71,6 +76,9 @@ Options:
   --key-rate N         serve: requests per second per API key (default 100, bursts of 2N)
   --demo               serve: load the demo plant into an empty database first (npm start)
   --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
+  --watch DIR          serve: import file drops from DIR too (with --mapping)
+  --mapping FILE       watch, serve: the YAML mapping of the exports (docs/integrations/file-drops.md)
+  --once               watch: import what is complete now, then exit (1 if a file failed)
   --role R             user, key: operator, quality, auditor or admin;
                        station: receiving, production, packing or shipping
   --site S, --line L   station: the plant (GLN, URI or name) and the line
@@ -147,6 +155,13 @@ const OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  watch: { type: 'string' },
+  mapping: { type: 'string' },
+  once: { type: 'boolean' },
+  types: { type: 'string' },
+  secret: { type: 'string' },
+  limit: { type: 'string' },
+  status: { type: 'string' },
 } as const;
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -165,7 +180,9 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   copy: ['from', 'to'],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'quality-config', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix'],
+  watch: ['mapping', 'once'],
+  webhook: ['types', 'biz-step', 'item', 'site', 'secret', 'limit', 'status'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'quality-config', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix', 'watch', 'mapping'],
   station: ['site', 'line', 'role', 'quantity', 'uom', 'output-item', 'items', 'supplier', 'customer'],
   gaps: ['quality-config', 'rule', 'since', 'dry-run'],
   completeness: [...REF_FLAGS, 'quality-config', 'line', 'from', 'to', 'period'],
@@ -276,6 +293,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdUser(rest, flags, io);
       case 'key':
         return await cmdKey(rest, flags, io);
+      case 'watch':
+        return await cmdWatch(rest, flags, io);
+      case 'webhook':
+        return await cmdWebhook(rest, flags, io);
       case 'station':
         return await cmdStation(rest, flags, io);
       case undefined:

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, openStationStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openIntegrationStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
@@ -15,6 +15,7 @@ import { handleScan } from '../capture/scan/scan-service.js';
 import { scanDepsOf } from '../server/routes/scan-routes.js';
 import { loadDemo } from './demo.js';
 import { qualityConfigOf } from './quality-commands.js';
+import { watchTarget } from './integration-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 
@@ -30,6 +31,8 @@ export interface ServerFlags {
   role?: string | undefined;
   expires?: string | undefined;
   'password-stdin'?: boolean | undefined;
+  watch?: string | undefined;
+  mapping?: string | undefined;
   mqtt?: string | undefined;
   'mqtt-client-id'?: string | undefined;
   'mqtt-scan-topic'?: string | undefined;
@@ -50,6 +53,8 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
   const port = whole(flags.port, 'port', 3000);
   if (port > 65535) throw new UsageError(`--port must be at most 65535 (got ${port})`);
   const perSecond = whole(flags['key-rate'], 'key-rate', DEFAULT_RATE_LIMIT.perSecond, 1);
+  if (flags.mapping !== undefined && flags.watch === undefined) throw new UsageError("--mapping goes with --watch DIR (the folder of file drops)");
+  const watch = flags.watch === undefined ? undefined : await watchTarget(flags.watch, flags.mapping, 'lotline serve --watch');
   const mqttFlags = (['mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix'] as const).filter((f) => flags[f] !== undefined);
   if (flags.mqtt === undefined && mqttFlags.length > 0) throw new UsageError(`--${mqttFlags[0]} needs --mqtt URL`);
   const mqttOptions: MqttOptions | undefined =
@@ -76,12 +81,16 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
     maxBodyBytes: whole(flags['max-body'], 'max-body', DEFAULT_MAX_BODY_BYTES, 1),
     rateLimit: { perSecond, burst: perSecond * 2 },
     secureCookies: flags['secure-cookies'] === true,
+    ...(watch ? { watch } : {}),
     openStores: async () => {
       // A long-running process: traces come from the in-memory genealogy index, kept current from the log.
       const store = await openIndexedStore(db, { create: true });
+      let identity: IdentityStore | undefined;
       try {
-        return { store, identity: await openIdentityStore(db), stations: await openStationStore(db) };
+        identity = await openIdentityStore(db);
+        return { store, identity, stations: await openStationStore(db), integrations: await openIntegrationStore(db) };
       } catch (e) {
+        await identity?.close();
         await store.close();
         throw e;
       }

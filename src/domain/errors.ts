@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'STATION_NOT_FOUND',
   'SCAN_REFUSED',
   'QUALITY_CONFIG_INVALID',
+  'MAPPING_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,6 +13,9 @@ import { authenticateKey, DEFAULT_POLICY, resolveSession } from '../identity/ide
 import { GroupCommitter } from '../capture/group-commit.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { StationStore } from '../capture/scan/station-store.js';
+import type { IntegrationStore } from '../integrations/integration-store.js';
+import type { DispatcherOptions } from '../integrations/webhooks/dispatcher.js';
+import { WebhookDispatcher } from '../integrations/webhooks/dispatcher.js';
 import type { EventStore } from '../store/event-store.js';
 import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 import { asLotlineError, HTTP_STATUS, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
@@ -34,6 +37,7 @@ import { GapMonitor } from '../quality/gap-monitor.js';
 import type { QualityConfig } from '../quality/quality-config.js';
 import { defaultQualityConfig } from '../quality/quality-config.js';
 import { GAP_RULE_IDS } from '../quality/rules/index.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -53,6 +57,8 @@ export interface AppOptions {
    * immediate ones after every capture, the window ones every `scheduleMs`.
    */
   readonly quality?: QualityConfig;
+  /** Outbound webhook delivery: poll interval, attempts, backoff (with `deps.integrations`). */
+  readonly webhooks?: DispatcherOptions;
 }
 
 export interface AppDeps {
@@ -60,6 +66,8 @@ export interface AppDeps {
   readonly identity: IdentityStore;
   /** Scan stations; without it the scan routes are not served. */
   readonly stations?: StationStore;
+  /** File-drop hashes and webhooks: with it, the webhook routes and the dispatcher exist. */
+  readonly integrations?: IntegrationStore;
 }
 
 /** What route modules get: the ports, the options, and a way to declare routes. */
@@ -77,13 +85,19 @@ export interface Api {
   route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): void;
   /** The capture context of a request: who (user or key) and from where (client IP). */
   contextOf(req: FastifyRequest, principal: Principal): { actor: string; origin: string };
+  /** Outbound webhooks, when the app has the integration store; `serve` starts its delivery loop. */
+  readonly webhooks: WebhookDispatcher | undefined;
+  /** Sends a notification (not an event) to every subscription listing `kind`; 0 without webhooks. */
+  notify(kind: string, payload: unknown): Promise<number>;
 }
 
 /** The caller of a server without accounts: `requirePermission` lets it read and nothing else, whatever the role says. */
 const ANONYMOUS: Principal = { kind: 'anonymous', name: 'anonymous', role: 'auditor', actor: 'anonymous' };
 
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance & { api: Api }> {
+  const webhooks = deps.integrations ? new WebhookDispatcher(deps.store, deps.integrations, options.webhooks) : undefined;
   const opts = {
+    webhooks: options.webhooks ?? {},
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
     policy: options.policy ?? DEFAULT_POLICY,
@@ -138,8 +152,12 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     quality: options.quality ?? defaultQualityConfig(GAP_RULE_IDS),
     route: (spec) => addRoute(app, registry, API_PREFIX, spec, authenticate),
     contextOf: (req, principal) => ({ actor: principal.actor, origin: req.ip }),
+    webhooks,
+    notify: async (kind, payload) => (webhooks ? webhooks.notify(kind, payload) : 0),
   };
   api.events.setMaxListeners(0);
+  // Deliveries are queued after the capture has committed, never in its way.
+  if (webhooks) api.events.on('appended', () => webhooks.wake());
 
   app.setErrorHandler((error, req, reply) => {
     const e = asLotlineError(error, opts.maxBodyBytes);
@@ -168,7 +186,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   app.addHook('onSend', async (_req, reply) => {
     if (closing) void reply.header('connection', 'close');
   });
-  app.addHook('onClose', async () => api.writer.whenIdle());
+  app.addHook('onClose', async () => {
+    await api.writer.whenIdle();
+    await webhooks?.stop();
+  });
   registerIdentityRoutes(api);
   registerEventRoutes(api);
   registerLotRoutes(api);
@@ -177,6 +198,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerStreamRoutes(api, app);
   if (deps.stations) registerScanRoutes(api, deps.stations);
   registerQualityRoutes(api);
+  if (deps.integrations && webhooks) registerWebhookRoutes(api, deps.integrations, webhooks);
   registerDocsRoutes(api);
   if (options.quality) {
     const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api), app.log);

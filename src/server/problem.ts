@@ -18,6 +18,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INPUT_NOT_JSON: 400,
   INPUT_INVALID: 400,
   USAGE: 400,
+  MAPPING_INVALID: 400,
   AUTH_REQUIRED: 401,
   AUTH_FAILED: 401,
   FORBIDDEN: 403,

@@ -7,6 +7,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { LotlineError } from '../domain/errors.js';
 import type { IdentityStore } from '../identity/identity-store.js';
+import type { Mapping } from '../integrations/file-drops/mapping.js';
+import { DropWatcher } from '../integrations/file-drops/watch-dir.js';
+import type { IntegrationStore } from '../integrations/integration-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { StationStore } from '../capture/scan/station-store.js';
 import type { Api, AppOptions } from './app.js';
@@ -18,7 +21,9 @@ export interface ServeOptions extends AppOptions {
   readonly host: string;
   /** Fills a database that holds no event (`npm start` loads the demo plant); returns how many events it stored. */
   readonly loadIfEmpty?: (store: EventStore) => Promise<number>;
-  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore; stations?: StationStore }>;
+  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore; stations?: StationStore; integrations?: IntegrationStore }>;
+  /** `--watch DIR --mapping FILE`: import file drops through the server's writer (the live stream sees them). */
+  readonly watch?: { readonly dir: string; readonly mapping: Mapping; readonly pollMs?: number };
   /** Starts more inputs once the API is up (MQTT ingestion); the returned function stops them, before the stores close. */
   readonly startInputs?: (api: Api, stations: StationStore | undefined, log: FastifyBaseLogger) => Promise<() => Promise<void>>;
 }
@@ -39,17 +44,25 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           // Credentials never reach the log, whatever a serializer prints.
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'password', 'secret'], censor: '[redacted]' },
         }) as unknown as FastifyBaseLogger);
-  const { store, identity, stations } = await options.openStores();
+  const { store, identity, stations, integrations } = await options.openStores();
   if (options.loadIfEmpty && (await store.stats()).events === 0) {
     const events = await options.loadIfEmpty(store);
     log.info({ events }, `the database was empty: loaded the demo plant (${events} events) so that there is something to look at`);
   }
-  const app = await buildApp({ store, identity, ...(stations ? { stations } : {}) }, { ...options, logger: log });
+  const app = await buildApp({ store, identity, ...(stations ? { stations } : {}), ...(integrations ? { integrations } : {}) }, {
+    ...options,
+    logger: log,
+    webhooks: { onError: (e: unknown) => log.error({ err: e }, 'webhooks: a round of queueing or delivery failed; tried again at the next poll'), ...options.webhooks },
+  });
+  const closeIntegrations = async (): Promise<void> => {
+    await integrations?.close();
+  };
   let url: string;
   try {
     url = await app.listen({ port: options.port, host: options.host });
   } catch (e) {
     await app.close();
+    await closeIntegrations();
     await stations?.close();
     await identity.close();
     await store.close();
@@ -73,6 +86,30 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   if ((await identity.userCount()) === 0 && !(await identity.listKeys()).some((k) => k.revokedAt === null)) {
     log.warn("no user and no API key yet: anyone may read, nobody may write. Create accounts with 'lotline user add NAME --role admin' and 'lotline key create NAME --role operator' (same --db)");
   }
+  app.api.webhooks?.start();
+  let watcher: DropWatcher | undefined;
+  if (options.watch && integrations) {
+    const { api } = app;
+    const w = options.watch;
+    watcher = new DropWatcher({
+      dir: w.dir,
+      mapping: w.mapping,
+      integrations,
+      ...(w.pollMs !== undefined ? { pollMs: w.pollMs } : {}),
+      append: async (events, source) => {
+        const outcomes = await api.writer.submit(events, source, 'events', { actor: 'watch', origin: `watch:${w.dir}` });
+        if (outcomes.some((o) => o.status !== 'duplicate')) api.events.emit('appended');
+        return outcomes;
+      },
+      onResult: (r) =>
+        r.outcome === 'failed'
+          ? log.warn({ file: r.file, issues: r.issues.length, report: r.report }, `file drop ${r.file} failed: ${r.error ?? `${r.issues.length} bad row(s)`}; nothing stored, report at ${r.report}`)
+          : log.info({ file: r.file, events: r.events, stored: r.stored, outcome: r.outcome }, `file drop ${r.file}: ${r.outcome === 'duplicate' ? 'already imported, skipped' : `${r.events} event(s), ${r.stored} stored`}`),
+      onError: (file, e) => log.error({ err: e, file }, `file drop ${file}: not imported now, tried again at the next poll`),
+    });
+    watcher.start();
+    log.info(`watching ${w.dir} for file drops`);
+  }
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let stopping: Promise<void> | undefined;
@@ -80,9 +117,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     (stopping ??= (async () => {
       log.info('shutting down: no new connections; finishing requests in flight');
       try {
+        await watcher?.stop();
         await stopInputs?.();
         await app.close();
       } finally {
+        await closeIntegrations();
         await stations?.close();
         await identity.close();
         await store.close();

@@ -48,6 +48,9 @@ interface Case {
 const lotA = encodeURIComponent('urn:lotline:lot:RAW:A');
 let eventId = '';
 let captureId = '';
+let webhookId = '';
+let deadId = '';
+const webhookVictims: Record<string, string> = {};
 
 const CASES: readonly Case[] = [
   { name: 'who am I', allowed: EVERYONE, method: 'GET', url: '/api/v1/session' },
@@ -88,12 +91,19 @@ const CASES: readonly Case[] = [
   { name: 'one station', allowed: EVERYONE, method: 'GET', url: '/api/v1/stations/ROLES-SCAN' },
   { name: 'add a station', allowed: [D], method: 'POST', url: '/api/v1/stations', body: (who) => ({ id: `st-${who}`, site: 'Plant 1', role: 'packing' }) },
   { name: 'remove a station', allowed: [D], method: 'DELETE', url: (who) => `/api/v1/stations/victim-${who}` },
+  { name: 'list webhooks', allowed: [D], method: 'GET', url: '/api/v1/webhooks' },
+  { name: 'subscribe a webhook', allowed: [D], method: 'POST', url: '/api/v1/webhooks', body: (who) => ({ url: `http://127.0.0.1:9/${who}` }) },
+  { name: 'one webhook', allowed: [D], method: 'GET', url: () => `/api/v1/webhooks/${webhookId}` },
+  { name: 'change a webhook', allowed: [D], method: 'PATCH', url: () => `/api/v1/webhooks/${webhookId}`, body: () => ({ active: false }) },
+  { name: 'delete a webhook', allowed: [D], method: 'DELETE', url: (who) => `/api/v1/webhooks/${webhookVictims[who]}` },
+  { name: 'webhook dead letters', allowed: [D], method: 'GET', url: '/api/v1/webhook-deliveries?status=dead' },
+  { name: 'replay a dead letter', allowed: [D], method: 'POST', url: () => `/api/v1/webhook-deliveries/${deadId}/replay` },
 ];
 
 describe('role table', () => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await testApi();
+    t = await testApi({ integrations: true });
     const r = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.keys.operator, payload: receive('A') });
     eventId = (r.json() as { results: { eventId: string }[] }).results[0]!.eventId;
     const job = await t.app.inject({ method: 'POST', url: '/api/v1/epcis/capture', headers: t.keys.operator, payload: epcisDoc('receiving', 'in_progress', 'J') });
@@ -102,6 +112,13 @@ describe('role table', () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { name: 'target', role: 'operator', password: 'a long enough password' } });
     for (const who of [...ROLES, 'nobody']) await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: admin, payload: { name: `victim-${who}`, role: 'operator' } });
     for (const id of ['ROLES-SCAN', ...[...ROLES, 'nobody'].map((who) => `victim-${who}`)]) await t.app.inject({ method: 'POST', url: '/api/v1/stations', headers: admin, payload: { id, site: 'Plant 1', role: 'production' } });
+    webhookId = ((await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: admin, payload: { url: 'http://127.0.0.1:9/target' } })).json() as { id: string }).id;
+    for (const who of [...ROLES, 'nobody']) {
+      webhookVictims[who] = ((await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: admin, payload: { url: `http://127.0.0.1:9/victim-${who}` } })).json() as { id: string }).id;
+    }
+    deadId = 'dead-letter-1';
+    await t.integrations!.enqueue([{ id: deadId, subscriptionId: webhookId, kind: 'event', body: '{}' }], Date.now());
+    await t.integrations!.markFailed(deadId, 8, 'HTTP 500', null);
   });
   afterAll(async () => t.close());
 
@@ -110,6 +127,8 @@ describe('role table', () => {
     users: (await t.identity.listUsers()).map((u) => `${u.name}:${u.role}`),
     keys: (await t.identity.listKeys()).map((k) => `${k.name}:${k.revokedAt === null}`),
     stations: (await t.stations.listStations()).map((s) => s.id),
+    webhooks: (await t.integrations!.listSubscriptions()).map((w) => `${w.url}:${w.active}`),
+    dead: (await t.integrations!.listDeliveries('dead', 10)).map((d) => d.id),
   });
 
   for (const c of CASES) {
@@ -140,7 +159,7 @@ describe('role table', () => {
     const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const covered = new Set(
-      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/stations\/[^/]+$/, '/stations/{id}')}`),
+      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay').replace(/\/stations\/[^/]+$/, '/stations/{id}')}`),
     );
     const publicOrElsewhere = ['POST /api/v1/session', 'DELETE /api/v1/session', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/stream'];
     expect(routes.filter((r) => !covered.has(r) && !publicOrElsewhere.includes(r))).toEqual([]);

@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { addUser, createKey } from '../../src/identity/identity-service.js';
 import type { IdentityStore } from '../../src/identity/identity-store.js';
+import type { IntegrationStore } from '../../src/integrations/integration-store.js';
+import { SqliteIntegrationStore } from '../../src/integrations/sqlite/sqlite-integration-store.js';
 import type { Role } from '../../src/identity/roles.js';
 import { ROLES } from '../../src/identity/roles.js';
 import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-store.js';
@@ -20,13 +22,15 @@ export interface TestApi {
   readonly store: EventStore;
   readonly identity: IdentityStore;
   readonly stations: StationStore;
+  /** With `integrations: true`: the webhook and file-drop tables. */
+  readonly integrations: IntegrationStore | undefined;
   /** `Authorization` headers of one API key per role. */
   readonly keys: Readonly<Record<Role, { authorization: string }>>;
   close(): Promise<void>;
 }
 
 /** Builds the app over in-memory stores (or `db`), with an API key per role unless `accounts` is false. */
-export async function testApi(options: AppOptions & { accounts?: boolean; db?: string } = {}): Promise<TestApi> {
+export async function testApi(options: AppOptions & { accounts?: boolean; db?: string; integrations?: boolean } = {}): Promise<TestApi> {
   const store = openSqliteStore(options.db ?? ':memory:');
   const identity = new SqliteIdentityStore(options.db ?? ':memory:');
   const keys = {} as Record<Role, { authorization: string }>;
@@ -34,16 +38,19 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
     for (const role of ROLES) keys[role] = { authorization: `Bearer ${(await createKey(identity, { name: `${role}-key`, role }, BY)).secret}` };
   }
   const stations = new SqliteStationStore(options.db ?? ':memory:');
-  const app = await buildApp({ store, identity, stations }, { logger: false, ...options });
+  const integrations = options.integrations ? new SqliteIntegrationStore(options.db ?? ':memory:') : undefined;
+  const app = await buildApp({ store, identity, stations, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
   return {
     app,
     store,
     identity,
     stations,
+    integrations,
     keys,
     close: async () => {
       await app.close();
       await stations.close();
+      await integrations?.close();
       await identity.close();
       await store.close();
     },

@@ -70,7 +70,7 @@ function listsOf(specs: readonly ObjectSpec[] | undefined, path: string, issues:
 }
 
 /** A party or place: a URI as given, a GLN (13 digits) as a Digital Link, else a plant name. */
-function partyOrPlace(value: string, kind: 'party' | 'location'): string {
+export function partyOrPlace(value: string, kind: 'party' | 'location'): string {
   if (isUri(value)) return value;
   if (/^\d{13}$/.test(value)) return `https://id.gs1.org/${kind === 'party' ? '417' : '414'}/${value}`;
   return kind === 'party' ? partyUri(value) : locationUri(value);
