@@ -5,6 +5,9 @@
 import type { IdentityStore } from './identity/identity-store.js';
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
+import type { QualityStore } from './quality/quality-store.js';
+import { openPostgresQualityStore } from './quality/postgres/postgres-quality-store.js';
+import { SqliteQualityStore } from './quality/sqlite/sqlite-quality-store.js';
 import { GenealogyIndex, withGenealogyIndex } from './genealogy/genealogy-index.js';
 import type { EventStore } from './store/event-store.js';
 import { isPostgresUrl, openPostgresStore, parsePostgresUrl } from './store/postgres/open-postgres-store.js';
@@ -46,6 +49,17 @@ export async function openIdentityStore(db: string): Promise<IdentityStore> {
   }
   if (db !== ':memory:') await (await openStore(db, { create: true })).close();
   return new SqliteIdentityStore(db);
+}
+
+/** Opens the quality store (exceptions, signature ledger) on the same database as the events, as the identity store is. */
+export async function openQualityStore(db: string): Promise<QualityStore> {
+  if (isPostgresUrl(db)) {
+    await (await openStore(db, { create: true })).close();
+    const { connectionString, schema } = parsePostgresUrl(db);
+    return openPostgresQualityStore(connectionString, { schema });
+  }
+  if (db !== ':memory:') await (await openStore(db, { create: true })).close();
+  return new SqliteQualityStore(db);
 }
 
 /**

@@ -55,6 +55,7 @@ Options:
   --key-rate N         serve: requests per second per API key (default 100, bursts of 2N)
   --demo               serve: load the demo plant into an empty database first (npm start)
   --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
+  --signatures N       serve: signatures a release or rejection needs: 1, or 2 (four-eyes)
   --role R             user, key: operator, quality, auditor or admin
   -h, --help           this help
 `;
@@ -82,6 +83,7 @@ const OPTIONS = {
   role: { type: 'string' },
   expires: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  signatures: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -101,7 +103,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   copy: ['from', 'to'],
   demo: ['days', 'seed'],
   start: ['days', 'seed'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'signatures'],
   user: ['role', 'password-stdin'],
   key: ['role', 'expires'],
 };

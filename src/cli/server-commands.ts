@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openQualityStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
@@ -25,12 +25,20 @@ export interface ServerFlags {
   role?: string | undefined;
   expires?: string | undefined;
   'password-stdin'?: boolean | undefined;
+  signatures?: string | undefined;
 }
 
 function whole(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got ${JSON.stringify(value)})`);
   return Number(value);
+}
+
+/** --signatures: 1, or 2 for four-eyes releases. */
+function signatures(value: string | undefined): number {
+  const n = whole(value, 'signatures', 1, 1);
+  if (n > 2) throw new UsageError(`--signatures must be 1 or 2 (got ${n})`);
+  return n;
 }
 
 export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: CliIo): Promise<number> {
@@ -45,11 +53,18 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
     maxBodyBytes: whole(flags['max-body'], 'max-body', DEFAULT_MAX_BODY_BYTES, 1),
     rateLimit: { perSecond, burst: perSecond * 2 },
     secureCookies: flags['secure-cookies'] === true,
+    signaturesRequired: signatures(flags.signatures),
     openStores: async () => {
       // A long-running process: traces come from the in-memory genealogy index, kept current from the log.
       const store = await openIndexedStore(db, { create: true });
       try {
-        return { store, identity: await openIdentityStore(db) };
+        const identity = await openIdentityStore(db);
+        try {
+          return { store, identity, quality: await openQualityStore(db) };
+        } catch (e) {
+          await identity.close();
+          throw e;
+        }
       } catch (e) {
         await store.close();
         throw e;

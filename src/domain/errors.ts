@@ -36,6 +36,10 @@ export const ERROR_CODES = [
   'IDENTITY_EXISTS',
   'INTERNAL_ERROR',
   'SHUTTING_DOWN',
+  'LOT_NOT_HELD',
+  'SIGNATURE_REFUSED',
+  'SIGNATURE_INVALID',
+  'EXCEPTION_STATE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

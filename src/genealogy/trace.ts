@@ -50,6 +50,8 @@ export interface TraceLink {
   readonly eventId: string;
   readonly quantity: number | null;
   readonly uom: string | null;
+  /** Present only on a link recorded after the fact to close a gap (`lotline:retroactive`): who confirmed it, when, for which exception. */
+  readonly retroactive?: Readonly<Record<string, unknown>>;
 }
 
 export interface TraceGap {
@@ -231,6 +233,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
       }
     }
   }
+  await markRetroactive(store, links, eventIds);
   links.sort((a, b) => compareRef(a.from, b.from) || compareRef(a.to, b.to) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
   gaps.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.item < b.item ? -1 : 1));
 
@@ -253,6 +256,23 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     corrections,
     asOfSeq: vis.maxSeq,
   };
+}
+
+/** Marks the links made by corrective events that record a missing link after the fact. */
+async function markRetroactive(store: EventStore, links: TraceLink[], eventIds: ReadonlyMap<number, string>): Promise<void> {
+  if (links.length === 0) return;
+  const linked = new Set(links.map((l) => l.eventId));
+  const seqs = [...eventIds].filter(([, id]) => linked.has(id)).map(([seq]) => seq);
+  const marks = new Map<string, Readonly<Record<string, unknown>>>();
+  for (const [seq, body] of await store.eventBodies(seqs)) {
+    const r = body['lotline:retroactive'];
+    if (typeof r === 'object' && r !== null) marks.set(eventIds.get(seq)!, r as Record<string, unknown>);
+  }
+  if (marks.size === 0) return;
+  for (const [i, l] of links.entries()) {
+    const r = marks.get(l.eventId);
+    if (r) links[i] = { ...l, retroactive: r };
+  }
 }
 
 /** The error declarations behind voided flows, read from the declarations themselves. */

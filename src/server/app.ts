@@ -12,7 +12,12 @@ import type { IdentityPolicy, Principal } from '../identity/identity-service.js'
 import { authenticateKey, DEFAULT_POLICY, resolveSession } from '../identity/identity-service.js';
 import { GroupCommitter } from '../capture/group-commit.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import type { EventStore } from '../store/event-store.js';
+import type { AppendOutcome, EventStore } from '../store/event-store.js';
+import type { AlertChannel } from '../quality/alerts.js';
+import type { EscalationPolicy } from '../quality/exceptions.js';
+import { DEFAULT_ESCALATION, escalateOverdue, exceptionSink } from '../quality/exceptions.js';
+import { heldLotUsed } from '../quality/held-lot-used.js';
+import type { QualityStore } from '../quality/quality-store.js';
 import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 import { asLotlineError, HTTP_STATUS, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import type { RateLimit } from './rate-limit.js';
@@ -24,6 +29,7 @@ import { registerEpcisRoutes } from './routes/epcis-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerIdentityRoutes } from './routes/identity-routes.js';
 import { registerLotRoutes } from './routes/lot-routes.js';
+import { registerQualityRoutes } from './routes/quality-routes.js';
 import { registerStreamRoutes } from './routes/stream-routes.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
@@ -39,18 +45,30 @@ export interface AppOptions {
   readonly logger?: FastifyBaseLogger | boolean;
   /** How often the live stream looks for events written by other processes (ms). */
   readonly streamPollMs?: number;
+  /** Signatures a release or rejection needs: 1, or 2 for four-eyes (two different quality users). */
+  readonly signaturesRequired?: number;
+  /** How long an exception of each severity may stay unfinished before it escalates (ms). */
+  readonly escalation?: EscalationPolicy;
+  /** How often the server looks for overdue exceptions (ms). */
+  readonly escalationCheckMs?: number;
 }
 
 export interface AppDeps {
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  readonly quality: QualityStore;
 }
 
 /** What route modules get: the ports, the options, and a way to declare routes. */
 export interface Api {
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  readonly quality: QualityStore;
   readonly options: Required<Omit<AppOptions, 'logger'>>;
+  /** Where alerts go: the live stream (and, once they exist, webhooks). */
+  readonly alerts: AlertChannel[];
+  /** The checks that run right after a capture commits (held lot consumed or shipped); never throws. */
+  afterCapture(outcomes: readonly AppendOutcome[]): Promise<void>;
   /** Every capture goes through here: concurrent requests share one durable commit. */
   readonly writer: GroupCommitter;
   /** Emits `appended` after every capture through this server. */
@@ -71,7 +89,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     policy: options.policy ?? DEFAULT_POLICY,
     secureCookies: options.secureCookies ?? false,
     streamPollMs: options.streamPollMs ?? 1000,
+    signaturesRequired: options.signaturesRequired ?? 1,
+    escalation: options.escalation ?? DEFAULT_ESCALATION,
+    escalationCheckMs: options.escalationCheckMs ?? 60_000,
   };
+  if (opts.signaturesRequired !== 1 && opts.signaturesRequired !== 2) throw new LotlineError('USAGE', `signaturesRequired must be 1 or 2 (got ${opts.signaturesRequired})`);
   const app = Fastify({
     // A request that arrives while the server shuts down gets a problem body (below), not Fastify's own.
     return503OnClosing: false,
@@ -110,11 +132,24 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   };
 
   const registry: RouteRegistry = [];
+  const events = new EventEmitter();
+  const alerts: AlertChannel[] = [(alert) => void events.emit('alert', alert)];
+  const sink = exceptionSink(deps.quality, opts.escalation, alerts);
   const api: Api = {
     store: deps.store,
     identity: deps.identity,
+    quality: deps.quality,
     options: opts,
-    events: new EventEmitter(),
+    alerts,
+    afterCapture: async (outcomes) => {
+      try {
+        await sink.report(await heldLotUsed(deps.store, outcomes.filter((o) => o.status === 'stored').map((o) => o.seq)));
+      } catch (e) {
+        // the events are stored; a failed check must not turn their capture into an error
+        app.log.error({ err: e }, 'the checks after a capture failed');
+      }
+    },
+    events,
     writer: new GroupCommitter(deps.store),
     registry,
     route: (spec) => addRoute(app, registry, API_PREFIX, spec, authenticate),
@@ -150,11 +185,17 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     if (closing) void reply.header('connection', 'close');
   });
   app.addHook('onClose', async () => api.writer.whenIdle());
+  const escalations = setInterval(() => {
+    escalateOverdue(deps.quality, alerts).catch((e: unknown) => app.log.error({ err: e }, 'escalating overdue exceptions failed'));
+  }, opts.escalationCheckMs);
+  escalations.unref();
+  app.addHook('onClose', async () => clearInterval(escalations));
   registerIdentityRoutes(api);
   registerEventRoutes(api);
   registerLotRoutes(api);
   registerEpcisRoutes(api, app);
   registerStreamRoutes(api, app);
+  registerQualityRoutes(api);
   registerDocsRoutes(api);
   app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));
   app.decorate('api', api);

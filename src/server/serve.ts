@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { LotlineError } from '../domain/errors.js';
 import type { IdentityStore } from '../identity/identity-store.js';
+import type { QualityStore } from '../quality/quality-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { AppOptions } from './app.js';
 import { buildApp } from './app.js';
@@ -17,7 +18,7 @@ export interface ServeOptions extends AppOptions {
   readonly host: string;
   /** Fills a database that holds no event (`npm start` loads the demo plant); returns how many events it stored. */
   readonly loadIfEmpty?: (store: EventStore) => Promise<number>;
-  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore }>;
+  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore; quality: QualityStore }>;
 }
 
 export interface RunningServer {
@@ -36,17 +37,18 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           // Credentials never reach the log, whatever a serializer prints.
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'password', 'secret'], censor: '[redacted]' },
         }) as unknown as FastifyBaseLogger);
-  const { store, identity } = await options.openStores();
+  const { store, identity, quality } = await options.openStores();
   if (options.loadIfEmpty && (await store.stats()).events === 0) {
     const events = await options.loadIfEmpty(store);
     log.info({ events }, `the database was empty: loaded the demo plant (${events} events) so that there is something to look at`);
   }
-  const app = await buildApp({ store, identity }, { ...options, logger: log });
+  const app = await buildApp({ store, identity, quality }, { ...options, logger: log });
   let url: string;
   try {
     url = await app.listen({ port: options.port, host: options.host });
   } catch (e) {
     await app.close();
+    await quality.close();
     await identity.close();
     await store.close();
     const code = (e as { code?: string }).code;
@@ -68,6 +70,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       try {
         await app.close();
       } finally {
+        await quality.close();
         await identity.close();
         await store.close();
         log.info('stopped');

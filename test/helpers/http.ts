@@ -5,6 +5,8 @@ import type { IdentityStore } from '../../src/identity/identity-store.js';
 import type { Role } from '../../src/identity/roles.js';
 import { ROLES } from '../../src/identity/roles.js';
 import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-store.js';
+import type { QualityStore } from '../../src/quality/quality-store.js';
+import { SqliteQualityStore } from '../../src/quality/sqlite/sqlite-quality-store.js';
 import type { Api, AppOptions } from '../../src/server/app.js';
 import { buildApp } from '../../src/server/app.js';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -17,6 +19,7 @@ export interface TestApi {
   readonly app: FastifyInstance & { api: Api };
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  readonly quality: QualityStore;
   /** `Authorization` headers of one API key per role. */
   readonly keys: Readonly<Record<Role, { authorization: string }>>;
   close(): Promise<void>;
@@ -26,18 +29,21 @@ export interface TestApi {
 export async function testApi(options: AppOptions & { accounts?: boolean; db?: string } = {}): Promise<TestApi> {
   const store = openSqliteStore(options.db ?? ':memory:');
   const identity = new SqliteIdentityStore(options.db ?? ':memory:');
+  const quality = new SqliteQualityStore(options.db ?? ':memory:');
   const keys = {} as Record<Role, { authorization: string }>;
   if (options.accounts !== false) {
     for (const role of ROLES) keys[role] = { authorization: `Bearer ${(await createKey(identity, { name: `${role}-key`, role }, BY)).secret}` };
   }
-  const app = await buildApp({ store, identity }, { logger: false, ...options });
+  const app = await buildApp({ store, identity, quality }, { logger: false, ...options });
   return {
     app,
     store,
     identity,
+    quality,
     keys,
     close: async () => {
       await app.close();
+      await quality.close();
       await identity.close();
       await store.close();
     },
