@@ -58,7 +58,7 @@ function checkDue(dueAt: string | undefined): string | undefined {
 }
 
 /** Someone takes the exception on: acknowledged, with an owner (default: the actor) and optionally a new due time. */
-export function acknowledge(quality: QualityStore, id: number, input: { owner?: string; dueAt?: string }, actor: string): Promise<ExceptionRecord> {
+export async function acknowledge(quality: QualityStore, id: number, input: { owner?: string; dueAt?: string }, actor: string): Promise<ExceptionRecord> {
   const owner = input.owner ?? actor;
   const dueAt = checkDue(input.dueAt);
   return transition(quality, id, ['open'], { state: 'acknowledged', owner, ...(dueAt ? { dueAt } : {}) }, { actor, action: 'acknowledged', details: { owner, ...(dueAt ? { dueAt } : {}) } });
@@ -75,13 +75,13 @@ export async function assign(quality: QualityStore, id: number, input: { owner?:
 }
 
 /** Closes the exception as dealt with; `details` say how (a corrective event, for a missing link). */
-export function resolve(quality: QualityStore, id: number, note: string, actor: string, details: Record<string, unknown> = {}): Promise<ExceptionRecord> {
+export async function resolve(quality: QualityStore, id: number, note: string, actor: string, details: Record<string, unknown> = {}): Promise<ExceptionRecord> {
   if (note.trim() === '') throw new LotlineError('INPUT_INVALID', 'note: say how the exception was resolved', { issues: [{ path: '$.note', reason: 'must not be empty' }] });
   return transition(quality, id, ['open', 'acknowledged'], { state: 'resolved', resolution: note }, { actor, action: 'resolved', details: { note, ...details } });
 }
 
 /** Closes the exception as not a problem, with the reason why. */
-export function dismiss(quality: QualityStore, id: number, reason: string, actor: string): Promise<ExceptionRecord> {
+export async function dismiss(quality: QualityStore, id: number, reason: string, actor: string): Promise<ExceptionRecord> {
   if (reason.trim() === '') throw new LotlineError('INPUT_INVALID', 'reason: a dismissal needs a reason', { issues: [{ path: '$.reason', reason: 'must not be empty' }] });
   return transition(quality, id, ['open', 'acknowledged'], { state: 'dismissed', resolution: reason }, { actor, action: 'dismissed', details: { reason } });
 }
