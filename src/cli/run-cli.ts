@@ -14,6 +14,7 @@ import { openStore, openStoreWithVersion, resolveDb } from '../main.js';
 import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
+import { cmdExceptions, cmdHold, cmdRelease } from './quality-commands.js';
 import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
 import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
@@ -36,6 +37,10 @@ Usage:
   lotline user list | role NAME --role R | unlock NAME | disable NAME | enable NAME
   lotline key create NAME --role R       create an API key (printed once) [--expires DATE]
   lotline key list | revoke NAME
+  lotline hold REF... --reason R         put lots on hold [--reference X] [--descendants: also all made from them]
+  lotline release REF... --user NAME --meaning M   sign a release (password from the terminal or stdin) [--reject] [--signatures 2]
+  lotline exceptions [list] [REF]        exceptions [--line L] [--rule ID] [--state S] [--from T] [--to T]
+  lotline exceptions show|ack|assign|resolve|dismiss ID   [--owner O] [--due T] [--note N] [--reason R]
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -84,6 +89,18 @@ const OPTIONS = {
   expires: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   signatures: { type: 'string' },
+  reason: { type: 'string' },
+  reference: { type: 'string' },
+  descendants: { type: 'boolean' },
+  user: { type: 'string' },
+  meaning: { type: 'string' },
+  reject: { type: 'boolean' },
+  owner: { type: 'string' },
+  due: { type: 'string' },
+  note: { type: 'string' },
+  line: { type: 'string' },
+  rule: { type: 'string' },
+  state: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -106,6 +123,9 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'signatures'],
   user: ['role', 'password-stdin'],
   key: ['role', 'expires'],
+  hold: [...REF_FLAGS, 'reason', 'reference', 'descendants'],
+  release: [...REF_FLAGS, 'user', 'meaning', 'reject', 'reason', 'signatures', 'password-stdin'],
+  exceptions: [...REF_FLAGS, 'line', 'rule', 'state', 'from', 'to', 'owner', 'due', 'note', 'reason'],
 };
 
 function intFlag(value: string | undefined, name: string): number | undefined {
@@ -203,6 +223,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdUser(rest, flags, io);
       case 'key':
         return await cmdKey(rest, flags, io);
+      case 'hold':
+        return await cmdHold(rest, flags, io);
+      case 'release':
+        return await cmdRelease(rest, flags, io);
+      case 'exceptions':
+        return await cmdExceptions(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;

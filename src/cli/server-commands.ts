@@ -85,8 +85,8 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
   return 0;
 }
 
-/** Reads a password: from stdin (one line) with --password-stdin or when stdin is not a terminal, else prompted without echo. */
-async function readPassword(flags: ServerFlags, io: CliIo): Promise<string> {
+/** Reads a password: from stdin (one line) with --password-stdin or when stdin is not a terminal, else prompted without echo (twice when `confirm`). */
+export async function readPassword(flags: Pick<ServerFlags, 'password-stdin'>, io: CliIo, confirm = true): Promise<string> {
   const stdin = process.stdin;
   if (flags['password-stdin'] || !stdin.isTTY) {
     const rl = createInterface({ input: stdin });
@@ -112,6 +112,7 @@ async function readPassword(flags: ServerFlags, io: CliIo): Promise<string> {
     });
   try {
     const first = await ask('Password: ');
+    if (!confirm) return first;
     const second = await ask('Again: ');
     if (first !== second) throw new UsageError('the two passwords differ');
     return first;
