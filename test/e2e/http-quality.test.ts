@@ -120,6 +120,35 @@ describe('holds, violations and signed releases', () => {
     expect(((await (await c.get(`/exceptions?lot=${encodeURIComponent('urn:lotline:lot:RAW:B')}`, t.keys.auditor)).json()) as { exceptions: Json[] }).exceptions).toEqual([]);
   });
 
+  it('checks EPCIS documents sent to the capture route too: a held lot shipped raises a critical exception', async () => {
+    const doc = {
+      '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld'],
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: '2026-05-04T12:00:00Z',
+      epcisBody: {
+        eventList: [
+          {
+            type: 'ObjectEvent',
+            eventTime: '2026-05-04T12:00:00+02:00',
+            eventTimeZoneOffset: '+02:00',
+            action: 'OBSERVE',
+            bizStep: 'shipping',
+            disposition: 'in_transit',
+            epcList: [],
+            quantityList: [{ epcClass: 'urn:lotline:lot:FG:X', quantity: 1, uom: 'KGM' }],
+          },
+        ],
+      },
+    };
+    const r = await c.post('/epcis/capture', doc, t.keys.operator);
+    expect(r.status).toBe(202);
+    const job = (await (await c.get(new URL(r.headers.get('location')!, c.base).pathname.replace('/api/v1', ''), t.keys.auditor)).json()) as Json;
+    expect(job).toMatchObject({ success: true, stored: 1 });
+    const list = (await (await c.get(`/exceptions?lot=${encodeURIComponent('urn:lotline:lot:FG:X')}`, t.keys.auditor)).json()) as { exceptions: Json[] };
+    expect(list.exceptions).toMatchObject([{ ruleId: 'held-lot-used', severity: 'critical', explanation: expect.stringMatching(/was shipped .* while on hold/) }]);
+  });
+
   it('refuses to sign for an API key, an operator, an admin, and a wrong password (which counts towards the lock)', async () => {
     const req = { lots: [LOT_A], decision: 'release', meaning: 'released after retest', password: PASSWORD };
     expect(await (await c.post('/releases', req, t.keys.quality)).json()).toMatchObject({ code: 'SIGNATURE_REFUSED', status: 403 });
