@@ -3,8 +3,9 @@
  * file of its own), its own tables and migration list. better-sqlite3 is synchronous, so each
  * method body is one transaction at most.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { LotlineError } from '../../domain/errors.js';
+import { migrateTrack, openTrackDb } from '../../store/sqlite/migration-track.js';
 import type { AuditEntry, AuditInput, IdentityStore, KeyRecord, SessionRecord, UserChange, UserRecord } from '../identity-store.js';
 import type { KeyRow, UserRow } from '../identity-rows.js';
 import { toKey, toUser } from '../identity-rows.js';
@@ -26,32 +27,14 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   constructor(path: string, busyTimeoutMs = 15_000) {
-    try {
-      this.db = new Database(path);
-    } catch (e) {
-      throw new LotlineError('STORE_UNAVAILABLE', `cannot open the identity database ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-    this.db.pragma('foreign_keys = ON');
-    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db = openTrackDb(path, busyTimeoutMs, 'identity');
     this.migrate();
   }
 
   private migrate(): void {
-    const db = this.db;
-    db.exec('BEGIN IMMEDIATE');
     try {
-      // The event store creates `meta` in a shared file; a file of its own gets it here, with the same shape.
-      db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-      const current = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get(IDENTITY_VERSION_KEY) as { value: string } | undefined)?.value ?? 0);
-      if (current > IDENTITY_MIGRATIONS.length) {
-        throw new LotlineError('STORE_SCHEMA_TOO_NEW', `this database has identity schema version ${current}, newer than this Lotline knows (${IDENTITY_MIGRATIONS.length}); upgrade Lotline`);
-      }
-      for (let v = current; v < IDENTITY_MIGRATIONS.length; v++) db.exec(IDENTITY_MIGRATIONS[v]!);
-      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(IDENTITY_VERSION_KEY, String(IDENTITY_MIGRATIONS.length));
-      db.exec('COMMIT');
+      migrateTrack(this.db, IDENTITY_VERSION_KEY, IDENTITY_MIGRATIONS, 'identity');
     } catch (e) {
-      db.exec('ROLLBACK');
       this.db.close();
       throw e;
     }

@@ -2,57 +2,15 @@
  * The quality tables in PostgreSQL, versioned apart from the event store's schema (their own
  * `quality_meta` table), as the identity tables are.
  */
+import { qualityTables } from '../quality-tables.js';
+
 export const PG_QUALITY_MIGRATIONS: readonly string[] = [
-  /* 1: exceptions and their append-only history, the signature ledger, pending four-eyes decisions. */ `
-  CREATE TABLE quality_exceptions (
-    id           BIGSERIAL PRIMARY KEY,
-    key          TEXT NOT NULL UNIQUE,
-    rule_id      TEXT NOT NULL,
-    severity     TEXT NOT NULL,
-    subject_kind TEXT NOT NULL,
-    subject_ref  TEXT NOT NULL,
-    explanation  TEXT NOT NULL,
-    event_ids    TEXT NOT NULL,
-    site         TEXT,
-    line         TEXT,
-    detected_at  TEXT NOT NULL,
-    state        TEXT NOT NULL,
-    owner        TEXT,
-    due_at       TEXT,
-    escalated_at TEXT,
-    resolution   TEXT,
-    updated_at   TEXT NOT NULL
-  );
-  -- the escalation sweep: unfinished exceptions by due time
-  CREATE INDEX quality_exceptions_due ON quality_exceptions (due_at) WHERE state IN ('open', 'acknowledged') AND escalated_at IS NULL;
-  -- "exceptions of this lot"
-  CREATE INDEX quality_exceptions_subject ON quality_exceptions (subject_ref);
-  CREATE TABLE quality_exception_history (
-    seq          BIGSERIAL PRIMARY KEY,
-    exception_id BIGINT NOT NULL REFERENCES quality_exceptions (id),
-    time         TEXT NOT NULL,
-    actor        TEXT NOT NULL,
-    action       TEXT NOT NULL,
-    details      TEXT NOT NULL
-  );
-  CREATE INDEX quality_exception_history_by_exception ON quality_exception_history (exception_id, seq);
-  CREATE TABLE quality_signatures (
-    hash      TEXT PRIMARY KEY,
-    signer    TEXT NOT NULL,
-    meaning   TEXT NOT NULL,
-    signed_at TEXT NOT NULL
-  );
+  /* 1: exceptions and their append-only history, the signature ledger, pending four-eyes decisions. */ `${qualityTables({ serial: 'BIGSERIAL', bigint: 'BIGINT' })}
   CREATE FUNCTION quality_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN RAISE EXCEPTION 'STORE_APPEND_ONLY: the exception history and the signature ledger are append-only'; END $$;
   CREATE TRIGGER quality_history_refuses_change BEFORE UPDATE OR DELETE ON quality_exception_history
     FOR EACH ROW EXECUTE FUNCTION quality_refuse_change();
   CREATE TRIGGER quality_signatures_refuse_change BEFORE UPDATE OR DELETE ON quality_signatures
     FOR EACH ROW EXECUTE FUNCTION quality_refuse_change();
-  CREATE TABLE quality_pending (
-    key        TEXT PRIMARY KEY,
-    draft      TEXT NOT NULL,
-    signatures TEXT NOT NULL,
-    created_at TEXT NOT NULL
-  );
   `,
 ];

@@ -8,6 +8,7 @@ import type { Finding } from '../finding.js';
 import type { ChangeRow, ExceptionRow, PendingRow, SignatureRow } from '../quality-rows.js';
 import { exceptionFilter, toChange, toException, toPending, toSignature, updateColumns } from '../quality-rows.js';
 import type { ExceptionChange, ExceptionQuery, ExceptionRecord, ExceptionState, ExceptionUpdate, PendingDecision, QualityStore, SignatureEntry } from '../quality-store.js';
+import { migratePgTrack } from '../../store/postgres/migration-track.js';
 import { PG_QUALITY_MIGRATIONS } from './postgres-quality-migrations.js';
 
 /** The part of a pg client this adapter uses, so that the driver's types stay out of the port. */
@@ -25,25 +26,7 @@ export async function openPostgresQualityStore(url: string, options: { schema?: 
   }
   const pool = new pg.Pool({ connectionString: url, max: 4, ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) });
   try {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-      await client.query('CREATE TABLE IF NOT EXISTS quality_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-      const current = Number((await client.query<{ value: string }>("SELECT value FROM quality_meta WHERE key = 'schema_version'")).rows[0]?.value ?? 0);
-      if (current > PG_QUALITY_MIGRATIONS.length) {
-        throw new LotlineError('STORE_SCHEMA_TOO_NEW', `this database has quality schema version ${current}, newer than this Lotline knows (${PG_QUALITY_MIGRATIONS.length}); upgrade Lotline`);
-      }
-      for (let v = current; v < PG_QUALITY_MIGRATIONS.length; v++) await client.query(PG_QUALITY_MIGRATIONS[v]!);
-      await client.query("INSERT INTO quality_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [String(PG_QUALITY_MIGRATIONS.length)]);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK');
-      throw e;
-    } finally {
-      client.release();
-    }
+    await migratePgTrack(pool, options.schema, { lock: MIGRATION_LOCK, metaTable: 'quality_meta', migrations: PG_QUALITY_MIGRATIONS, what: 'quality' });
   } catch (e) {
     await pool.end();
     if (e instanceof LotlineError) throw e;

@@ -2,8 +2,8 @@
  * The quality store in SQLite: its own connection to the event store's file, its own tables and
  * migration list. better-sqlite3 is synchronous, so each method body is one transaction at most.
  */
-import Database from 'better-sqlite3';
-import { LotlineError } from '../../domain/errors.js';
+import type Database from 'better-sqlite3';
+import { migrateTrack, openTrackDb } from '../../store/sqlite/migration-track.js';
 import type { Finding } from '../finding.js';
 import type { ChangeRow, ExceptionRow, PendingRow, SignatureRow } from '../quality-rows.js';
 import { exceptionFilter, toChange, toException, toPending, toSignature, updateColumns } from '../quality-rows.js';
@@ -14,31 +14,14 @@ export class SqliteQualityStore implements QualityStore {
   private readonly db: Database.Database;
 
   constructor(path: string, busyTimeoutMs = 15_000) {
-    try {
-      this.db = new Database(path);
-    } catch (e) {
-      throw new LotlineError('STORE_UNAVAILABLE', `cannot open the quality database ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-    this.db.pragma('foreign_keys = ON');
-    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db = openTrackDb(path, busyTimeoutMs, 'quality');
     this.migrate();
   }
 
   private migrate(): void {
-    const db = this.db;
-    db.exec('BEGIN IMMEDIATE');
     try {
-      db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-      const current = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get(QUALITY_VERSION_KEY) as { value: string } | undefined)?.value ?? 0);
-      if (current > QUALITY_MIGRATIONS.length) {
-        throw new LotlineError('STORE_SCHEMA_TOO_NEW', `this database has quality schema version ${current}, newer than this Lotline knows (${QUALITY_MIGRATIONS.length}); upgrade Lotline`);
-      }
-      for (let v = current; v < QUALITY_MIGRATIONS.length; v++) db.exec(QUALITY_MIGRATIONS[v]!);
-      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(QUALITY_VERSION_KEY, String(QUALITY_MIGRATIONS.length));
-      db.exec('COMMIT');
+      migrateTrack(this.db, QUALITY_VERSION_KEY, QUALITY_MIGRATIONS, 'quality');
     } catch (e) {
-      db.exec('ROLLBACK');
       this.db.close();
       throw e;
     }
