@@ -2,9 +2,11 @@
  * Recording a missing link after the fact: the operator confirms "these inputs went into that
  * batch". The link is a corrective TransformationEvent, attributed (who confirmed, from which
  * exception), time-stamped (event time: when it happened; record time: now) and marked
- * `lotline:retroactive`, so every trace answer shows the link as retroactive.
+ * `lotline:retroactive` with the business step RETROACTIVE_LINK_BIZ_STEP, so every trace answer
+ * shows the link as retroactive.
  */
 import { LotlineError } from '../domain/errors.js';
+import { RETROACTIVE_LINK_BIZ_STEP } from '../domain/lotline-vocabulary.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { toDigitalLink } from '../domain/identifiers/digital-link.js';
 import type { CapturedEvent } from '../store/event-store.js';
@@ -41,6 +43,7 @@ export function retroactiveLinkEvent(link: RetroactiveLink, exceptionId: number,
     ...(link.batch !== undefined ? { batch: link.batch } : {}),
     note: `link recorded retroactively for exception ${exceptionId}`,
   });
+  ev['bizStep'] = RETROACTIVE_LINK_BIZ_STEP;
   ev[RETROACTIVE_FIELD] = { exception: exceptionId, confirmedBy, confirmedAt: nowWithZone() };
   return captured(ev);
 }
