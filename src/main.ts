@@ -36,30 +36,25 @@ export async function openStoreWithVersion(db: string, options: { create?: boole
 }
 
 /**
- * Opens the identity store (users, sessions, keys) on the same database as the events: its own
- * tables in the same SQLite file (the event store is opened first, so that a new file gets the
- * Lotline schema before the identity tables) or in the same PostgreSQL database.
+ * Opens a store of its own tables beside the events: in the same SQLite file (the event store is
+ * opened first, so that a new file gets the Lotline schema before the other tables) or in the same
+ * PostgreSQL database and schema (`?schema=`), made a Lotline schema first in the same way.
  */
-export async function openIdentityStore(db: string): Promise<IdentityStore> {
-  if (isPostgresUrl(db)) {
-    // The same schema as the events (`?schema=`), made a Lotline schema first, as for a SQLite file.
-    await (await openStore(db, { create: true })).close();
-    const { connectionString, schema } = parsePostgresUrl(db);
-    return openPostgresIdentityStore(connectionString, { schema });
-  }
+async function openBeside<T>(db: string, postgres: (url: string, options: { schema?: string }) => Promise<T>, sqlite: (path: string) => T): Promise<T> {
   if (db !== ':memory:') await (await openStore(db, { create: true })).close();
-  return new SqliteIdentityStore(db);
+  if (!isPostgresUrl(db)) return sqlite(db);
+  const { connectionString, schema } = parsePostgresUrl(db);
+  return postgres(connectionString, schema !== undefined ? { schema } : {});
 }
 
-/** Opens the quality store (exceptions, signature ledger) on the same database as the events, as the identity store is. */
-export async function openQualityStore(db: string): Promise<QualityStore> {
-  if (isPostgresUrl(db)) {
-    await (await openStore(db, { create: true })).close();
-    const { connectionString, schema } = parsePostgresUrl(db);
-    return openPostgresQualityStore(connectionString, { schema });
-  }
-  if (db !== ':memory:') await (await openStore(db, { create: true })).close();
-  return new SqliteQualityStore(db);
+/** Opens the identity store (users, sessions, keys) on the same database as the events. */
+export function openIdentityStore(db: string): Promise<IdentityStore> {
+  return openBeside<IdentityStore>(db, openPostgresIdentityStore, (path) => new SqliteIdentityStore(path));
+}
+
+/** Opens the quality store (exceptions, signature ledger, pending signatures) on the same database as the events. */
+export function openQualityStore(db: string): Promise<QualityStore> {
+  return openBeside<QualityStore>(db, openPostgresQualityStore, (path) => new SqliteQualityStore(path));
 }
 
 /**

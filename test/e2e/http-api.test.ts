@@ -9,6 +9,8 @@ import { cli, cliJson, tempDb } from '../helpers/cli.js';
 import type { TestApi } from '../helpers/http.js';
 import { PASSWORD, produce, receive, testApi, user } from '../helpers/http.js';
 import { serveProcess } from '../helpers/serve.js';
+import type { SseMessage } from '../helpers/sse.js';
+import { readSse } from '../helpers/sse.js';
 import { load } from '../helpers/store.js';
 
 type Json = Record<string, unknown>;
@@ -245,27 +247,10 @@ describe('limits and lockout', () => {
   });
 });
 
-/** Reads SSE messages from a fetch response until `until` is satisfied. */
+/** Reads the event messages (with a log position) of a stream until `until` is satisfied. */
 async function readEvents(res: Response, until: (msgs: { id: string; data: Json }[]) => boolean): Promise<{ id: string; data: Json }[]> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  const msgs: { id: string; data: Json }[] = [];
-  while (!until(msgs)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, end);
-      buf = buf.slice(end + 2);
-      const id = /^id: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (id !== undefined && data !== undefined) msgs.push({ id, data: JSON.parse(data) as Json });
-    }
-  }
-  await reader.cancel();
-  return msgs;
+  const events = (m: SseMessage[]) => m.filter((x) => x.id !== undefined).map((x) => ({ id: x.id!, data: x.data }));
+  return events(await readSse(res, (m) => until(events(m))));
 }
 
 describe('live stream', () => {

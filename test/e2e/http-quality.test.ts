@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDb } from '../helpers/cli.js';
 import type { TestApi } from '../helpers/http.js';
 import { PASSWORD, produce, receive, testApi, user } from '../helpers/http.js';
+import type { SseMessage } from '../helpers/sse.js';
+import { readSse as readMessages } from '../helpers/sse.js';
 
 type Json = Record<string, unknown>;
 const LOT_A = 'urn:lotline:lot:RAW:A';
@@ -37,26 +39,10 @@ async function client(t: TestApi): Promise<Client> {
   };
 }
 
-/** Reads SSE messages of one kind until `until` holds. */
+/** The data of the SSE messages of one kind, read until `until` holds. */
 async function readSse(res: Response, kind: string, until: (msgs: Json[]) => boolean): Promise<Json[]> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  const msgs: Json[] = [];
-  while (!until(msgs)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, end);
-      buf = buf.slice(end + 2);
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (new RegExp(`^event: ${kind}$`, 'm').test(block) && data !== undefined) msgs.push(JSON.parse(data) as Json);
-    }
-  }
-  await reader.cancel();
-  return msgs;
+  const pick = (m: SseMessage[]): Json[] => m.filter((x) => x.event === kind).map((x) => x.data);
+  return pick(await readMessages(res, (m) => until(pick(m))));
 }
 
 /** 2 kg of the held lot A consumed after the hold (09:30). */
