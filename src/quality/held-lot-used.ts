@@ -1,7 +1,8 @@
 /**
  * Rule `held-lot-used` (critical): a lot on hold was consumed or shipped. The event is stored all
  * the same — the physical world already did it, and the record must say so — and this check runs
- * right after the capture commits, so the quality team hears of it at once.
+ * right after the capture commits, so the quality team hears of it at once. Lots held through the
+ * pallet that carried them are not seen here (the gap rules' run finds them).
  */
 import { lotlineUri } from '../domain/identifiers/lotline-uri.js';
 import { refLabel } from '../domain/identifiers/object-ref.js';
@@ -18,7 +19,12 @@ export async function heldLotUsed(store: EventStore, seqs: readonly number[], no
   if (rows.length === 0) return [];
   const objects = await store.eventObjectsOfEvents(rows.map((r) => r.seq));
   const used = objects.filter((o) => o.role === 'input' || o.role === 'object');
-  const refs = new Map((await store.nodesById([...new Set(used.map((o) => o.node))])).map((n) => [n.id, n.ref]));
+  // Only lots that some event ever held need their state computed: two queries for all, then lotState for the few.
+  const nodes = [...new Set(used.map((o) => o.node))];
+  const history = await store.eventObjectsOfNodes(nodes);
+  const holding = new Set((await store.eventsBySeq([...new Set(history.map((h) => h.seq))])).filter((e) => e.bizStep === 'holding' || e.persistentSet.length > 0).map((e) => e.seq));
+  const everHeld = new Set(history.filter((h) => holding.has(h.seq)).map((h) => h.node));
+  const refs = new Map((await store.nodesById(nodes.filter((n) => everHeld.has(n)))).map((n) => [n.id, n.ref]));
   const bodies = await store.eventBodies(rows.map((r) => r.seq));
   const findings: Finding[] = [];
   for (const e of rows) {
