@@ -8,6 +8,9 @@ import { openPostgresIntegrationStore } from './integrations/postgres/postgres-i
 import { SqliteIntegrationStore } from './integrations/sqlite/sqlite-integration-store.js';
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
+import type { QualityStore } from './quality/quality-store.js';
+import { openPostgresQualityStore } from './quality/postgres/postgres-quality-store.js';
+import { SqliteQualityStore } from './quality/sqlite/sqlite-quality-store.js';
 import { GenealogyIndex, withGenealogyIndex } from './genealogy/genealogy-index.js';
 import type { StationStore } from './capture/scan/station-store.js';
 import { openPostgresStationStore } from './capture/scan/postgres/postgres-station-store.js';
@@ -39,34 +42,30 @@ export async function openStoreWithVersion(db: string, options: { create?: boole
 }
 
 /**
- * Opens the identity store (users, sessions, keys) on the same database as the events: its own
- * tables in the same SQLite file (the event store is opened first, so that a new file gets the
- * Lotline schema before the identity tables) or in the same PostgreSQL database.
+ * Opens a store of its own tables beside the events: in the same SQLite file (the event store is
+ * opened first, so that a new file gets the Lotline schema before the other tables) or in the same
+ * PostgreSQL database and schema (`?schema=`), made a Lotline schema first in the same way.
  */
-export async function openIdentityStore(db: string): Promise<IdentityStore> {
-  return openBeside<IdentityStore>(db, (url, schema) => openPostgresIdentityStore(url, { schema }), (path) => new SqliteIdentityStore(path));
-}
-
-/**
- * Opens tables of their own beside the event store: in the same schema as the events (`?schema=`)
- * or the same SQLite file, made a Lotline database first (the event store is opened before them).
- */
-async function openBeside<T>(db: string, postgres: (url: string, schema: string) => Promise<T>, sqlite: (path: string) => T): Promise<T> {
-  if (isPostgresUrl(db)) {
-    await (await openStore(db, { create: true })).close();
-    const { connectionString, schema } = parsePostgresUrl(db);
-    return postgres(connectionString, schema);
-  }
+async function openBeside<T>(db: string, postgres: (url: string, options: { schema?: string }) => Promise<T>, sqlite: (path: string) => T): Promise<T> {
   if (db !== ':memory:') await (await openStore(db, { create: true })).close();
-  return sqlite(db);
+  if (!isPostgresUrl(db)) return sqlite(db);
+  const { connectionString, schema } = parsePostgresUrl(db);
+  return postgres(connectionString, schema !== undefined ? { schema } : {});
 }
 
-/**
- * Opens the integration tables (file-drop hashes, webhook subscriptions and outbox) on the same
- * database as the events, after the event store has made it a Lotline database.
- */
-export async function openIntegrationStore(db: string): Promise<IntegrationStore> {
-  return openBeside<IntegrationStore>(db, (url, schema) => openPostgresIntegrationStore(url, { schema }), (path) => new SqliteIntegrationStore(path));
+/** Opens the identity store (users, sessions, keys) on the same database as the events. */
+export function openIdentityStore(db: string): Promise<IdentityStore> {
+  return openBeside<IdentityStore>(db, openPostgresIdentityStore, (path) => new SqliteIdentityStore(path));
+}
+
+/** Opens the quality store (exceptions, signature ledger, pending signatures) on the same database as the events. */
+export function openQualityStore(db: string): Promise<QualityStore> {
+  return openBeside<QualityStore>(db, openPostgresQualityStore, (path) => new SqliteQualityStore(path));
+}
+
+/** Opens the integration tables (file-drop hashes, webhook subscriptions and outbox) on the same database as the events. */
+export function openIntegrationStore(db: string): Promise<IntegrationStore> {
+  return openBeside<IntegrationStore>(db, openPostgresIntegrationStore, (path) => new SqliteIntegrationStore(path));
 }
 
 /**
@@ -85,12 +84,6 @@ export async function openIndexedStore(db: string, options: { create?: boolean }
 }
 
 /** Opens the scan-station store on the same database as the events (after the event store made it a Lotline database), like the identity store. */
-export async function openStationStore(db: string): Promise<StationStore> {
-  if (isPostgresUrl(db)) {
-    await (await openStore(db, { create: true })).close();
-    const { connectionString, schema } = parsePostgresUrl(db);
-    return openPostgresStationStore(connectionString, { schema });
-  }
-  if (db !== ':memory:') await (await openStore(db, { create: true })).close();
-  return new SqliteStationStore(db);
+export function openStationStore(db: string): Promise<StationStore> {
+  return openBeside<StationStore>(db, openPostgresStationStore, (path) => new SqliteStationStore(path));
 }

@@ -35,7 +35,7 @@ export function formatTrace(t: TraceResult): string {
   const lines: string[] = [];
   const arrow = t.direction === 'forward' ? '→' : '←';
   const byKey = new Map(t.lots.map((l) => [key(l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial! }), l]));
-  const children = new Map<string, { ref: RefJson; quantity: number | null; uom: string | null }[]>();
+  const children = new Map<string, { ref: RefJson; quantity: number | null; uom: string | null; retroactive: boolean }[]>();
   const placed = new Set<string>([key(t.root)]);
   for (const l of t.links) {
     const [parent, child] = t.direction === 'forward' ? [l.from, l.to] : [l.to, l.from];
@@ -45,16 +45,16 @@ export function formatTrace(t: TraceResult): string {
     placed.add(key(child));
     let list = children.get(key(parent));
     if (!list) children.set(key(parent), (list = []));
-    list.push({ ref: child, quantity: l.quantity, uom: l.uom });
+    list.push({ ref: child, quantity: l.quantity, uom: l.uom, retroactive: l.retroactive !== undefined });
   }
-  const walk = (ref: RefJson, prefix: string, label: string): void => {
+  const walk = (ref: RefJson, prefix: string, label: string, retroactive = false): void => {
     const l = byKey.get(key(ref));
-    lines.push(`${prefix}${label}${refText(ref)}${l && l.depth > 0 ? `  (${pct(l.share)})` : ''}`);
+    lines.push(`${prefix}${label}${refText(ref)}${l && l.depth > 0 ? `  (${pct(l.share)})` : ''}${retroactive ? '  [link recorded retroactively]' : ''}`);
     const kids = children.get(key(ref)) ?? [];
     kids.forEach((k, i) => {
       const lastKid = i === kids.length - 1;
       const next = prefix.replace(/├─ $/, '│  ').replace(/└─ $/, '   ');
-      walk(k.ref, `${next}${lastKid ? '└─ ' : '├─ '}`, `${arrow} ${qty(k.quantity, k.uom)} ${arrow} `);
+      walk(k.ref, `${next}${lastKid ? '└─ ' : '├─ '}`, `${arrow} ${qty(k.quantity, k.uom)} ${arrow} `, k.retroactive);
     });
   };
   lines.push(`${t.direction === 'forward' ? 'Forward' : 'Backward'} trace of ${refText(t.root)}`);

@@ -14,7 +14,9 @@ import { toMs } from '../genealogy/trace.js';
 import { normalizeGtin } from '../domain/identifiers/gtin.js';
 import type { EventStore } from '../store/event-store.js';
 import type { CliIo } from './io.js';
-import { UsageError } from './io.js';
+import { cliContext, UsageError } from './io.js';
+import { openQualityStore } from '../main.js';
+import { DEFAULT_ESCALATION, exceptionSink } from '../quality/exceptions.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
 
 export interface QualityFlags {
@@ -39,14 +41,23 @@ export async function qualityConfigOf(flags: Pick<QualityFlags, 'quality-config'
 }
 
 /**
- * Where `lotline gaps` sends findings when it is not a dry run: the one seam the exceptions
- * workflow replaces with its store of exceptions. Until then, the terminal.
+ * Where `lotline gaps` sends findings when it is not a dry run: the exceptions of the database
+ * (each finding once, by its key; docs/quality.md) and the terminal.
  */
-export function cliFindingSink(io: CliIo, json: boolean): FindingSink {
-  return printSink((t) => io.out(t), json);
+export async function cliFindingSink(db: string, io: CliIo, json: boolean): Promise<FindingSink & { close(): Promise<void> }> {
+  const quality = await openQualityStore(db);
+  const exceptions = exceptionSink(quality, DEFAULT_ESCALATION, [], cliContext().actor);
+  const print = printSink((t) => io.out(t), json);
+  return {
+    async report(findings) {
+      await exceptions.report(findings);
+      await print.report(findings);
+    },
+    close: () => quality.close(),
+  };
 }
 
-export async function cmdGaps(store: () => Promise<EventStore>, rest: readonly string[], flags: QualityFlags, io: CliIo): Promise<number> {
+export async function cmdGaps(db: string, store: () => Promise<EventStore>, rest: readonly string[], flags: QualityFlags, io: CliIo): Promise<number> {
   if (rest.length > 0) throw new UsageError(`'lotline gaps' takes no arguments (got ${rest.join(' ')}); pick rules with --rule ID`);
   const config = await qualityConfigOf(flags);
   const sinceMs = flags.since === undefined ? undefined : toMs(flags.since, 'since', 0);
@@ -63,8 +74,13 @@ export async function cmdGaps(store: () => Promise<EventStore>, rest: readonly s
     }
     return 0;
   }
-  await cliFindingSink(io, flags.json === true).report(findings);
-  if (!flags.json) io.err(`${findings.length} finding(s) in ${ms} ms.`);
+  const sink = await cliFindingSink(db, io, flags.json === true);
+  try {
+    await sink.report(findings);
+  } finally {
+    await sink.close();
+  }
+  if (!flags.json) io.err(`${findings.length} finding(s) in ${ms} ms; each is an exception now (lotline exceptions list).`);
   return 0;
 }
 

@@ -16,6 +16,7 @@ import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
 import { cmdCompleteness, cmdGaps } from './quality-commands.js';
 import { cmdWatch, cmdWebhook } from './integration-commands.js';
+import { cmdExceptions, cmdHold, cmdRelease } from './hold-commands.js';
 import { cmdKey, cmdServe, cmdUser } from './server-commands.js';
 import { cmdStation } from './station-commands.js';
 import type { CliIo } from './io.js';
@@ -50,6 +51,10 @@ Usage:
   lotline webhook list | remove ID | enable ID | disable ID | deliveries [--status dead] | replay ID
   lotline station add ID --site S --role R   add a scan station (receiving, production, packing, shipping)
   lotline station list | remove ID
+  lotline hold REF... --reason R         put lots on hold [--reference X] [--descendants: also all made from them]
+  lotline release REF... --user NAME --meaning M   sign a release (password from the terminal or stdin) [--reject] [--signatures 2]
+  lotline exceptions [list] [REF]        exceptions [--line L] [--rule ID] [--state S] [--from T] [--to T]
+  lotline exceptions show|ack|assign|resolve|dismiss ID   [--owner O] [--due T] [--note N] [--reason R]
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -98,6 +103,7 @@ Options:
   --item I, --line L   completeness: only this item, this line
   --from T, --to T     completeness: only lots made (or received) in this window
   --period P           completeness: day, week or month (default month)
+  --signatures N       serve: signatures a release or rejection needs: 1, or 2 (four-eyes)
   -h, --help           this help
 `;
 
@@ -152,6 +158,17 @@ const OPTIONS = {
   'mqtt-scan-topic': { type: 'string' },
   'mqtt-events-topic': { type: 'string' },
   'mqtt-error-prefix': { type: 'string' },
+  signatures: { type: 'string' },
+  reason: { type: 'string' },
+  reference: { type: 'string' },
+  descendants: { type: 'boolean' },
+  user: { type: 'string' },
+  meaning: { type: 'string' },
+  reject: { type: 'boolean' },
+  owner: { type: 'string' },
+  due: { type: 'string' },
+  note: { type: 'string' },
+  state: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -182,12 +199,15 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   start: ['days', 'seed'],
   watch: ['mapping', 'once'],
   webhook: ['types', 'biz-step', 'item', 'site', 'secret', 'limit', 'status'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'quality-config', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix', 'watch', 'mapping'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'quality-config', 'signatures', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix', 'watch', 'mapping'],
   station: ['site', 'line', 'role', 'quantity', 'uom', 'output-item', 'items', 'supplier', 'customer'],
   gaps: ['quality-config', 'rule', 'since', 'dry-run'],
   completeness: [...REF_FLAGS, 'quality-config', 'line', 'from', 'to', 'period'],
   user: ['role', 'password-stdin'],
   key: ['role', 'expires'],
+  hold: [...REF_FLAGS, 'reason', 'reference', 'descendants'],
+  release: [...REF_FLAGS, 'user', 'meaning', 'reject', 'reason', 'signatures', 'password-stdin'],
+  exceptions: [...REF_FLAGS, 'line', 'rule', 'state', 'from', 'to', 'owner', 'due', 'note', 'reason'],
 };
 
 function intFlag(value: string | undefined, name: string): number | undefined {
@@ -284,7 +304,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       }
       case 'gaps':
-        return await cmdGaps(open, rest, flags, io);
+        return await cmdGaps(resolveDb(flags.db), open, rest, flags, io);
       case 'completeness':
         return await cmdCompleteness(open, rest, flags, io);
       case 'serve':
@@ -299,6 +319,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdWebhook(rest, flags, io);
       case 'station':
         return await cmdStation(rest, flags, io);
+      case 'hold':
+        return await cmdHold(rest, flags, io);
+      case 'release':
+        return await cmdRelease(rest, flags, io);
+      case 'exceptions':
+        return await cmdExceptions(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;

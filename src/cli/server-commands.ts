@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, openIntegrationStore, openStationStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openIntegrationStore, openQualityStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
@@ -39,12 +39,20 @@ export interface ServerFlags {
   'mqtt-events-topic'?: string | undefined;
   'mqtt-error-prefix'?: string | undefined;
   'quality-config'?: string | undefined;
+  signatures?: string | undefined;
 }
 
 function whole(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got ${JSON.stringify(value)})`);
   return Number(value);
+}
+
+/** --signatures: 1, or 2 for four-eyes releases. */
+function signatures(value: string | undefined): number {
+  const n = whole(value, 'signatures', 1, 1);
+  if (n > 2) throw new UsageError(`--signatures must be 1 or 2 (got ${n})`);
+  return n;
 }
 
 export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: CliIo): Promise<number> {
@@ -82,16 +90,23 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
     rateLimit: { perSecond, burst: perSecond * 2 },
     secureCookies: flags['secure-cookies'] === true,
     ...(watch ? { watch } : {}),
+    signaturesRequired: signatures(flags.signatures),
     openStores: async () => {
       // A long-running process: traces come from the in-memory genealogy index, kept current from the log.
       const store = await openIndexedStore(db, { create: true });
-      let identity: IdentityStore | undefined;
+      // Each store opened so far is closed again when a later one cannot be opened.
+      const opened: { close(): Promise<void> }[] = [store];
+      const track = <T extends { close(): Promise<void> }>(x: T): T => (opened.push(x), x);
       try {
-        identity = await openIdentityStore(db);
-        return { store, identity, stations: await openStationStore(db), integrations: await openIntegrationStore(db) };
+        return {
+          store,
+          identity: track(await openIdentityStore(db)),
+          quality: track(await openQualityStore(db)),
+          stations: track(await openStationStore(db)),
+          integrations: track(await openIntegrationStore(db)),
+        };
       } catch (e) {
-        await identity?.close();
-        await store.close();
+        for (const x of opened.reverse()) await x.close();
         throw e;
       }
     },
@@ -100,7 +115,12 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
           startInputs: async (api, stations, log) => {
             const ingest = await startMqttIngest(
               {
-                capture: (events, context) => api.writer.submit(events, { label: 'MQTT message', noun: 'request', single: false }, '$', context),
+                capture: async (events, context) => {
+                  const outcomes = await api.writer.submit(events, { label: 'MQTT message', noun: 'request', single: false }, '$', context);
+                  // The same checks as an HTTP capture: a held lot consumed or shipped opens an exception at once.
+                  await api.afterCapture(outcomes);
+                  return outcomes;
+                },
                 ...(stations ? { scan: (request, context) => handleScan(scanDepsOf(api, stations), request, context) } : {}),
                 onStored: () => api.events.emit('appended'),
                 log,
@@ -126,8 +146,8 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
   return 0;
 }
 
-/** Reads a password: from stdin (one line) with --password-stdin or when stdin is not a terminal, else prompted without echo. */
-async function readPassword(flags: ServerFlags, io: CliIo): Promise<string> {
+/** Reads a password: from stdin (one line) with --password-stdin or when stdin is not a terminal, else prompted without echo (twice when `confirm`). */
+export async function readPassword(flags: Pick<ServerFlags, 'password-stdin'>, io: CliIo, confirm = true): Promise<string> {
   const stdin = process.stdin;
   if (flags['password-stdin'] || !stdin.isTTY) {
     const rl = createInterface({ input: stdin });
@@ -153,6 +173,7 @@ async function readPassword(flags: ServerFlags, io: CliIo): Promise<string> {
     });
   try {
     const first = await ask('Password: ');
+    if (!confirm) return first;
     const second = await ask('Again: ');
     if (first !== second) throw new UsageError('the two passwords differ');
     return first;

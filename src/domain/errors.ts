@@ -42,6 +42,10 @@ export const ERROR_CODES = [
   'SCAN_REFUSED',
   'QUALITY_CONFIG_INVALID',
   'MAPPING_INVALID',
+  'LOT_NOT_HELD',
+  'SIGNATURE_REFUSED',
+  'SIGNATURE_INVALID',
+  'EXCEPTION_STATE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

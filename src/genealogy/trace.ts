@@ -8,7 +8,8 @@ import { LotlineError } from '../domain/errors.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refLabel } from '../domain/identifiers/object-ref.js';
 import { lotlineUri } from '../domain/identifiers/lotline-uri.js';
-import type { EventStore, FlowRow } from '../store/event-store.js';
+import { RETROACTIVE_LINK_BIZ_STEP } from '../domain/lotline-vocabulary.js';
+import type { EventRow, EventStore, FlowRow } from '../store/event-store.js';
 import { downstreamOf, findCycles } from './cycles.js';
 import { collectMovements } from './movements.js';
 import { backwardShares, forwardShareWithin, forwardShares } from './shares.js';
@@ -50,6 +51,8 @@ export interface TraceLink {
   readonly eventId: string;
   readonly quantity: number | null;
   readonly uom: string | null;
+  /** Present only on a link recorded after the fact to close a gap (`lotline:retroactive`): who confirmed it, when, for which exception. */
+  readonly retroactive?: Readonly<Record<string, unknown>>;
 }
 
 export interface TraceGap {
@@ -195,7 +198,8 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
 
   const seqs = new Set<number>();
   for (const flows of g.tFlows.values()) for (const f of flows) seqs.add(f.seq);
-  const eventIds = new Map((await store.eventsBySeq([...seqs])).map((e) => [e.seq, e.eventId]));
+  const eventRows = await store.eventsBySeq([...seqs]);
+  const eventIds = new Map(eventRows.map((e) => [e.seq, e.eventId]));
 
   // inputs the trace did not expand (class-only references, other lots of a batch) still need their refs for gaps
   const unseen = new Set<number>();
@@ -231,6 +235,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
       }
     }
   }
+  await markRetroactive(store, links, eventRows.filter((e) => e.bizStep === RETROACTIVE_LINK_BIZ_STEP));
   links.sort((a, b) => compareRef(a.from, b.from) || compareRef(a.to, b.to) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
   gaps.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.item < b.item ? -1 : 1));
 
@@ -253,6 +258,23 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     corrections,
     asOfSeq: vis.maxSeq,
   };
+}
+
+/** Marks the links made by corrective events that record a missing link after the fact. */
+async function markRetroactive(store: EventStore, links: TraceLink[], corrective: readonly EventRow[]): Promise<void> {
+  // Only the events of the retroactive-linking step are read: a trace without them costs nothing more.
+  if (links.length === 0 || corrective.length === 0) return;
+  const ids = new Map(corrective.map((e) => [e.seq, e.eventId]));
+  const marks = new Map<string, Readonly<Record<string, unknown>>>();
+  for (const [seq, body] of await store.eventBodies([...ids.keys()])) {
+    const r = body['lotline:retroactive'];
+    marks.set(ids.get(seq)!, typeof r === 'object' && r !== null ? (r as Record<string, unknown>) : {});
+  }
+  if (marks.size === 0) return;
+  for (const [i, l] of links.entries()) {
+    const r = marks.get(l.eventId);
+    if (r) links[i] = { ...l, retroactive: r };
+  }
 }
 
 /** The error declarations behind voided flows, read from the declarations themselves. */

@@ -121,16 +121,16 @@ export async function changeUser(
 }
 
 /**
- * Checks a name and password; on success opens a session and returns its token (for the cookie).
- * Failures count towards a lock; a locked account is refused even with the right password.
+ * Re-authentication for an electronic signature (21 CFR Part 11 §11.200): the signer types the
+ * password again. A wrong one counts towards the lock exactly like a failed login.
  */
-export async function login(
-  store: IdentityStore,
-  name: string,
-  password: string,
-  origin: string | null,
-  policy: IdentityPolicy = DEFAULT_POLICY,
-): Promise<{ token: string; user: UserRecord }> {
+export async function reauthenticate(store: IdentityStore, name: string, password: string, origin: string | null, policy: IdentityPolicy = DEFAULT_POLICY): Promise<UserRecord> {
+  const user = await checkPasswordOf(store, name, password, origin, policy);
+  await store.updateUser(name, { failedLogins: 0, lockedUntil: null }, { actor: `user:${name}`, origin, action: 'signature.reauthenticated', target: `user:${name}` });
+  return user;
+}
+
+async function checkPasswordOf(store: IdentityStore, name: string, password: string, origin: string | null, policy: IdentityPolicy): Promise<UserRecord> {
   const user = await store.getUser(name);
   const now = Date.now();
   if (!user) {
@@ -154,6 +154,22 @@ export async function login(
     if (lock) throw new LotlineError('ACCOUNT_LOCKED', `too many failed logins: the account ${name} is locked until ${lock}; wait, or ask an administrator to unlock it`);
     throw new LotlineError('AUTH_FAILED', user.disabled ? `the account ${name} is disabled; ask an administrator` : 'wrong user name or password');
   }
+  return user;
+}
+
+/**
+ * Checks a name and password; on success opens a session and returns its token (for the cookie).
+ * Failures count towards a lock; a locked account is refused even with the right password.
+ */
+export async function login(
+  store: IdentityStore,
+  name: string,
+  password: string,
+  origin: string | null,
+  policy: IdentityPolicy = DEFAULT_POLICY,
+): Promise<{ token: string; user: UserRecord }> {
+  const user = await checkPasswordOf(store, name, password, origin, policy);
+  const now = Date.now();
   const token = randomToken();
   const at = new Date(now).toISOString();
   await store.insertSession({ tokenHash: sha256Hex(token), userName: name, createdAt: at, lastSeenAt: at });

@@ -16,7 +16,12 @@ import type { StationStore } from '../capture/scan/station-store.js';
 import type { IntegrationStore } from '../integrations/integration-store.js';
 import type { DispatcherOptions } from '../integrations/webhooks/dispatcher.js';
 import { WebhookDispatcher } from '../integrations/webhooks/dispatcher.js';
-import type { EventStore } from '../store/event-store.js';
+import type { AppendOutcome, EventStore } from '../store/event-store.js';
+import type { AlertChannel } from '../quality/alerts.js';
+import type { EscalationPolicy } from '../quality/exceptions.js';
+import { DEFAULT_ESCALATION, escalateOverdue, exceptionSink } from '../quality/exceptions.js';
+import { heldLotUsed } from '../quality/held-lot-used.js';
+import type { QualityStore } from '../quality/quality-store.js';
 import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 import { asLotlineError, HTTP_STATUS, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import type { RateLimit } from './rate-limit.js';
@@ -30,8 +35,9 @@ import { registerIdentityRoutes } from './routes/identity-routes.js';
 import { registerLotRoutes } from './routes/lot-routes.js';
 import { registerReportRoutes } from './routes/report-routes.js';
 import { registerScanRoutes } from './routes/scan-routes.js';
-import { registerStreamRoutes } from './routes/stream-routes.js';
+import { registerHoldRoutes } from './routes/hold-routes.js';
 import { registerQualityRoutes } from './routes/quality-routes.js';
+import { registerStreamRoutes } from './routes/stream-routes.js';
 import { findingSinkFor } from './finding-sink.js';
 import { GapMonitor } from '../quality/gap-monitor.js';
 import type { QualityConfig } from '../quality/quality-config.js';
@@ -59,6 +65,12 @@ export interface AppOptions {
   readonly quality?: QualityConfig;
   /** Outbound webhook delivery: poll interval, attempts, backoff (with `deps.integrations`). */
   readonly webhooks?: DispatcherOptions;
+  /** Signatures a release or rejection needs: 1, or 2 for four-eyes (two different quality users). */
+  readonly signaturesRequired?: number;
+  /** How long an exception of each severity may stay unfinished before it escalates (ms). */
+  readonly escalation?: EscalationPolicy;
+  /** How often the server looks for overdue exceptions (ms). */
+  readonly escalationCheckMs?: number;
 }
 
 export interface AppDeps {
@@ -68,15 +80,21 @@ export interface AppDeps {
   readonly stations?: StationStore;
   /** File-drop hashes and webhooks: with it, the webhook routes and the dispatcher exist. */
   readonly integrations?: IntegrationStore;
+  readonly quality: QualityStore;
 }
 
 /** What route modules get: the ports, the options, and a way to declare routes. */
 export interface Api {
   readonly store: EventStore;
   readonly identity: IdentityStore;
+  readonly quality: QualityStore;
   readonly options: Required<Omit<AppOptions, 'logger' | 'quality'>>;
   /** The quality configuration the gap rules and completeness use (the defaults when none was given). */
-  readonly quality: QualityConfig;
+  readonly qualityConfig: QualityConfig;
+  /** Where alerts go: the live stream (and, once they exist, webhooks). */
+  readonly alerts: AlertChannel[];
+  /** The checks that run right after a capture commits (held lot consumed or shipped); never throws. */
+  afterCapture(outcomes: readonly AppendOutcome[]): Promise<void>;
   /** Every capture goes through here: concurrent requests share one durable commit. */
   readonly writer: GroupCommitter;
   /** Emits `appended` after every capture through this server. */
@@ -103,7 +121,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     policy: options.policy ?? DEFAULT_POLICY,
     secureCookies: options.secureCookies ?? false,
     streamPollMs: options.streamPollMs ?? 1000,
+    signaturesRequired: options.signaturesRequired ?? 1,
+    escalation: options.escalation ?? DEFAULT_ESCALATION,
+    escalationCheckMs: options.escalationCheckMs ?? 60_000,
   };
+  if (opts.signaturesRequired !== 1 && opts.signaturesRequired !== 2) throw new LotlineError('USAGE', `signaturesRequired must be 1 or 2 (got ${opts.signaturesRequired})`);
   const app = Fastify({
     // A request that arrives while the server shuts down gets a problem body (below), not Fastify's own.
     return503OnClosing: false,
@@ -142,14 +164,29 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   };
 
   const registry: RouteRegistry = [];
+  const events = new EventEmitter();
+  const alerts: AlertChannel[] = [(alert) => void events.emit('alert', alert)];
+  // Alerts also go to the webhook subscriptions that list their kind (`exception.opened`, `exception.escalated`).
+  if (webhooks) alerts.push((alert) => void webhooks.notify(alert.kind, alert).catch(() => undefined));
+  const sink = exceptionSink(deps.quality, opts.escalation, alerts);
   const api: Api = {
     store: deps.store,
     identity: deps.identity,
+    quality: deps.quality,
     options: opts,
-    events: new EventEmitter(),
+    alerts,
+    afterCapture: async (outcomes) => {
+      try {
+        await sink.report(await heldLotUsed(deps.store, outcomes.filter((o) => o.status === 'stored').map((o) => o.seq)));
+      } catch (e) {
+        // the events are stored; a failed check must not turn their capture into an error
+        app.log.error({ err: e }, 'the checks after a capture failed');
+      }
+    },
+    events,
     writer: new GroupCommitter(deps.store),
     registry,
-    quality: options.quality ?? defaultQualityConfig(GAP_RULE_IDS),
+    qualityConfig: options.quality ?? defaultQualityConfig(GAP_RULE_IDS),
     route: (spec) => addRoute(app, registry, API_PREFIX, spec, authenticate),
     contextOf: (req, principal) => ({ actor: principal.actor, origin: req.ip }),
     webhooks,
@@ -190,6 +227,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     await api.writer.whenIdle();
     await webhooks?.stop();
   });
+  const escalations = setInterval(() => {
+    escalateOverdue(deps.quality, alerts).catch((e: unknown) => app.log.error({ err: e }, 'escalating overdue exceptions failed'));
+  }, opts.escalationCheckMs);
+  escalations.unref();
+  app.addHook('onClose', async () => clearInterval(escalations));
   registerIdentityRoutes(api);
   registerEventRoutes(api);
   registerLotRoutes(api);
@@ -198,10 +240,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerStreamRoutes(api, app);
   if (deps.stations) registerScanRoutes(api, deps.stations);
   registerQualityRoutes(api);
+  registerHoldRoutes(api);
   if (deps.integrations && webhooks) registerWebhookRoutes(api, deps.integrations, webhooks);
   registerDocsRoutes(api);
   if (options.quality) {
-    const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api), app.log);
+    const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api, sink), app.log);
     await monitor.start();
     api.events.on('appended', () => monitor.afterCapture());
     app.addHook('onClose', async () => monitor.stop());

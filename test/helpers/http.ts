@@ -9,6 +9,8 @@ import { ROLES } from '../../src/identity/roles.js';
 import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-store.js';
 import type { StationStore } from '../../src/capture/scan/station-store.js';
 import { SqliteStationStore } from '../../src/capture/scan/sqlite/sqlite-station-store.js';
+import type { QualityStore } from '../../src/quality/quality-store.js';
+import { SqliteQualityStore } from '../../src/quality/sqlite/sqlite-quality-store.js';
 import type { Api, AppOptions } from '../../src/server/app.js';
 import { buildApp } from '../../src/server/app.js';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -24,6 +26,7 @@ export interface TestApi {
   readonly stations: StationStore;
   /** With `integrations: true`: the webhook and file-drop tables. */
   readonly integrations: IntegrationStore | undefined;
+  readonly quality: QualityStore;
   /** `Authorization` headers of one API key per role. */
   readonly keys: Readonly<Record<Role, { authorization: string }>>;
   close(): Promise<void>;
@@ -33,24 +36,27 @@ export interface TestApi {
 export async function testApi(options: AppOptions & { accounts?: boolean; db?: string; integrations?: boolean } = {}): Promise<TestApi> {
   const store = openSqliteStore(options.db ?? ':memory:');
   const identity = new SqliteIdentityStore(options.db ?? ':memory:');
+  const quality = new SqliteQualityStore(options.db ?? ':memory:');
   const keys = {} as Record<Role, { authorization: string }>;
   if (options.accounts !== false) {
     for (const role of ROLES) keys[role] = { authorization: `Bearer ${(await createKey(identity, { name: `${role}-key`, role }, BY)).secret}` };
   }
   const stations = new SqliteStationStore(options.db ?? ':memory:');
   const integrations = options.integrations ? new SqliteIntegrationStore(options.db ?? ':memory:') : undefined;
-  const app = await buildApp({ store, identity, stations, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
+  const app = await buildApp({ store, identity, quality, stations, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
   return {
     app,
     store,
     identity,
     stations,
     integrations,
+    quality,
     keys,
     close: async () => {
       await app.close();
       await stations.close();
       await integrations?.close();
+      await quality.close();
       await identity.close();
       await store.close();
     },

@@ -7,6 +7,7 @@ import { LotlineError } from '../../domain/errors.js';
 import type { AuditEntry, AuditInput, IdentityStore, KeyRecord, SessionRecord, UserChange, UserRecord } from '../identity-store.js';
 import type { KeyRow, UserRow } from '../identity-rows.js';
 import { toKey, toUser } from '../identity-rows.js';
+import { migratePgTrack } from '../../store/postgres/migration-track.js';
 import { PG_IDENTITY_MIGRATIONS } from './postgres-identity-migrations.js';
 
 /** The part of a pg client this adapter uses, so that the driver's types stay out of the port. */
@@ -38,31 +39,8 @@ export async function openPostgresIdentityStore(url: string, options: PostgresId
   return new PostgresIdentityStore(pool);
 }
 
-async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    // Under the lock: two servers starting together would otherwise race on CREATE SCHEMA IF NOT EXISTS.
-    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query('CREATE TABLE IF NOT EXISTS identity_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-    const row = await client.query<{ value: string }>("SELECT value FROM identity_meta WHERE key = 'schema_version'");
-    const current = Number(row.rows[0]?.value ?? 0);
-    if (current > PG_IDENTITY_MIGRATIONS.length) {
-      throw new LotlineError('STORE_SCHEMA_TOO_NEW', `this database has identity schema version ${current}, newer than this Lotline knows (${PG_IDENTITY_MIGRATIONS.length}); upgrade Lotline`);
-    }
-    for (let v = current; v < PG_IDENTITY_MIGRATIONS.length; v++) await client.query(PG_IDENTITY_MIGRATIONS[v]!);
-    await client.query(
-      "INSERT INTO identity_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-      [String(PG_IDENTITY_MIGRATIONS.length)],
-    );
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
+function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  return migratePgTrack(pool, schema, { lock: MIGRATION_LOCK, metaTable: 'identity_meta', migrations: PG_IDENTITY_MIGRATIONS, what: 'identity' });
 }
 
 function isUniqueViolation(e: unknown): boolean {

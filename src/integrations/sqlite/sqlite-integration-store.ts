@@ -20,8 +20,6 @@ export class SqliteIntegrationStore implements IntegrationStore {
     this.db = openSideTables(path, 'integration', INTEGRATION_VERSION_KEY, INTEGRATION_MIGRATIONS, busyTimeoutMs);
   }
 
-
-
   async processedFile(sha256: string): Promise<ProcessedFile | undefined> {
     const r = this.db.prepare('SELECT sha256, name, processed_at, events FROM integration_files WHERE sha256 = ?').get(sha256) as
       | { sha256: string; name: string; processed_at: string; events: number }

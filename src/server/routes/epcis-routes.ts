@@ -12,6 +12,7 @@ import { LOTLINE_CONTEXT } from '../../domain/lotline-vocabulary.js';
 import { bodySeqs, EPCIS_CONTEXT, queriedEvent } from '../../reports/epcis/epcis-document.js';
 import { resolveEventFilters } from '../../reports/epcis/event-filters.js';
 import type { EventQuery } from '../../store/event-store.js';
+import { refuseInvalidSignatures } from '../../quality/e-signature.js';
 import type { Api } from '../app.js';
 import { API_PREFIX } from '../constants.js';
 import { CaptureJobs } from '../capture-jobs.js';
@@ -120,11 +121,13 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
         const { events, listPath } = readEpcisDocument(req.body, undefined, 'document');
         job.events = events.length;
         authorizeEvents(principal, events);
+        await refuseInvalidSignatures(events, api.quality);
         const outcomes = await api.writer.submit(events, { label: 'document', noun: 'document' }, listPath, api.contextOf(req, principal));
         job.stored = outcomes.filter((o) => o.status === 'stored').length;
         job.declared = outcomes.filter((o) => o.status === 'declared').length;
         job.duplicates = outcomes.length - job.stored - job.declared;
         if (job.stored + job.declared > 0) api.events.emit('appended');
+        await api.afterCapture(outcomes);
       } catch (e) {
         if (!isLotlineError(e)) throw e;
         // The caller's role is checked before a job is worth keeping: a refused client gets 403, not a job.

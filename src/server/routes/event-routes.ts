@@ -5,6 +5,7 @@ import { LotlineError } from '../../domain/errors.js';
 import { permissionFor } from '../../identity/event-permission.js';
 import type { Principal } from '../../identity/identity-service.js';
 import type { AppendOutcome, CapturedEvent, EventRow, EventStore } from '../../store/event-store.js';
+import { refuseInvalidSignatures } from '../../quality/e-signature.js';
 import type { Api } from '../app.js';
 import { requirePermission } from '../route.js';
 import { COMMON_ERRORS, problem } from '../schemas.js';
@@ -111,11 +112,13 @@ export function registerEventRoutes(api: Api): void {
       // Read with the capture code (not only the route schema): its issues carry the path of every bad field.
       const { events, single } = readCaptureValue(req.body);
       authorizeEvents(principal, events);
+      await refuseInvalidSignatures(events, api.quality);
       const outcomes = await api.writer.submit(events, { label: 'request', noun: 'request', single }, '$', api.contextOf(req, principal));
       const results = await outcomeViews(api.store, events, outcomes);
       const stored = outcomes.filter((o) => o.status === 'stored').length;
       const declared = outcomes.filter((o) => o.status === 'declared').length;
       if (stored + declared > 0) api.events.emit('appended');
+      await api.afterCapture(outcomes);
       void reply.status(stored + declared > 0 ? 201 : 200);
       return { results, stored, duplicates: outcomes.length - stored - declared, declared };
     },

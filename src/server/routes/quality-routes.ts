@@ -82,7 +82,7 @@ export function registerQualityRoutes(api: Api): void {
       const wantsLot = query.ref !== undefined || query.lot !== undefined || query.serial !== undefined;
       const lot = wantsLot ? await resolveStored(store, refFrom(query, 'query'), query.item !== undefined) : undefined;
       const item = wantsLot ? undefined : query.gtin !== undefined ? normalizeGtin(query.gtin) : query.item;
-      return completeness(store, api.quality, {
+      return completeness(store, api.qualityConfig, {
         period: query.period,
         ...(lot ? { lot } : {}),
         ...(item !== undefined ? { item } : {}),
@@ -109,7 +109,7 @@ export function registerQualityRoutes(api: Api): void {
     responses: { 200: { description: 'The findings, by rule', schema: z.object({ findings: z.array(FindingSchema), ms: z.number() }) }, 400: problem('Unknown rule or bad time (INPUT_INVALID)'), ...COMMON_ERRORS },
     handler: async ({ query }) => {
       const started = Date.now();
-      const findings = await runGapRules(store, api.quality, { ...(query.rule ? { ruleIds: query.rule } : {}), ...(query.since !== undefined ? { sinceMs: toMs(query.since, 'since', 0) } : {}) });
+      const findings = await runGapRules(store, api.qualityConfig, { ...(query.rule ? { ruleIds: query.rule } : {}), ...(query.since !== undefined ? { sinceMs: toMs(query.since, 'since', 0) } : {}) });
       return { findings, ms: Date.now() - started };
     },
   });

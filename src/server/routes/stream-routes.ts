@@ -8,11 +8,11 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LotlineError } from '../../domain/errors.js';
-import { locationUri } from '../../domain/identifiers/lotline-uri.js';
+import { locationUri, lotlineUri } from '../../domain/identifiers/lotline-uri.js';
+import type { Alert } from '../../quality/alerts.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import { refKey } from '../../domain/identifiers/object-ref.js';
 import { refJson } from '../../genealogy/trace.js';
-import { lotlineUri } from '../../domain/identifiers/lotline-uri.js';
 import type { Finding } from '../../quality/finding.js';
 import { FINDING_EVENT } from '../../quality/finding-sinks.js';
 import type { EventRow } from '../../store/event-store.js';
@@ -50,7 +50,7 @@ export function registerStreamRoutes(api: Api, app: FastifyInstance): void {
     tag: 'stream',
     summary: 'Server-Sent Events: newly stored events, optionally only those naming a lot, an item or a location',
     description:
-      'Each message is `event: event`, `id: <log position>`, `data: <JSON>` (the event row, its objects, and its EPCIS body). Send Last-Event-ID (browsers do on reconnect) or `since` to resume after a log position; by default the stream starts at the current end of the log. A comment line every 15 s keeps proxies from closing it. When the server runs the gap rules, each new finding comes as `event: finding`, `data: <Finding JSON>` (docs/quality-rules.md): on a stream filtered by lot, only findings about that lot; on an unfiltered stream, all.',
+      'Each message is `event: event`, `id: <log position>`, `data: <JSON>` (the event row, its objects, and its EPCIS body). Quality alerts arrive as `event: alert` with `data: {kind, severity, exception, time}` (`exception.opened`: a new exception, such as a held lot consumed or shipped; `exception.escalated`: overdue); with a lot filter, only the alerts about that lot. When the server runs the gap rules, each new finding comes as `event: finding`, `data: <Finding JSON>` (docs/quality-rules.md): on a stream filtered by lot, only findings about that lot; on an unfiltered stream, all. Send Last-Event-ID (browsers do on reconnect) or `since` to resume after a log position; by default the stream starts at the current end of the log. A comment line every 15 s keeps proxies from closing it.',
     permission: 'read',
     query: z
       .object({
@@ -127,11 +127,18 @@ export function registerStreamRoutes(api: Api, app: FastifyInstance): void {
         res.write(`event: ${FINDING_EVENT}\ndata: ${JSON.stringify(f)}\n\n`);
       };
       api.events.on(FINDING_EVENT, onFinding);
+      // Alerts (a held lot used, an exception opened or escalated) go out as they happen, with no log position.
+      const onAlert = (alert: Alert): void => {
+        if (lotUri !== undefined && alert.exception.subject.ref !== lotUri) return;
+        res.write(`event: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+      };
+      api.events.on('alert', onAlert);
       const poll = setInterval(onAppended, api.options.streamPollMs);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const stop = (): void => {
         api.events.off('appended', onAppended);
         api.events.off(FINDING_EVENT, onFinding);
+        api.events.off('alert', onAlert);
         clearInterval(poll);
         clearInterval(heartbeat);
         open.delete(res);

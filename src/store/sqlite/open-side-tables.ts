@@ -1,6 +1,6 @@
 /**
  * Opens a connection for tables that live beside the event store in one SQLite file (identity,
- * scan stations) and migrates them along their own list, versioned by their own key in `meta`,
+ * scan stations, integrations, quality) and migrates them along their own list, versioned by their own key in `meta`,
  * so that no migration list has to know another.
  */
 import Database from 'better-sqlite3';
