@@ -2,37 +2,18 @@
  * The in-memory genealogy index of DESIGN.md §3: every flow of the store (input or output of a
  * transformation) in typed arrays, with adjacency by node and by transformation, kept current by
  * applying the log from the last position it saw. It answers the two lookups a trace expands
- * with (flows of nodes, flows of transformations) without a database round trip; everything
- * else still comes from the store. The visibility rules (as-of, time window, error
+ * with (flows of nodes, flows of transformations) without a database round trip, and holds
+ * beside it (event-index.ts) the events, object rows and nodes a full answer reads, so that a
+ * trace asks the store for its root and the head position only. The visibility rules (as-of, time window, error
  * declarations) are untouched: each flow keeps its log position, event time and void position.
  */
 import type { EventStore, FlowRow } from '../store/event-store.js';
-import type { Direction, TraceGraph } from './trace-graph.js';
+import { Column, EventIndex } from './event-index.js';
+import type { Direction, TraceGraph, TraceReads } from './trace-graph.js';
 import type { Visibility } from './visibility.js';
 
 /** Log positions read per store call while building or catching up. */
 const FEED_CHUNK = 50_000;
-
-/** A growable column of numbers. */
-class Column<A extends Int32Array | Float64Array | Uint8Array> {
-  data: A;
-  constructor(private readonly make: (n: number) => A) {
-    this.data = make(1024);
-  }
-  /** Drops the growth slack beyond `n` (plus an eighth, for the flows still to come). */
-  trim(n: number): void {
-    if (this.data.length <= n + (n >> 2)) return;
-    const next = this.make(n + (n >> 3) + 1);
-    next.set(this.data.subarray(0, n));
-    this.data = next;
-  }
-  ensure(n: number): void {
-    if (n <= this.data.length) return;
-    const next = this.make(Math.max(n, this.data.length * 2));
-    next.set(this.data);
-    this.data = next;
-  }
-}
 
 /** Compressed rows: ids 0..size-1, each with a slice of flow indices. */
 interface Csr {
@@ -94,6 +75,9 @@ export class GenealogyIndex {
   private tMark = new Int32Array(0);
   private epoch = 0;
 
+  /** Events, object rows and nodes, for the rest of a trace answer (shipments, receipts, links). */
+  readonly records = new EventIndex();
+
   /** The last log position applied. */
   appliedSeq = 0;
 
@@ -102,6 +86,7 @@ export class GenealogyIndex {
     const index = new GenealogyIndex();
     await index.catchUp(store, await store.headSeq());
     index.compact();
+    index.records.settle();
     return index;
   }
 
@@ -114,11 +99,15 @@ export class GenealogyIndex {
       const flows = await store.flowsRecorded(after, to);
       for (const c of this.columns()) c.ensure(this.count + flows.length);
       for (const f of flows) this.add(f);
+      await this.records.apply(store, after, to);
+      await this.records.ensureNodes(store, flows.map((f) => f.node));
       after = to;
     }
     // flows come with their events' void state as stored now; declarations logged in the range
     // void flows applied by an earlier catch-up (one call: a declaration needs its event's flows in)
-    for (const v of await store.voidedBetween(from, upToSeq)) this.void(v.seq, v.voidSeq);
+    const voided = await store.voidedBetween(from, upToSeq);
+    for (const v of voided) this.void(v.seq, v.voidSeq);
+    await this.records.applyVoided(store, voided);
     this.appliedSeq = upToSeq;
     // a few thousand flows in maps are fine; beyond a quarter of the index, rebuild the arrays
     if (this.count - this.compacted > Math.max(4096, this.compacted / 4)) this.compact();
@@ -334,11 +323,26 @@ export class GenealogyIndex {
   }
 }
 
-const INDEXED = new WeakMap<EventStore, (root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>>();
+/** What a store backed by the index serves from memory to a trace. */
+interface Indexed {
+  readonly expand: (root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>;
+  readonly reads: (vis: Visibility) => TraceReads;
+}
+
+const INDEXED = new WeakMap<EventStore, Indexed>();
 
 /** The index-backed expansion of a store made by `withGenealogyIndex`, if it is one. */
-export function indexedExpand(store: EventStore): ((root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>) | undefined {
-  return INDEXED.get(store);
+export function indexedExpand(store: EventStore): Indexed['expand'] | undefined {
+  return INDEXED.get(store)?.expand;
+}
+
+/**
+ * Where a trace reads the rest of its answer once `vis` is known: from memory when the store is
+ * backed by an index that has applied the log up to `vis.maxSeq` (it was brought current when
+ * the head position was read), else from the store itself.
+ */
+export function traceReads(store: EventStore, vis: Visibility): TraceReads {
+  return INDEXED.get(store)?.reads(vis) ?? store;
 }
 
 /**
@@ -396,6 +400,8 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     },
     flowsRecorded: (a, b) => store.flowsRecorded(a, b),
     voidedBetween: (a, b) => store.voidedBetween(a, b),
+    eventsRecorded: (a, b) => store.eventsRecorded(a, b),
+    eventObjectsRecorded: (a, b) => store.eventObjectsRecorded(a, b),
     eventsBySeq: (seqs) => store.eventsBySeq(seqs),
     eventObjectsOfNodes: (ids) => store.eventObjectsOfNodes(ids),
     eventObjectsOfEvents: (seqs) => store.eventObjectsOfEvents(seqs),
@@ -416,9 +422,22 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     stats: () => store.stats(),
     close: () => store.close(),
   };
-  INDEXED.set(indexed, async (root, direction, vis, maxNodes) => {
-    await fresh();
-    return index.expand(root, direction, vis, maxNodes);
+  const records = index.records;
+  const memory: TraceReads = {
+    nodesById: async (ids) => records.nodesById(ids) ?? store.nodesById(ids),
+    flowsOfNodes: async (ids, dir) => index.flowsOfNodes(ids, dir),
+    eventsBySeq: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventsBySeq(seqs) : store.eventsBySeq(seqs)),
+    eventObjectsOfNodes: async (ids) => records.eventObjectsOfNodes(ids),
+    eventObjectsOfEvents: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventObjectsOfEvents(seqs) : store.eventObjectsOfEvents(seqs)),
+    eventBodies: async (seqs) => records.declarationBodies(seqs) ?? store.eventBodies(seqs),
+  };
+  INDEXED.set(indexed, {
+    expand: async (root, direction, vis, maxNodes) => {
+      await fresh();
+      return index.expand(root, direction, vis, maxNodes);
+    },
+    // while this process captures, or after another process did, the index may be behind: the store answers
+    reads: (vis) => (capturing === 0 && !stale && index.appliedSeq >= vis.maxSeq ? memory : indexed),
   });
   return indexed;
 }

@@ -12,7 +12,8 @@ import type { EventStore, FlowRow } from '../store/event-store.js';
 import { downstreamOf, findCycles } from './cycles.js';
 import { collectMovements } from './movements.js';
 import { backwardShares, forwardShareWithin, forwardShares } from './shares.js';
-import type { Direction } from './trace-graph.js';
+import type { Direction, TraceReads } from './trace-graph.js';
+import { traceReads } from './genealogy-index.js';
 import { expand } from './trace-graph.js';
 import type { Movement } from './movements.js';
 import type { Visibility } from './visibility.js';
@@ -153,11 +154,12 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     throw new LotlineError('LOT_NOT_FOUND', `${refLabel(rootRef)} was not yet known at ${options.asOf}: its first event was recorded later`);
   }
   const g = await expand(store, rootNode.id, direction, vis, options.maxNodes ?? DEFAULT_MAX_NODES);
+  const reads = traceReads(store, vis);
 
   let shares: Map<number, number | null>;
   if (direction === 'forward') {
     const producedBy = new Map<number, FlowRow[]>();
-    for (const f of await store.flowsOfNodes([...g.depth.keys()], 'out')) {
+    for (const f of await reads.flowsOfNodes([...g.depth.keys()], 'out')) {
       if (!isVisible(vis, f)) continue;
       let l = producedBy.get(f.node);
       if (!l) producedBy.set(f.node, (l = []));
@@ -174,7 +176,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
   // Shares on a cycle, or behind one, have no meaning: null, except the root's own 1.
   for (const id of downstreamOf(cyclic.flat(), g, direction)) if (id !== rootNode.id) shares.set(id, null);
 
-  const nodeRows = await store.nodesById([...g.depth.keys()]);
+  const nodeRows = await reads.nodesById([...g.depth.keys()]);
   const refs = new Map(nodeRows.map((n) => [n.id, n.ref]));
   const maxDepth = options.maxDepth ?? Infinity;
   const listed = new Set<number>();
@@ -195,12 +197,12 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
 
   const seqs = new Set<number>();
   for (const flows of g.tFlows.values()) for (const f of flows) seqs.add(f.seq);
-  const eventIds = new Map((await store.eventsBySeq([...seqs])).map((e) => [e.seq, e.eventId]));
+  const eventIds = new Map((await reads.eventsBySeq([...seqs])).map((e) => [e.seq, e.eventId]));
 
   // inputs the trace did not expand (class-only references, other lots of a batch) still need their refs for gaps
   const unseen = new Set<number>();
   for (const flows of g.tFlows.values()) for (const f of flows) if (!refs.has(f.node)) unseen.add(f.node);
-  for (const n of await store.nodesById([...unseen])) refs.set(n.id, n.ref);
+  for (const n of await reads.nodesById([...unseen])) refs.set(n.id, n.ref);
 
   const links: TraceLink[] = [];
   const gaps: TraceGap[] = [];
@@ -234,12 +236,12 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
   links.sort((a, b) => compareRef(a.from, b.from) || compareRef(a.to, b.to) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
   gaps.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.item < b.item ? -1 : 1));
 
-  const { shipments, receipts } = await collectMovements(store, [...listed], refs, vis);
+  const { shipments, receipts } = await collectMovements(reads, [...listed], refs, vis, { carried: false });
   const cycles = cyclic
     .map((c) => c.filter((id) => refs.has(id)).map((id) => refJson(refs.get(id)!)).sort(compareRef))
     .filter((c) => c.length > 0);
 
-  const corrections = await correctionsOf(store, g.voided);
+  const corrections = await correctionsOf(reads, g.voided);
   return {
     direction,
     root: refJson(rootRef),
@@ -256,7 +258,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
 }
 
 /** The error declarations behind voided flows, read from the declarations themselves. */
-async function correctionsOf(store: EventStore, voided: readonly FlowRow[]): Promise<TraceCorrection[]> {
+async function correctionsOf(store: TraceReads, voided: readonly FlowRow[]): Promise<TraceCorrection[]> {
   if (voided.length === 0) return [];
   const bySeq = new Map(voided.map((f) => [f.seq, f.voidSeq!]));
   const events = new Map((await store.eventsBySeq([...bySeq.keys()])).map((e) => [e.seq, e.eventId]));
