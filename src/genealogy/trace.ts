@@ -125,10 +125,18 @@ export async function visibilityFor(store: EventStore, options: TraceOptions): P
   return { maxSeq, fromMs: toMs(options.from, 'from', -8.64e15), toMs: toMs(options.to, 'to', 8.64e15) };
 }
 
+function refOrderKey(r: RefJson): string {
+  return `${r.item}\u0000${'lot' in r ? r.lot : r.serial}`;
+}
+
 function compareRef(a: RefJson, b: RefJson): number {
-  const ka = `${a.item}\u0000${'lot' in a ? a.lot : a.serial}`;
-  const kb = `${b.item}\u0000${'lot' in b ? b.lot : b.serial}`;
+  const ka = refOrderKey(a);
+  const kb = refOrderKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const TRACEABLE = new Set(['lot', 'serial', 'other']);
@@ -191,8 +199,12 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     listed.add(id);
   }
   const lots: TraceLot[] = [...listed]
-    .map((id) => ({ id, ref: refJson(refs.get(id)!), depth: g.depth.get(id)! }))
-    .sort((a, b) => a.depth - b.depth || compareRef(a.ref, b.ref))
+    .map((id) => {
+      const ref = refJson(refs.get(id)!);
+      return { id, ref, key: refOrderKey(ref), depth: g.depth.get(id)! };
+    })
+    // keys made once per lot, not in every comparison
+    .sort((a, b) => a.depth - b.depth || cmpStr(a.key, b.key))
     .map(({ id, ref, depth }) => ({ ...ref, depth, share: shares.get(id) ?? null }));
 
   const seqs = new Set<number>();
@@ -233,7 +245,12 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
       }
     }
   }
-  links.sort((a, b) => compareRef(a.from, b.from) || compareRef(a.to, b.to) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  const linkKeys = new Map(links.map((l) => [l, { from: refOrderKey(l.from), to: refOrderKey(l.to) }]));
+  links.sort((a, b) => {
+    const ka = linkKeys.get(a)!;
+    const kb = linkKeys.get(b)!;
+    return cmpStr(ka.from, kb.from) || cmpStr(ka.to, kb.to) || cmpStr(a.eventId, b.eventId);
+  });
   gaps.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.item < b.item ? -1 : 1));
 
   const { shipments, receipts } = await collectMovements(reads, [...listed], refs, vis, { carried: false });
