@@ -224,14 +224,6 @@ export class GenealogyIndex {
     return out;
   }
 
-  /** Calls `f` with every flow index of `id` in `csr` and in the flows added since the last compaction, in that order. */
-  private each(id: number, csr: Csr, size: number, recent: Map<number, number[]>, f: (i: number) => boolean | void): boolean {
-    if (id >= 0 && id < size) for (let k = csr.offsets[id]!, e = csr.offsets[id + 1]!; k < e; k++) if (f(csr.flows[k]!) === false) return false;
-    const more = recent.get(id);
-    if (more) for (const i of more) if (f(i) === false) return false;
-    return true;
-  }
-
   /**
    * What `expand` in trace-graph.ts computes through `flowsOfNodes` and `flowsOfTransformations`,
    * step for step and in the same order, but reading the columns directly: a flow becomes a
@@ -270,41 +262,58 @@ export class GenealogyIndex {
     // every node of a frontier has the same depth: the expansion goes level by level
     let d = 0;
     let truncated = false;
+    // the per-flow steps are made once per expansion, not once per node (a closure per call was garbage)
+    let ts: number[] = [];
+    let tRows: FlowRow[][] = [];
+    let level: number[] = [];
+    let rows: FlowRow[] = [];
+    const nodeFlow = (i: number): void => {
+      if (isVoided(i)) voided.push(this.row(i));
+      const t = tCol[i]!;
+      if (!isVisible(i) || seenT(t)) return;
+      if (t < tMark.length) tMark[t] = epoch;
+      const list: FlowRow[] = [];
+      tFlows.set(t, list);
+      ts.push(t);
+      tRows.push(list);
+    };
+    const tFlow = (i: number): boolean => {
+      if (isVoided(i)) voided.push(this.row(i));
+      if (!isVisible(i)) return true;
+      rows.push(this.row(i));
+      const node = nodeCol[i]!;
+      if (dirCol[i] === next && !seenNode(node)) {
+        if (depth.size >= maxNodes) {
+          truncated = true;
+          return false;
+        }
+        if (node < nodeMark.length) nodeMark[node] = epoch;
+        depth.set(node, d + 1);
+        level.push(node);
+      }
+      return true;
+    };
+    const { offsets: nOff, flows: nFlows } = byNode;
+    const { offsets: tOff, flows: tFl } = this.byT;
+    const nodeSize = this.nodeSize;
+    const tSize = this.tSize;
+    const recentByT = this.recentByT;
     while (frontier.length > 0 && !truncated) {
-      const ts: number[] = [];
-      const tRows: FlowRow[][] = [];
+      ts = [];
+      tRows = [];
       for (const n of frontier) {
-        this.each(n, byNode, this.nodeSize, recentByNode, (i) => {
-          if (isVoided(i)) voided.push(this.row(i));
-          const t = tCol[i]!;
-          if (!isVisible(i) || seenT(t)) return;
-          if (t < tMark.length) tMark[t] = epoch;
-          const rows: FlowRow[] = [];
-          tFlows.set(t, rows);
-          ts.push(t);
-          tRows.push(rows);
-        });
+        if (n >= 0 && n < nodeSize) for (let k = nOff[n]!, e = nOff[n + 1]!; k < e; k++) nodeFlow(nFlows[k]!);
+        const more = recentByNode.size > 0 ? recentByNode.get(n) : undefined;
+        if (more) for (const i of more) nodeFlow(i);
       }
       if (ts.length === 0) break;
-      const level: number[] = [];
-      for (let k = 0; k < ts.length; k++) {
-        const rows = tRows[k]!;
-        const done = this.each(ts[k]!, this.byT, this.tSize, this.recentByT, (i) => {
-          if (isVoided(i)) voided.push(this.row(i));
-          if (!isVisible(i)) return;
-          rows.push(this.row(i));
-          const node = nodeCol[i]!;
-          if (dirCol[i] === next && !seenNode(node)) {
-            if (depth.size >= maxNodes) {
-              truncated = true;
-              return false;
-            }
-            if (node < nodeMark.length) nodeMark[node] = epoch;
-            depth.set(node, d + 1);
-            level.push(node);
-          }
-        });
-        if (!done) break;
+      level = [];
+      for (let k = 0; k < ts.length && !truncated; k++) {
+        const t = ts[k]!;
+        rows = tRows[k]!;
+        if (t >= 0 && t < tSize) for (let j = tOff[t]!, e = tOff[t + 1]!; j < e && tFlow(tFl[j]!); j++);
+        const more = !truncated && recentByT.size > 0 ? recentByT.get(t) : undefined;
+        if (more) for (const i of more) if (!tFlow(i)) break;
       }
       frontier = level;
       d++;

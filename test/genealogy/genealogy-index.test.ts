@@ -87,6 +87,31 @@ describe('genealogy index on a generated plant', () => {
     // error declarations are in the sample's reach, so voided flows were compared too
     expect(corrections).toBeGreaterThan(0);
   });
+  it('stops after maxNodes as the store does, and says truncated', async () => {
+    const r = rng(23);
+    let truncated = 0;
+    for (let k = 0; k < 12; k++) {
+      const ref = lots[Math.floor(r() * lots.length)]!;
+      for (const dir of ['forward', 'backward'] as const) {
+        const whole = new Set((await trace(store, ref, dir)).lots.map((l) => `${l.item}|${l.lot ?? l.serial}`));
+        for (const maxNodes of [1, 3, 20]) {
+          const want = await trace(store, ref, dir, { maxNodes });
+          const got = await trace(indexed, ref, dir, { maxNodes });
+          if (!want.truncated) expect(got).toEqual(want);
+          else {
+            // which lots make the cut depends on the order flows are read in, which neither promises:
+            // the same number, all of them in the whole answer
+            truncated++;
+            expect(got.truncated).toBe(true);
+            expect(got.lots.length).toBe(want.lots.length);
+            for (const l of got.lots) expect(whole.has(`${l.item}|${l.lot ?? l.serial}`)).toBe(true);
+          }
+        }
+      }
+    }
+    expect(truncated).toBeGreaterThan(0);
+  });
+
   it('a trace through the index asks the store only for its root and the head position', async () => {
     const calls = new Map<string, number>();
     const counted = new Proxy(store, {
