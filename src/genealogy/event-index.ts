@@ -10,30 +10,10 @@ import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refColumns, refFromColumns } from '../domain/identifiers/object-ref.js';
 import type { EventObjectRow, EventRow, EventStore, NodeRow, ObjectRole } from '../store/event-store.js';
 import { OBJECT_ROLES } from '../store/event-store.js';
+import { buildCsr, Column, pushTo } from './columns.js';
 
 /** Node ids asked of the store per call while catching up. */
 const NODE_CHUNK = 10_000;
-
-/** A growable column of numbers. */
-export class Column<A extends Int32Array | Float64Array | Uint8Array> {
-  data: A;
-  constructor(private readonly make: (n: number) => A) {
-    this.data = make(1024);
-  }
-  /** Drops the growth slack beyond `n` (plus an eighth, for what is still to come). */
-  trim(n: number): void {
-    if (this.data.length <= n + (n >> 2)) return;
-    const next = this.make(n + (n >> 3) + 1);
-    next.set(this.data.subarray(0, n));
-    this.data = next;
-  }
-  ensure(n: number): void {
-    if (n <= this.data.length) return;
-    const next = this.make(Math.max(n, this.data.length * 2));
-    next.set(this.data);
-    this.data = next;
-  }
-}
 
 /** Strings kept once each, by number; −1 stands for null. */
 class Strings {
@@ -86,8 +66,8 @@ export class EventIndex {
   private readonly objQuantity = new Column((n) => new Float64Array(n));
   private readonly objUom = new Column((n) => new Int32Array(n));
   /** Object rows by node: [0, compacted) in compressed rows, later ones in a map until the next compaction. */
-  private byNodeOffsets = new Int32Array(1);
-  private byNodeRows = new Int32Array(0);
+  private byNodeOffsets: Int32Array = new Int32Array(1);
+  private byNodeRows: Int32Array = new Int32Array(0);
   private compacted = 0;
   private readonly recentByNode = new Map<number, number[]>();
 
@@ -201,9 +181,7 @@ export class EventIndex {
     this.objRole.data[i] = OBJECT_ROLES.indexOf(o.role);
     this.objQuantity.data[i] = o.quantity ?? NaN;
     this.objUom.data[i] = this.strings.id(o.uom);
-    const l = this.recentByNode.get(o.node);
-    if (l) l.push(i);
-    else this.recentByNode.set(o.node, [i]);
+    pushTo(this.recentByNode, o.node, i);
   }
 
   private addNode(n: NodeRow): void {
@@ -223,14 +201,9 @@ export class EventIndex {
     let size = 0;
     const node = this.objNode.data;
     for (let i = 0; i < this.objects; i++) if (node[i]! >= size) size = node[i]! + 1;
-    const offsets = new Int32Array(size + 1);
-    for (let i = 0; i < this.objects; i++) offsets[node[i]! + 1]! += 1;
-    for (let k = 1; k <= size; k++) offsets[k]! += offsets[k - 1]!;
-    const fill = offsets.slice(0, size);
-    const rows = new Int32Array(this.objects);
-    for (let i = 0; i < this.objects; i++) rows[fill[node[i]!]!++] = i;
-    this.byNodeOffsets = offsets;
-    this.byNodeRows = rows;
+    const csr = buildCsr(node, this.objects, size, () => true);
+    this.byNodeOffsets = csr.offsets;
+    this.byNodeRows = csr.flows;
     this.compacted = this.objects;
     this.recentByNode.clear();
     for (const c of [this.objSeq, this.objNode, this.objRole, this.objQuantity, this.objUom]) c.trim(this.objects);

@@ -8,34 +8,14 @@
  * declarations) are untouched: each flow keeps its log position, event time and void position.
  */
 import type { EventStore, FlowRow } from '../store/event-store.js';
-import { Column, EventIndex } from './event-index.js';
+import type { Csr } from './columns.js';
+import { buildCsr, Column, pushTo } from './columns.js';
+import { EventIndex } from './event-index.js';
 import type { Direction, TraceGraph, TraceReads } from './trace-graph.js';
 import type { Visibility } from './visibility.js';
 
 /** Log positions read per store call while building or catching up. */
 const FEED_CHUNK = 50_000;
-
-/** Compressed rows: ids 0..size-1, each with a slice of flow indices. */
-interface Csr {
-  readonly offsets: Int32Array;
-  readonly flows: Int32Array;
-}
-
-function buildCsr(keys: Int32Array, count: number, size: number, include: (i: number) => boolean): Csr {
-  const offsets = new Int32Array(size + 2);
-  for (let i = 0; i < count; i++) if (include(i)) offsets[keys[i]! + 1]! += 1;
-  for (let k = 1; k < offsets.length; k++) offsets[k]! += offsets[k - 1]!;
-  const fill = offsets.slice(0, size + 1);
-  const flows = new Int32Array(offsets[size + 1]!);
-  for (let i = 0; i < count; i++) if (include(i)) flows[fill[keys[i]!]!++] = i;
-  return { offsets, flows };
-}
-
-function pushTo(m: Map<number, number[]>, k: number, i: number): void {
-  const l = m.get(k);
-  if (l) l.push(i);
-  else m.set(k, [i]);
-}
 
 export class GenealogyIndex {
   private count = 0;
