@@ -2,59 +2,20 @@
  * The in-memory genealogy index of DESIGN.md §3: every flow of the store (input or output of a
  * transformation) in typed arrays, with adjacency by node and by transformation, kept current by
  * applying the log from the last position it saw. It answers the two lookups a trace expands
- * with (flows of nodes, flows of transformations) without a database round trip; everything
- * else still comes from the store. The visibility rules (as-of, time window, error
+ * with (flows of nodes, flows of transformations) without a database round trip, and holds
+ * beside it (event-index.ts) the events, object rows and nodes a full answer reads, so that a
+ * trace asks the store for its root and the head position only. The visibility rules (as-of, time window, error
  * declarations) are untouched: each flow keeps its log position, event time and void position.
  */
 import type { EventStore, FlowRow } from '../store/event-store.js';
-import type { Direction, TraceGraph } from './trace-graph.js';
+import type { Csr } from './columns.js';
+import { buildCsr, Column, pushTo } from './columns.js';
+import { EventIndex } from './event-index.js';
+import type { Direction, TraceGraph, TraceReads } from './trace-graph.js';
 import type { Visibility } from './visibility.js';
 
 /** Log positions read per store call while building or catching up. */
 const FEED_CHUNK = 50_000;
-
-/** A growable column of numbers. */
-class Column<A extends Int32Array | Float64Array | Uint8Array> {
-  data: A;
-  constructor(private readonly make: (n: number) => A) {
-    this.data = make(1024);
-  }
-  /** Drops the growth slack beyond `n` (plus an eighth, for the flows still to come). */
-  trim(n: number): void {
-    if (this.data.length <= n + (n >> 2)) return;
-    const next = this.make(n + (n >> 3) + 1);
-    next.set(this.data.subarray(0, n));
-    this.data = next;
-  }
-  ensure(n: number): void {
-    if (n <= this.data.length) return;
-    const next = this.make(Math.max(n, this.data.length * 2));
-    next.set(this.data);
-    this.data = next;
-  }
-}
-
-/** Compressed rows: ids 0..size-1, each with a slice of flow indices. */
-interface Csr {
-  readonly offsets: Int32Array;
-  readonly flows: Int32Array;
-}
-
-function buildCsr(keys: Int32Array, count: number, size: number, include: (i: number) => boolean): Csr {
-  const offsets = new Int32Array(size + 2);
-  for (let i = 0; i < count; i++) if (include(i)) offsets[keys[i]! + 1]! += 1;
-  for (let k = 1; k < offsets.length; k++) offsets[k]! += offsets[k - 1]!;
-  const fill = offsets.slice(0, size + 1);
-  const flows = new Int32Array(offsets[size + 1]!);
-  for (let i = 0; i < count; i++) if (include(i)) flows[fill[keys[i]!]!++] = i;
-  return { offsets, flows };
-}
-
-function pushTo(m: Map<number, number[]>, k: number, i: number): void {
-  const l = m.get(k);
-  if (l) l.push(i);
-  else m.set(k, [i]);
-}
 
 export class GenealogyIndex {
   private count = 0;
@@ -94,6 +55,9 @@ export class GenealogyIndex {
   private tMark = new Int32Array(0);
   private epoch = 0;
 
+  /** Events, object rows and nodes, for the rest of a trace answer (shipments, receipts, links). */
+  readonly records = new EventIndex();
+
   /** The last log position applied. */
   appliedSeq = 0;
 
@@ -102,6 +66,7 @@ export class GenealogyIndex {
     const index = new GenealogyIndex();
     await index.catchUp(store, await store.headSeq());
     index.compact();
+    index.records.settle();
     return index;
   }
 
@@ -114,11 +79,15 @@ export class GenealogyIndex {
       const flows = await store.flowsRecorded(after, to);
       for (const c of this.columns()) c.ensure(this.count + flows.length);
       for (const f of flows) this.add(f);
+      await this.records.apply(store, after, to);
+      await this.records.ensureNodes(store, flows.map((f) => f.node));
       after = to;
     }
     // flows come with their events' void state as stored now; declarations logged in the range
     // void flows applied by an earlier catch-up (one call: a declaration needs its event's flows in)
-    for (const v of await store.voidedBetween(from, upToSeq)) this.void(v.seq, v.voidSeq);
+    const voided = await store.voidedBetween(from, upToSeq);
+    for (const v of voided) this.void(v.seq, v.voidSeq);
+    await this.records.applyVoided(store, voided);
     this.appliedSeq = upToSeq;
     // a few thousand flows in maps are fine; beyond a quarter of the index, rebuild the arrays
     if (this.count - this.compacted > Math.max(4096, this.compacted / 4)) this.compact();
@@ -235,14 +204,6 @@ export class GenealogyIndex {
     return out;
   }
 
-  /** Calls `f` with every flow index of `id` in `csr` and in the flows added since the last compaction, in that order. */
-  private each(id: number, csr: Csr, size: number, recent: Map<number, number[]>, f: (i: number) => boolean | void): boolean {
-    if (id >= 0 && id < size) for (let k = csr.offsets[id]!, e = csr.offsets[id + 1]!; k < e; k++) if (f(csr.flows[k]!) === false) return false;
-    const more = recent.get(id);
-    if (more) for (const i of more) if (f(i) === false) return false;
-    return true;
-  }
-
   /**
    * What `expand` in trace-graph.ts computes through `flowsOfNodes` and `flowsOfTransformations`,
    * step for step and in the same order, but reading the columns directly: a flow becomes a
@@ -281,41 +242,58 @@ export class GenealogyIndex {
     // every node of a frontier has the same depth: the expansion goes level by level
     let d = 0;
     let truncated = false;
+    // the per-flow steps are made once per expansion, not once per node (a closure per call was garbage)
+    let ts: number[] = [];
+    let tRows: FlowRow[][] = [];
+    let level: number[] = [];
+    let rows: FlowRow[] = [];
+    const nodeFlow = (i: number): void => {
+      if (isVoided(i)) voided.push(this.row(i));
+      const t = tCol[i]!;
+      if (!isVisible(i) || seenT(t)) return;
+      if (t < tMark.length) tMark[t] = epoch;
+      const list: FlowRow[] = [];
+      tFlows.set(t, list);
+      ts.push(t);
+      tRows.push(list);
+    };
+    const tFlow = (i: number): boolean => {
+      if (isVoided(i)) voided.push(this.row(i));
+      if (!isVisible(i)) return true;
+      rows.push(this.row(i));
+      const node = nodeCol[i]!;
+      if (dirCol[i] === next && !seenNode(node)) {
+        if (depth.size >= maxNodes) {
+          truncated = true;
+          return false;
+        }
+        if (node < nodeMark.length) nodeMark[node] = epoch;
+        depth.set(node, d + 1);
+        level.push(node);
+      }
+      return true;
+    };
+    const { offsets: nOff, flows: nFlows } = byNode;
+    const { offsets: tOff, flows: tFl } = this.byT;
+    const nodeSize = this.nodeSize;
+    const tSize = this.tSize;
+    const recentByT = this.recentByT;
     while (frontier.length > 0 && !truncated) {
-      const ts: number[] = [];
-      const tRows: FlowRow[][] = [];
+      ts = [];
+      tRows = [];
       for (const n of frontier) {
-        this.each(n, byNode, this.nodeSize, recentByNode, (i) => {
-          if (isVoided(i)) voided.push(this.row(i));
-          const t = tCol[i]!;
-          if (!isVisible(i) || seenT(t)) return;
-          if (t < tMark.length) tMark[t] = epoch;
-          const rows: FlowRow[] = [];
-          tFlows.set(t, rows);
-          ts.push(t);
-          tRows.push(rows);
-        });
+        if (n >= 0 && n < nodeSize) for (let k = nOff[n]!, e = nOff[n + 1]!; k < e; k++) nodeFlow(nFlows[k]!);
+        const more = recentByNode.size > 0 ? recentByNode.get(n) : undefined;
+        if (more) for (const i of more) nodeFlow(i);
       }
       if (ts.length === 0) break;
-      const level: number[] = [];
-      for (let k = 0; k < ts.length; k++) {
-        const rows = tRows[k]!;
-        const done = this.each(ts[k]!, this.byT, this.tSize, this.recentByT, (i) => {
-          if (isVoided(i)) voided.push(this.row(i));
-          if (!isVisible(i)) return;
-          rows.push(this.row(i));
-          const node = nodeCol[i]!;
-          if (dirCol[i] === next && !seenNode(node)) {
-            if (depth.size >= maxNodes) {
-              truncated = true;
-              return false;
-            }
-            if (node < nodeMark.length) nodeMark[node] = epoch;
-            depth.set(node, d + 1);
-            level.push(node);
-          }
-        });
-        if (!done) break;
+      level = [];
+      for (let k = 0; k < ts.length && !truncated; k++) {
+        const t = ts[k]!;
+        rows = tRows[k]!;
+        if (t >= 0 && t < tSize) for (let j = tOff[t]!, e = tOff[t + 1]!; j < e && tFlow(tFl[j]!); j++);
+        const more = !truncated && recentByT.size > 0 ? recentByT.get(t) : undefined;
+        if (more) for (const i of more) if (!tFlow(i)) break;
       }
       frontier = level;
       d++;
@@ -334,11 +312,26 @@ export class GenealogyIndex {
   }
 }
 
-const INDEXED = new WeakMap<EventStore, (root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>>();
+/** What a store backed by the index serves from memory to a trace. */
+interface Indexed {
+  readonly expand: (root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>;
+  readonly reads: (vis: Visibility) => TraceReads;
+}
+
+const INDEXED = new WeakMap<EventStore, Indexed>();
 
 /** The index-backed expansion of a store made by `withGenealogyIndex`, if it is one. */
-export function indexedExpand(store: EventStore): ((root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>) | undefined {
-  return INDEXED.get(store);
+export function indexedExpand(store: EventStore): Indexed['expand'] | undefined {
+  return INDEXED.get(store)?.expand;
+}
+
+/**
+ * Where a trace reads the rest of its answer once `vis` is known: from memory when the store is
+ * backed by an index that has applied the log up to `vis.maxSeq` (it was brought current when
+ * the head position was read), else from the store itself.
+ */
+export function traceReads(store: EventStore, vis: Visibility): TraceReads {
+  return INDEXED.get(store)?.reads(vis) ?? store;
 }
 
 /**
@@ -396,6 +389,8 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     },
     flowsRecorded: (a, b) => store.flowsRecorded(a, b),
     voidedBetween: (a, b) => store.voidedBetween(a, b),
+    eventsRecorded: (a, b) => store.eventsRecorded(a, b),
+    eventObjectsRecorded: (a, b) => store.eventObjectsRecorded(a, b),
     eventsBySeq: (seqs) => store.eventsBySeq(seqs),
     eventObjectsOfNodes: (ids) => store.eventObjectsOfNodes(ids),
     eventObjectsOfEvents: (seqs) => store.eventObjectsOfEvents(seqs),
@@ -416,9 +411,22 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     stats: () => store.stats(),
     close: () => store.close(),
   };
-  INDEXED.set(indexed, async (root, direction, vis, maxNodes) => {
-    await fresh();
-    return index.expand(root, direction, vis, maxNodes);
+  const records = index.records;
+  const memory: TraceReads = {
+    nodesById: async (ids) => records.nodesById(ids) ?? store.nodesById(ids),
+    flowsOfNodes: async (ids, dir) => index.flowsOfNodes(ids, dir),
+    eventsBySeq: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventsBySeq(seqs) : store.eventsBySeq(seqs)),
+    eventObjectsOfNodes: async (ids) => records.eventObjectsOfNodes(ids),
+    eventObjectsOfEvents: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventObjectsOfEvents(seqs) : store.eventObjectsOfEvents(seqs)),
+    eventBodies: async (seqs) => records.declarationBodies(seqs) ?? store.eventBodies(seqs),
+  };
+  INDEXED.set(indexed, {
+    expand: async (root, direction, vis, maxNodes) => {
+      await fresh();
+      return index.expand(root, direction, vis, maxNodes);
+    },
+    // while this process captures, or after another process did, the index may be behind: the store answers
+    reads: (vis) => (capturing === 0 && !stale && index.appliedSeq >= vis.maxSeq ? memory : indexed),
   });
   return indexed;
 }

@@ -3,7 +3,8 @@
  * lot directly, or a logistic unit that held it at the time of the event (nested units too).
  */
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
-import type { EventObjectRow, EventRow, EventStore } from '../store/event-store.js';
+import type { EventObjectRow, EventRow } from '../store/event-store.js';
+import type { TraceReads } from './trace-graph.js';
 import type { AggregationStep, Held } from '../store/unit-contents.js';
 import { contentsAt, flattenContents } from '../store/unit-contents.js';
 import type { Visibility } from './visibility.js';
@@ -47,15 +48,25 @@ export interface Movements {
   readonly carried: Map<number, EventRow[]>;
 }
 
-export async function collectMovements(store: EventStore, nodeIds: readonly number[], refs: Map<number, ObjectRef>, vis: Visibility): Promise<Movements> {
+/** `carried: false` leaves `carried` empty, for callers that only need shipments and receipts (a trace): it replays every unit event again. */
+export async function collectMovements(
+  store: TraceReads,
+  nodeIds: readonly number[],
+  refs: Map<number, ObjectRef>,
+  vis: Visibility,
+  options: { readonly carried?: boolean } = {},
+): Promise<Movements> {
   const lotSet = new Set(nodeIds);
+  // what a unit held counts whatever the event-time window: only the log position limits it
+  const anyTime: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
   const rows: EventObjectRow[] = [...(await store.eventObjectsOfNodes(nodeIds))];
   const events = new Map<number, EventRow>();
   const loadEvents = async (seqs: Iterable<number>): Promise<void> => {
     const missing = [...new Set(seqs)].filter((s) => !events.has(s));
     for (const e of await store.eventsBySeq(missing)) events.set(e.seq, e);
   };
-  await loadEvents(rows.map((r) => r.seq));
+  // transformation inputs and outputs are neither movements nor packing: their events are not needed
+  await loadEvents(rows.filter((r) => r.role !== 'input' && r.role !== 'output').map((r) => r.seq));
 
   // Climb from lots to the units that ever held them (children of aggregation events), and on to outer units.
   const units = new Set<number>();
@@ -71,7 +82,7 @@ export async function collectMovements(store: EventStore, nodeIds: readonly numb
     for (const u of fresh) units.add(u);
     childRows = await store.eventObjectsOfNodes(fresh);
     rows.push(...childRows);
-    await loadEvents(childRows.map((r) => r.seq));
+    await loadEvents(childRows.filter((r) => r.role !== 'input' && r.role !== 'output').map((r) => r.seq));
   }
 
   // The aggregation history of every unit, to replay what it held at each shipment.
@@ -86,8 +97,9 @@ export async function collectMovements(store: EventStore, nodeIds: readonly numb
       const steps: AggregationStep[] = [];
       for (const pr of prs) {
         const e = events.get(pr.seq)!;
-        if (!isVisible({ ...vis, fromMs: -8.64e15, toMs: 8.64e15 }, e)) continue;
-        steps.push({ seq: e.seq, eventMs: e.eventMs, action: e.action, children: (children.get(e.seq) ?? []).map((c) => ({ node: c.node, quantity: c.quantity, uom: c.uom })) });
+        if (!isVisible(anyTime, e)) continue;
+        // the object rows themselves: they carry node, quantity and unit
+        steps.push({ seq: e.seq, eventMs: e.eventMs, action: e.action, children: children.get(e.seq) ?? [] });
       }
       unitSteps.set(unit, steps);
     }
@@ -97,10 +109,12 @@ export async function collectMovements(store: EventStore, nodeIds: readonly numb
 
   const shipments: Movement[] = [];
   const receipts: Movement[] = [];
-  const seen = new Map<string, { list: Movement[]; at: number }>();
+  // by event, then lot
+  const seen = new Map<number, Map<number, { list: Movement[]; at: number }>>();
   const emit = (e: EventRow, node: number, quantity: number | null, uom: string | null, via?: number): void => {
-    const key = `${node}|${e.seq}`;
-    const earlier = seen.get(key);
+    let ofEvent = seen.get(e.seq);
+    if (!ofEvent) seen.set(e.seq, (ofEvent = new Map()));
+    const earlier = ofEvent.get(node);
     if (earlier) {
       // One entry per lot and event: a lot named directly and also on a pallet of the same shipment adds up.
       const m = earlier.list[earlier.at]!;
@@ -118,12 +132,19 @@ export async function collectMovements(store: EventStore, nodeIds: readonly numb
       return;
     }
     const ref = refs.get(node)!;
-    const id = ref.kind === 'lot' ? { item: ref.item, lot: ref.lot } : ref.kind === 'serial' ? { item: ref.item, serial: ref.serial } : { item: '', serial: ref.kind === 'other' ? ref.uri : '' };
     const viaRef = via === undefined ? undefined : unitLabel(refs, via);
-    const common = { ...id, eventId: e.eventId, time: e.eventTime, quantity, uom, ...(viaRef ? { via: viaRef } : {}) };
+    // built key by key, in the contract's order (a spread per movement was most of a large trace's cost)
+    const m: Record<string, unknown> = ref.kind === 'lot' ? { item: ref.item, lot: ref.lot } : ref.kind === 'serial' ? { item: ref.item, serial: ref.serial } : { item: '', serial: ref.kind === 'other' ? ref.uri : '' };
+    m['eventId'] = e.eventId;
+    m['time'] = e.eventTime;
+    m['quantity'] = quantity;
+    m['uom'] = uom;
+    if (viaRef) m['via'] = viaRef;
     const list = e.bizStep === 'shipping' ? shipments : receipts;
-    list.push(e.bizStep === 'shipping' ? { ...common, destination: e.destination } : { ...common, source: e.source });
-    seen.set(key, { list, at: list.length - 1 });
+    if (e.bizStep === 'shipping') m['destination'] = e.destination;
+    else m['source'] = e.source;
+    list.push(m as unknown as Movement);
+    ofEvent.set(node, { list, at: list.length - 1 });
   };
   // Direct mentions first, so that a lot named both directly and through its pallet keeps its own quantity.
   const movementRows = rows.filter((r) => {
@@ -146,9 +167,9 @@ export async function collectMovements(store: EventStore, nodeIds: readonly numb
   }
   // Events about the units themselves (a pallet on hold, moved to the cold store) are events of what they hold.
   const carried = new Map<number, EventRow[]>();
-  for (const r of rows) {
+  for (const r of options.carried === false ? [] : rows) {
     const e = events.get(r.seq);
-    if (!units.has(r.node) || r.role !== 'object' || e === undefined || e.type !== 'ObjectEvent' || !isVisible({ ...vis, fromMs: -8.64e15, toMs: 8.64e15 }, e)) continue;
+    if (!units.has(r.node) || r.role !== 'object' || e === undefined || e.type !== 'ObjectEvent' || !isVisible(anyTime, e)) continue;
     for (const n of heldAt(r.node, e.eventMs).keys()) {
       if (!lotSet.has(n)) continue;
       let list = carried.get(n);
@@ -160,7 +181,12 @@ export async function collectMovements(store: EventStore, nodeIds: readonly numb
   // the pallet decides last; the answer must not depend on the order the lookups returned rows in.
   // The instant of each time is worked out once, not in every comparison (it was 13% of a large trace).
   const instants = new Map<Movement, string>();
-  for (const m of [...shipments, ...receipts]) instants.set(m, new Date(m.time).toISOString());
+  const instantOf = new Map<string, string>();
+  for (const m of [...shipments, ...receipts]) {
+    let at = instantOf.get(m.time);
+    if (at === undefined) instantOf.set(m.time, (at = new Date(m.time).toISOString()));
+    instants.set(m, at);
+  }
   const order = (a: Movement, b: Movement): number =>
     (a.time === b.time ? cmp(a.item, b.item) || cmp(a.lot ?? a.serial ?? '', b.lot ?? b.serial ?? '') || cmp(a.eventId, b.eventId) : cmp(instants.get(a)!, instants.get(b)!) || cmp(a.eventId, b.eventId)) ||
     cmp(a.via ?? '', b.via ?? '');

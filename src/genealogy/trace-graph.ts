@@ -10,6 +10,9 @@ import { isVisible } from './visibility.js';
 
 export type Direction = 'forward' | 'backward';
 
+/** The store lookups a trace makes once it knows what it may see; an index-backed store answers them from memory. */
+export type TraceReads = Pick<EventStore, 'nodesById' | 'flowsOfNodes' | 'eventsBySeq' | 'eventObjectsOfNodes' | 'eventObjectsOfEvents' | 'eventBodies'>;
+
 export interface TraceGraph {
   depth: Map<number, number>;
   /** Flows of reached nodes that an error declaration known at the time took out. */

@@ -13,7 +13,8 @@ import type { EventRow, EventStore, FlowRow } from '../store/event-store.js';
 import { downstreamOf, findCycles } from './cycles.js';
 import { collectMovements } from './movements.js';
 import { backwardShares, forwardShareWithin, forwardShares } from './shares.js';
-import type { Direction } from './trace-graph.js';
+import type { Direction, TraceReads } from './trace-graph.js';
+import { traceReads } from './genealogy-index.js';
 import { expand } from './trace-graph.js';
 import type { Movement } from './movements.js';
 import type { Visibility } from './visibility.js';
@@ -127,10 +128,18 @@ export async function visibilityFor(store: EventStore, options: TraceOptions): P
   return { maxSeq, fromMs: toMs(options.from, 'from', -8.64e15), toMs: toMs(options.to, 'to', 8.64e15) };
 }
 
+function refOrderKey(r: RefJson): string {
+  return `${r.item}\u0000${'lot' in r ? r.lot : r.serial}`;
+}
+
 function compareRef(a: RefJson, b: RefJson): number {
-  const ka = `${a.item}\u0000${'lot' in a ? a.lot : a.serial}`;
-  const kb = `${b.item}\u0000${'lot' in b ? b.lot : b.serial}`;
+  const ka = refOrderKey(a);
+  const kb = refOrderKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const TRACEABLE = new Set(['lot', 'serial', 'other']);
@@ -156,11 +165,12 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     throw new LotlineError('LOT_NOT_FOUND', `${refLabel(rootRef)} was not yet known at ${options.asOf}: its first event was recorded later`);
   }
   const g = await expand(store, rootNode.id, direction, vis, options.maxNodes ?? DEFAULT_MAX_NODES);
+  const reads = traceReads(store, vis);
 
   let shares: Map<number, number | null>;
   if (direction === 'forward') {
     const producedBy = new Map<number, FlowRow[]>();
-    for (const f of await store.flowsOfNodes([...g.depth.keys()], 'out')) {
+    for (const f of await reads.flowsOfNodes([...g.depth.keys()], 'out')) {
       if (!isVisible(vis, f)) continue;
       let l = producedBy.get(f.node);
       if (!l) producedBy.set(f.node, (l = []));
@@ -177,7 +187,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
   // Shares on a cycle, or behind one, have no meaning: null, except the root's own 1.
   for (const id of downstreamOf(cyclic.flat(), g, direction)) if (id !== rootNode.id) shares.set(id, null);
 
-  const nodeRows = await store.nodesById([...g.depth.keys()]);
+  const nodeRows = await reads.nodesById([...g.depth.keys()]);
   const refs = new Map(nodeRows.map((n) => [n.id, n.ref]));
   const maxDepth = options.maxDepth ?? Infinity;
   const listed = new Set<number>();
@@ -192,19 +202,23 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     listed.add(id);
   }
   const lots: TraceLot[] = [...listed]
-    .map((id) => ({ id, ref: refJson(refs.get(id)!), depth: g.depth.get(id)! }))
-    .sort((a, b) => a.depth - b.depth || compareRef(a.ref, b.ref))
+    .map((id) => {
+      const ref = refJson(refs.get(id)!);
+      return { id, ref, key: refOrderKey(ref), depth: g.depth.get(id)! };
+    })
+    // keys made once per lot, not in every comparison
+    .sort((a, b) => a.depth - b.depth || cmpStr(a.key, b.key))
     .map(({ id, ref, depth }) => ({ ...ref, depth, share: shares.get(id) ?? null }));
 
   const seqs = new Set<number>();
   for (const flows of g.tFlows.values()) for (const f of flows) seqs.add(f.seq);
-  const eventRows = await store.eventsBySeq([...seqs]);
+  const eventRows = await reads.eventsBySeq([...seqs]);
   const eventIds = new Map(eventRows.map((e) => [e.seq, e.eventId]));
 
   // inputs the trace did not expand (class-only references, other lots of a batch) still need their refs for gaps
   const unseen = new Set<number>();
   for (const flows of g.tFlows.values()) for (const f of flows) if (!refs.has(f.node)) unseen.add(f.node);
-  for (const n of await store.nodesById([...unseen])) refs.set(n.id, n.ref);
+  for (const n of await reads.nodesById([...unseen])) refs.set(n.id, n.ref);
 
   const links: TraceLink[] = [];
   const gaps: TraceGap[] = [];
@@ -235,16 +249,21 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
       }
     }
   }
-  await markRetroactive(store, links, eventRows.filter((e) => e.bizStep === RETROACTIVE_LINK_BIZ_STEP));
-  links.sort((a, b) => compareRef(a.from, b.from) || compareRef(a.to, b.to) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  await markRetroactive(reads, links, eventRows.filter((e) => e.bizStep === RETROACTIVE_LINK_BIZ_STEP));
+  const linkKeys = new Map(links.map((l) => [l, { from: refOrderKey(l.from), to: refOrderKey(l.to) }]));
+  links.sort((a, b) => {
+    const ka = linkKeys.get(a)!;
+    const kb = linkKeys.get(b)!;
+    return cmpStr(ka.from, kb.from) || cmpStr(ka.to, kb.to) || cmpStr(a.eventId, b.eventId);
+  });
   gaps.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.item < b.item ? -1 : 1));
 
-  const { shipments, receipts } = await collectMovements(store, [...listed], refs, vis);
+  const { shipments, receipts } = await collectMovements(reads, [...listed], refs, vis, { carried: false });
   const cycles = cyclic
     .map((c) => c.filter((id) => refs.has(id)).map((id) => refJson(refs.get(id)!)).sort(compareRef))
     .filter((c) => c.length > 0);
 
-  const corrections = await correctionsOf(store, g.voided);
+  const corrections = await correctionsOf(reads, g.voided);
   return {
     direction,
     root: refJson(rootRef),
@@ -261,7 +280,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
 }
 
 /** Marks the links made by corrective events that record a missing link after the fact. */
-async function markRetroactive(store: EventStore, links: TraceLink[], corrective: readonly EventRow[]): Promise<void> {
+async function markRetroactive(store: TraceReads, links: TraceLink[], corrective: readonly EventRow[]): Promise<void> {
   // Only the events of the retroactive-linking step are read: a trace without them costs nothing more.
   if (links.length === 0 || corrective.length === 0) return;
   const ids = new Map(corrective.map((e) => [e.seq, e.eventId]));
@@ -278,7 +297,7 @@ async function markRetroactive(store: EventStore, links: TraceLink[], corrective
 }
 
 /** The error declarations behind voided flows, read from the declarations themselves. */
-async function correctionsOf(store: EventStore, voided: readonly FlowRow[]): Promise<TraceCorrection[]> {
+async function correctionsOf(store: TraceReads, voided: readonly FlowRow[]): Promise<TraceCorrection[]> {
   if (voided.length === 0) return [];
   const bySeq = new Map(voided.map((f) => [f.seq, f.voidSeq!]));
   const events = new Map((await store.eventsBySeq([...bySeq.keys()])).map((e) => [e.seq, e.eventId]));

@@ -179,6 +179,10 @@ export interface EventStore {
   flowsRecorded(afterSeq: number, upToSeq: number): Promise<FlowRow[]>;
   /** Events voided by the error declarations logged at positions in (afterSeq, upToSeq]: the event's position and the declaration's. */
   voidedBetween(afterSeq: number, upToSeq: number): Promise<{ seq: number; voidSeq: number }[]>;
+  /** Event projections of the events logged at positions in (afterSeq, upToSeq], in log order: feeds the in-memory event index. */
+  eventsRecorded(afterSeq: number, upToSeq: number): Promise<EventRow[]>;
+  /** Object rows of the events logged at positions in (afterSeq, upToSeq], in log order and, within an event, as written. */
+  eventObjectsRecorded(afterSeq: number, upToSeq: number): Promise<EventObjectRow[]>;
   /** Event projections by log position. */
   eventsBySeq(seqs: readonly number[]): Promise<EventRow[]>;
   /** Every object row of events naming these nodes. */

@@ -2,7 +2,7 @@
  * The rows both SQL adapters read (same column names in SQLite and PostgreSQL), and their
  * mapping onto the port's types: one place, so that the adapters cannot drift.
  */
-import type { EventRow, FlowRow, LogEntry } from './event-store.js';
+import type { EventObjectRow, EventRow, FlowRow, LogEntry, ObjectRole } from './event-store.js';
 
 export interface EventDbRow {
   seq: number;
@@ -89,4 +89,16 @@ export function toLogEntry(r: LogDbRow): LogEntry {
     prevHash: r.prev_hash,
     hash: r.hash,
   };
+}
+
+export interface ObjectDbRow {
+  seq: number;
+  node_id: number;
+  role: ObjectRole;
+  quantity: number | null;
+  uom: string | null;
+}
+
+export function toObjectRow(r: ObjectDbRow): EventObjectRow {
+  return { seq: r.seq, node: r.node_id, role: r.role, quantity: r.quantity, uom: r.uom };
 }

@@ -264,6 +264,48 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect((await s.flowsRecorded(0, 2)).map((f) => f.voidSeq)).toEqual([5, 5]);
       }));
 
+    caseIt('feeds the event index: events and object rows by log position, as the batched lookups give them', async () =>
+      withStore(async (s) => {
+        const id = 'urn:uuid:00000000-0000-4000-8000-00000000000a';
+        const session = await s.beginCapture();
+        await session.append(
+          captured([
+            receive('A'),
+            produce(id, 'A', 'X'),
+            { cmd: 'pack', time: '2026-05-04T10:00:00+02:00', sscc: '006141410000000036', contents: [{ item: 'FG', lot: 'X', quantity: 5, uom: 'KGM' }] },
+            { cmd: 'ship', time: '2026-05-04T11:00:00+02:00', units: [{ sscc: '006141410000000036' }], to: 'C' },
+          ]),
+        );
+        await session.commit();
+        const events = await s.eventsRecorded(0, 4);
+        expect(events.map((e) => [e.seq, e.type, e.bizStep])).toEqual([
+          [1, 'ObjectEvent', 'receiving'],
+          [2, 'TransformationEvent', 'creating_class_instance'],
+          [3, 'AggregationEvent', 'packing'],
+          [4, 'ObjectEvent', 'shipping'],
+        ]);
+        expect(events).toEqual(await s.eventsBySeq([1, 2, 3, 4]).then((r) => [...r].sort((a, b) => a.seq - b.seq)));
+        expect((await s.eventsRecorded(2, 3)).map((e) => e.seq)).toEqual([3]);
+        const objects = await s.eventObjectsRecorded(0, 4);
+        expect(objects.map((o) => [o.seq, o.role])).toEqual([
+          [1, 'object'],
+          [2, 'input'],
+          [2, 'output'],
+          [3, 'object'],
+          [3, 'parent'],
+          [4, 'object'],
+        ]);
+        expect(objects).toEqual(await s.eventObjectsOfEvents([1, 2, 3, 4]).then((r) => [...r].sort((a, b) => a.seq - b.seq)));
+        expect(await s.eventObjectsRecorded(4, 9)).toEqual([]);
+        // a declaration is a log position with no event row of its own; the event shows it voided
+        const original = (await s.eventById(id))!.body;
+        const d = await s.beginCapture();
+        await d.append(captured([{ cmd: 'event', event: { ...original, errorDeclaration: { declarationTime: '2026-05-05T10:00:00Z', reason: 'incorrect_data' } } }]));
+        await d.commit();
+        expect(await s.eventsRecorded(4, 5)).toEqual([]);
+        expect((await s.eventsRecorded(1, 2))[0]!.voidSeq).toBe(5);
+      }));
+
     caseIt('projects flows, objects and nodes in the same transaction as the log', async () =>
       withStore(async (s) => {
         const session = await s.beginCapture();

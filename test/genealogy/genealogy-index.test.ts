@@ -14,10 +14,10 @@ import { writePlant } from '../../bench/plant/write-plant.js';
 import { importFile } from '../../src/capture/import-file.js';
 import type { ObjectRef } from '../../src/domain/identifiers/object-ref.js';
 import { refFromColumns } from '../../src/domain/identifiers/object-ref.js';
-import { GenealogyIndex, indexedExpand, withGenealogyIndex } from '../../src/genealogy/genealogy-index.js';
+import { GenealogyIndex, indexedExpand, traceReads, withGenealogyIndex } from '../../src/genealogy/genealogy-index.js';
 import { openIndexedStore } from '../../src/main.js';
-import { trace } from '../../src/genealogy/trace.js';
-import type { EventStore } from '../../src/store/event-store.js';
+import { trace, visibilityFor } from '../../src/genealogy/trace.js';
+import type { EventObjectRow, EventStore } from '../../src/store/event-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { captured, load } from '../helpers/store.js';
 
@@ -86,6 +86,116 @@ describe('genealogy index on a generated plant', () => {
     }
     // error declarations are in the sample's reach, so voided flows were compared too
     expect(corrections).toBeGreaterThan(0);
+  });
+  it('stops after maxNodes as the store does, and says truncated', async () => {
+    const r = rng(23);
+    let truncated = 0;
+    for (let k = 0; k < 12; k++) {
+      const ref = lots[Math.floor(r() * lots.length)]!;
+      for (const dir of ['forward', 'backward'] as const) {
+        const whole = new Set((await trace(store, ref, dir)).lots.map((l) => `${l.item}|${l.lot ?? l.serial}`));
+        for (const maxNodes of [1, 3, 20]) {
+          const want = await trace(store, ref, dir, { maxNodes });
+          const got = await trace(indexed, ref, dir, { maxNodes });
+          if (!want.truncated) expect(got).toEqual(want);
+          else {
+            // which lots make the cut depends on the order flows are read in, which neither promises:
+            // the same number, all of them in the whole answer
+            truncated++;
+            expect(got.truncated).toBe(true);
+            expect(got.lots.length).toBe(want.lots.length);
+            for (const l of got.lots) expect(whole.has(`${l.item}|${l.lot ?? l.serial}`)).toBe(true);
+          }
+        }
+      }
+    }
+    expect(truncated).toBeGreaterThan(0);
+  });
+
+  it('a trace through the index asks the store only for its root and the head position', async () => {
+    const calls = new Map<string, number>();
+    const counted = new Proxy(store, {
+      get(target, name, receiver) {
+        const v = Reflect.get(target, name, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          calls.set(String(name), (calls.get(String(name)) ?? 0) + 1);
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const served = withGenealogyIndex(counted, await GenealogyIndex.build(counted));
+    const r = rng(5);
+    let shipments = 0;
+    for (let k = 0; k < 20; k++) {
+      const ref = lots[Math.floor(r() * lots.length)]!;
+      calls.clear();
+      const t = await trace(served, ref, 'forward');
+      shipments += t.shipments.length;
+      expect(Object.fromEntries(calls)).toEqual({ findNodes: 1, headSeq: 1 });
+    }
+    // the sample reached shipments (through pallets), so movements were read from memory
+    expect(shipments).toBeGreaterThan(0);
+  });
+
+  it('the event index answers the lookups a trace makes as the store does', async () => {
+    const reads = traceReads(indexed, await visibilityFor(indexed, {}));
+    expect(reads).not.toBe(indexed);
+    const head = await store.headSeq();
+    const r = rng(3);
+    const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
+    const key = (o: EventObjectRow) => `${o.node}|${o.seq}|${o.role}|${o.quantity}|${o.uom}`;
+    const byKey = (a: EventObjectRow, b: EventObjectRow) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    for (let k = 0; k < 20; k++) {
+      const seqs = Array.from({ length: 50 }, () => 1 + Math.floor(r() * head));
+      expect([...(await reads.eventsBySeq(seqs))].sort(bySeq)).toEqual([...(await store.eventsBySeq(seqs))].sort(bySeq));
+      expect([...(await reads.eventObjectsOfEvents(seqs))].sort(byKey)).toEqual([...(await store.eventObjectsOfEvents(seqs))].sort(byKey));
+      const nodes = [...new Set((await store.eventObjectsOfEvents(seqs)).map((o) => o.node))];
+      expect([...(await reads.eventObjectsOfNodes(nodes))].sort(byKey)).toEqual([...(await store.eventObjectsOfNodes(nodes))].sort(byKey));
+      expect([...(await reads.nodesById(nodes))].sort((a, b) => a.id - b.id)).toEqual([...(await store.nodesById(nodes))].sort((a, b) => a.id - b.id));
+    }
+    // positions the index has not applied (and ids it never saw) go to the store
+    expect(await reads.eventsBySeq([head + 1])).toEqual([]);
+    expect(await reads.nodesById([1_000_000_000])).toEqual([]);
+  });
+
+  it('stays equal to the store after another process packs, ships and declares a shipment wrong', async () => {
+    const other = openSqliteStore(db, { create: false });
+    try {
+      // a raw lot whose forward trace reaches shipped lots: its finished lots get one more pallet and shipment
+      const r = rng(17);
+      let root: ObjectRef | undefined;
+      let before: Awaited<ReturnType<typeof trace>> | undefined;
+      for (let k = 0; k < 200 && !root; k++) {
+        const ref = lots[Math.floor(r() * lots.length)]!;
+        const t = await trace(indexed, ref, 'forward');
+        if (t.shipments.length > 0 && t.lots.length > 2) [root, before] = [ref, t];
+      }
+      const shipped = before!.shipments[0]!;
+      const sscc = '006141410000000043';
+      const ship = { cmd: 'ship', id: 'urn:uuid:00000000-0000-4000-8000-0000000000c2', time: '2026-02-01T11:00:00+01:00', units: [{ sscc }], to: 'NEW-CUSTOMER' };
+      await load(other, [
+        { cmd: 'pack', time: '2026-02-01T10:00:00+01:00', sscc, contents: [{ item: shipped.item, lot: shipped.lot, quantity: 3, uom: 'KGM' }] },
+        ship,
+        { cmd: 'ship', time: '2026-02-01T12:00:00+01:00', lots: [{ item: shipped.item, lot: shipped.lot, quantity: 1, uom: 'KGM' }], to: 'OTHER-CUSTOMER' },
+      ]);
+      const after = await trace(indexed, root!, 'forward');
+      expect(after).toEqual(await trace(store, root!, 'forward'));
+      expect(after.shipments.length).toBe(before!.shipments.length + 2);
+      expect(after.shipments.filter((m) => m.via === sscc)).toHaveLength(1);
+
+      const stored = (await other.eventById(ship.id))!.body;
+      await load(other, [{ cmd: 'event', event: { ...stored, errorDeclaration: { declarationTime: '2026-02-02T10:00:00Z', reason: 'incorrect_data' } } }]);
+      const declared = await trace(indexed, root!, 'forward');
+      expect(declared).toEqual(await trace(store, root!, 'forward'));
+      expect(declared.shipments.length).toBe(before!.shipments.length + 1);
+      for (const dir of ['forward', 'backward'] as const) {
+        const ref = { kind: 'lot', item: shipped.item, lot: shipped.lot! } as const;
+        expect(await trace(indexed, ref, dir)).toEqual(await trace(store, ref, dir));
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -25,15 +25,14 @@ import type {
   FlowRow,
   LogEntry,
   NodeRow,
-  ObjectRole,
   VerifyResult,
   EventQuery,
 } from '../event-store.js';
 import { chainBreak, GENESIS_HASH } from '../log-hash.js';
 import type { Projection } from '../projection.js';
 import { projectEvent } from '../projection.js';
-import type { EventDbRow, FlowDbRow, LogDbRow } from '../row-mapping.js';
-import { toEventRow, toFlowRow, toLogEntry } from '../row-mapping.js';
+import type { EventDbRow, FlowDbRow, LogDbRow, ObjectDbRow } from '../row-mapping.js';
+import { toEventRow, toFlowRow, toLogEntry, toObjectRow } from '../row-mapping.js';
 import type { RecordedEvent } from '../recorded-event.js';
 import { factsOfEntry } from '../recorded-event.js';
 import type { AggregationStep } from '../unit-contents.js';
@@ -613,17 +612,27 @@ export class PostgresEventStore implements EventStore {
     return rows.map((r) => ({ seq: r.seq, voidSeq: r.void_seq }));
   }
 
+  async eventsRecorded(afterSeq: number, upToSeq: number): Promise<EventRow[]> {
+    const rows = await this.q<EventDbRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq > $1 AND e.seq <= $2 ORDER BY e.seq`, [afterSeq, upToSeq]);
+    return rows.map(toEventRow);
+  }
+
+  async eventObjectsRecorded(afterSeq: number, upToSeq: number): Promise<EventObjectRow[]> {
+    const rows = await this.q<ObjectDbRow>('SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE seq > $1 AND seq <= $2 ORDER BY seq, pos', [afterSeq, upToSeq]);
+    return rows.map(toObjectRow);
+  }
+
   async eventsBySeq(seqs: readonly number[]): Promise<EventRow[]> {
     return (await this.byIds<EventDbRow>(`SELECT ${EVENT_COLUMNS} FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq = ANY($1::bigint[]) ORDER BY e.seq`, seqs)).map(toEventRow);
   }
 
   private async objects(column: 'node_id' | 'seq', ids: readonly number[]): Promise<EventObjectRow[]> {
-    const rows = await this.byIds<{ seq: number; node_id: number; role: ObjectRole; quantity: number | null; uom: string | null }>(
+    const rows = await this.byIds<ObjectDbRow>(
       `SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE ${column} = ANY($1::bigint[])
         ORDER BY ${column === 'node_id' ? 'node_id, seq, pos' : 'seq, pos'}`,
       ids,
     );
-    return rows.map((r) => ({ seq: r.seq, node: r.node_id, role: r.role, quantity: r.quantity, uom: r.uom }));
+    return rows.map(toObjectRow);
   }
 
   async eventObjectsOfNodes(nodeIds: readonly number[]): Promise<EventObjectRow[]> {

@@ -20,15 +20,14 @@ import type {
   FlowRow,
   LogEntry,
   NodeRow,
-  ObjectRole,
   VerifyResult,
 } from '../event-store.js';
 import { atBatchIndex, decideAppend, nextEntry } from '../append-rules.js';
 import type { ChainState } from '../append-rules.js';
 import { chainBreak, entryHash, GENESIS_HASH } from '../log-hash.js';
 import { projectEvent } from '../projection.js';
-import type { EventDbRow, FlowDbRow, LogDbRow } from '../row-mapping.js';
-import { toEventRow, toFlowRow, toLogEntry } from '../row-mapping.js';
+import type { EventDbRow, FlowDbRow, LogDbRow, ObjectDbRow } from '../row-mapping.js';
+import { toEventRow, toFlowRow, toLogEntry, toObjectRow } from '../row-mapping.js';
 import type { RecordedEvent } from '../recorded-event.js';
 import { recordedEvent } from '../recorded-event.js';
 import type { AggregationStep } from '../unit-contents.js';
@@ -120,6 +119,9 @@ export class SqliteEventStore implements EventStore {
            FROM log d JOIN log l ON l.event_id = d.event_id AND l.entry_kind = 'event'
           WHERE d.seq > ? AND d.seq <= ? AND d.entry_kind = 'declaration'`,
       ),
+      eventsRecorded: db.prepare('SELECT e.*, l.actor, l.origin FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq'),
+      // rowid: the order the rows were written in (an event's objects as its lists name them)
+      eventObjectsRecorded: db.prepare('SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE seq > ? AND seq <= ? ORDER BY seq, rowid'),
       logFrom: db.prepare('SELECT seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin FROM log WHERE seq > ? ORDER BY seq'),
     };
   }
@@ -347,15 +349,20 @@ export class SqliteEventStore implements EventStore {
     return (this.stmt['voidedBetween']!.all(afterSeq, upToSeq) as { seq: number; void_seq: number }[]).map((r) => ({ seq: r.seq, voidSeq: r.void_seq }));
   }
 
+  async eventsRecorded(afterSeq: number, upToSeq: number): Promise<EventRow[]> {
+    return (this.stmt['eventsRecorded']!.all(afterSeq, upToSeq) as EventDbRow[]).map(toEventRow);
+  }
+
+  async eventObjectsRecorded(afterSeq: number, upToSeq: number): Promise<EventObjectRow[]> {
+    return (this.stmt['eventObjectsRecorded']!.all(afterSeq, upToSeq) as ObjectDbRow[]).map(toObjectRow);
+  }
+
   async eventsBySeq(seqs: readonly number[]): Promise<EventRow[]> {
     return this.inQuery<EventDbRow>('SELECT e.*, l.actor, l.origin FROM events e JOIN log l ON l.seq = e.seq WHERE e.seq IN (?)', seqs).map(toEventRow);
   }
 
   private objects(column: 'node_id' | 'seq', ids: readonly number[]): EventObjectRow[] {
-    return this.inQuery<{ seq: number; node_id: number; role: ObjectRole; quantity: number | null; uom: string | null }>(
-      `SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE ${column} IN (?)`,
-      ids,
-    ).map((r) => ({ seq: r.seq, node: r.node_id, role: r.role, quantity: r.quantity, uom: r.uom }));
+    return this.inQuery<ObjectDbRow>(`SELECT seq, node_id, role, quantity, uom FROM event_objects WHERE ${column} IN (?)`, ids).map(toObjectRow);
   }
 
   async eventObjectsOfNodes(nodeIds: readonly number[]): Promise<EventObjectRow[]> {

@@ -1,0 +1,343 @@
+/**
+ * What a full trace answer reads besides the genealogy (DESIGN.md §3): the events, their object
+ * rows (shipments, receipts, what pallets held) and the nodes, in memory beside the genealogy
+ * index and fed from the log the same way, so that a trace through the index makes no store
+ * round trip per lot or pallet. Held in columns, with repeated strings (types, steps, locations,
+ * parties, record times) kept once; rows are made only for what an answer returns.
+ */
+import type { RawEvent } from '../domain/event-facts.js';
+import type { ObjectRef } from '../domain/identifiers/object-ref.js';
+import { refColumns, refFromColumns } from '../domain/identifiers/object-ref.js';
+import type { EventObjectRow, EventRow, EventStore, NodeRow, ObjectRole } from '../store/event-store.js';
+import { OBJECT_ROLES } from '../store/event-store.js';
+import { buildCsr, Column, pushTo } from './columns.js';
+
+/** Node ids asked of the store per call while catching up. */
+const NODE_CHUNK = 10_000;
+
+/** Strings kept once each, by number; −1 stands for null. */
+class Strings {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  id(s: string | null): number {
+    if (s === null) return -1;
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      i = this.values.push(s) - 1;
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+  get(i: number): string | null {
+    return i < 0 ? null : this.values[i]!;
+  }
+}
+
+const KINDS = ['lot', 'serial', 'class', 'unit', 'other'] as const;
+
+/** The string-valued fields of an event row that repeat across events, one column each. */
+const SHARED_FIELDS = ['type', 'action', 'bizStep', 'disposition', 'recordTime', 'readPoint', 'bizLocation', 'source', 'destination', 'recordedBy', 'recordedFrom'] as const;
+
+export class EventIndex {
+  // ── events, one slot per log position (declarations leave theirs empty) ──
+  /** 1 where an event is held at that position. */
+  private readonly held = new Column((n) => new Uint8Array(n));
+  private readonly eventIds: string[] = [''];
+  private readonly eventTimes: string[] = [''];
+  private readonly eventMs = new Column((n) => new Float64Array(n));
+  /** 0 = not voided (log positions start at 1). */
+  private readonly voidSeq = new Column((n) => new Int32Array(n));
+  /** One column per SHARED_FIELDS entry, same order. */
+  private readonly shared: Column<Int32Array>[] = SHARED_FIELDS.map(() => new Column((n) => new Int32Array(n)));
+  /** Index into `lists` of the persistent disposition lists. */
+  private readonly persistentSet = new Column((n) => new Int32Array(n));
+  private readonly persistentUnset = new Column((n) => new Int32Array(n));
+  private readonly strings = new Strings();
+  private readonly lists: (readonly string[])[] = [];
+  private readonly listIds = new Map<string, number>();
+  private slots = 1;
+
+  // ── event objects, in log order ──
+  private objects = 0;
+  private readonly objSeq = new Column((n) => new Int32Array(n));
+  private readonly objNode = new Column((n) => new Int32Array(n));
+  private readonly objRole = new Column((n) => new Uint8Array(n));
+  /** NaN = no quantity. */
+  private readonly objQuantity = new Column((n) => new Float64Array(n));
+  private readonly objUom = new Column((n) => new Int32Array(n));
+  /** Object rows by node: [0, compacted) in compressed rows, later ones in a map until the next compaction. */
+  private byNodeOffsets: Int32Array = new Int32Array(1);
+  private byNodeRows: Int32Array = new Int32Array(0);
+  private compacted = 0;
+  private readonly recentByNode = new Map<number, number[]>();
+
+  // ── nodes, one slot per id ──
+  /** Index into KINDS + 1; 0 = not held. */
+  private readonly nodeKind = new Column((n) => new Uint8Array(n));
+  private readonly nodeItem = new Column((n) => new Int32Array(n));
+  private readonly nodeCodes: string[] = [];
+
+  /** Stamps that drop repeated ids from one lookup (a Set per call was a tenth of a large trace). */
+  private seqMark = new Int32Array(0);
+  private nodeMark = new Int32Array(0);
+  private epoch = 0;
+
+  /** Calls `f` once per distinct id of `ids` below `size`, in the order given. */
+  private distinct(ids: readonly number[], which: 'seq' | 'node', size: number, f: (id: number) => void): void {
+    let marks = which === 'seq' ? this.seqMark : this.nodeMark;
+    if (marks.length < size) {
+      marks = new Int32Array(size + (size >> 3) + 1);
+      if (which === 'seq') this.seqMark = marks;
+      else this.nodeMark = marks;
+    }
+    if (++this.epoch >= 0x7ffffff0) {
+      this.seqMark.fill(0);
+      this.nodeMark.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
+    for (const id of ids) {
+      if (!(id >= 0 && id < size) || marks[id] === epoch) continue;
+      marks[id] = epoch;
+      f(id);
+    }
+  }
+
+  /** The error declarations' bodies (their reason and corrective events), by log position. */
+  private readonly declarations = new Map<number, RawEvent>();
+
+  /** Applies the events logged in (afterSeq, upToSeq], with their object rows and the nodes these name. */
+  async apply(store: EventStore, afterSeq: number, upToSeq: number): Promise<void> {
+    const events = await store.eventsRecorded(afterSeq, upToSeq);
+    const objects = await store.eventObjectsRecorded(afterSeq, upToSeq);
+    this.ensureSlots(upToSeq + 1);
+    for (const e of events) this.addEvent(e);
+    for (const c of [this.objSeq, this.objNode, this.objRole, this.objQuantity, this.objUom]) c.ensure(this.objects + objects.length);
+    const newNodes = new Set<number>();
+    for (const o of objects) {
+      this.addObject(o);
+      if (!this.hasNode(o.node)) newNodes.add(o.node);
+    }
+    await this.loadNodes(store, [...newNodes]);
+    // a few thousand rows in the map are fine; beyond a quarter of the index, rebuild the arrays
+    if (this.objects - this.compacted > Math.max(4096, this.compacted / 4)) this.compact();
+  }
+
+  /** Voids events declared erroneous (the first declaration counts, as in the store) and keeps the declarations' bodies. */
+  async applyVoided(store: EventStore, voided: readonly { seq: number; voidSeq: number }[]): Promise<void> {
+    for (const v of voided) if (this.held.data[v.seq] === 1 && this.voidSeq.data[v.seq] === 0) this.voidSeq.data[v.seq] = v.voidSeq;
+    const bodies = await store.eventBodies([...new Set(voided.map((v) => v.voidSeq))].filter((s) => !this.declarations.has(s)));
+    for (const [seq, body] of bodies) this.declarations.set(seq, body);
+  }
+
+  /** Nodes the store may hold that this index has not seen in an event (the flows of units packed earlier name them too). */
+  async ensureNodes(store: EventStore, ids: Iterable<number>): Promise<void> {
+    const missing: number[] = [];
+    for (const id of ids) if (!this.hasNode(id)) missing.push(id);
+    await this.loadNodes(store, missing);
+  }
+
+  private async loadNodes(store: EventStore, ids: readonly number[]): Promise<void> {
+    for (let k = 0; k < ids.length; k += NODE_CHUNK) {
+      for (const n of await store.nodesById(ids.slice(k, k + NODE_CHUNK))) this.addNode(n);
+    }
+  }
+
+  private ensureSlots(n: number): void {
+    for (const c of [this.held, this.eventMs, this.voidSeq, this.persistentSet, this.persistentUnset, ...this.shared]) c.ensure(n);
+    while (this.eventIds.length < n) {
+      this.eventIds.push('');
+      this.eventTimes.push('');
+    }
+    this.slots = Math.max(this.slots, n);
+  }
+
+  private listId(list: readonly string[]): number {
+    const key = JSON.stringify(list);
+    let i = this.listIds.get(key);
+    if (i === undefined) {
+      i = this.lists.push(Object.freeze([...list])) - 1;
+      this.listIds.set(key, i);
+    }
+    return i;
+  }
+
+  private addEvent(e: EventRow): void {
+    const s = e.seq;
+    this.held.data[s] = 1;
+    this.eventIds[s] = e.eventId;
+    this.eventTimes[s] = e.eventTime;
+    this.eventMs.data[s] = e.eventMs;
+    this.voidSeq.data[s] = e.voidSeq ?? 0;
+    SHARED_FIELDS.forEach((f, k) => (this.shared[k]!.data[s] = this.strings.id(e[f])));
+    this.persistentSet.data[s] = this.listId(e.persistentSet);
+    this.persistentUnset.data[s] = this.listId(e.persistentUnset);
+  }
+
+  private addObject(o: EventObjectRow): void {
+    const i = this.objects++;
+    this.objSeq.data[i] = o.seq;
+    this.objNode.data[i] = o.node;
+    this.objRole.data[i] = OBJECT_ROLES.indexOf(o.role);
+    this.objQuantity.data[i] = o.quantity ?? NaN;
+    this.objUom.data[i] = this.strings.id(o.uom);
+    pushTo(this.recentByNode, o.node, i);
+  }
+
+  private addNode(n: NodeRow): void {
+    const c = refColumns(n.ref);
+    for (const col of [this.nodeKind, this.nodeItem]) col.ensure(n.id + 1);
+    while (this.nodeCodes.length <= n.id) this.nodeCodes.push('');
+    this.nodeKind.data[n.id] = KINDS.indexOf(c.kind) + 1;
+    this.nodeItem.data[n.id] = this.strings.id(c.item);
+    this.nodeCodes[n.id] = c.code;
+  }
+
+  private hasNode(id: number): boolean {
+    return id < this.nodeKind.data.length && this.nodeKind.data[id] !== 0;
+  }
+
+  private compact(): void {
+    let size = 0;
+    const node = this.objNode.data;
+    for (let i = 0; i < this.objects; i++) if (node[i]! >= size) size = node[i]! + 1;
+    const csr = buildCsr(node, this.objects, size, () => true);
+    this.byNodeOffsets = csr.offsets;
+    this.byNodeRows = csr.flows;
+    this.compacted = this.objects;
+    this.recentByNode.clear();
+    for (const c of [this.objSeq, this.objNode, this.objRole, this.objQuantity, this.objUom]) c.trim(this.objects);
+  }
+
+  /** Called once the whole store has been applied: the arrays lose their growth slack. */
+  settle(): void {
+    this.compact();
+    for (const c of [this.held, this.eventMs, this.voidSeq, this.persistentSet, this.persistentUnset, ...this.shared]) c.trim(this.slots);
+  }
+
+  /** Bytes held by the columns (strings counted at two bytes a character, plus a pointer each). */
+  get bytes(): number {
+    const cols = [this.held, this.eventMs, this.voidSeq, this.persistentSet, this.persistentUnset, ...this.shared, this.objSeq, this.objNode, this.objRole, this.objQuantity, this.objUom, this.nodeKind, this.nodeItem];
+    let n = cols.reduce((s, c) => s + c.data.byteLength, 0) + this.byNodeOffsets.byteLength + this.byNodeRows.byteLength;
+    for (const list of [this.eventIds, this.eventTimes, this.nodeCodes, this.strings.values]) for (const s of list) n += 8 + 2 * s.length;
+    return n;
+  }
+
+  /** Event rows held. */
+  get events(): number {
+    let n = 0;
+    for (let s = 0; s < this.slots; s++) n += this.held.data[s]!;
+    return n;
+  }
+
+  // ── answers, as the store's methods of the same name give them (rows in log order) ──
+
+  /** Whether every position asked for is one this index has applied (else the caller asks the store). */
+  covers(seqs: readonly number[], appliedSeq: number): boolean {
+    for (const s of seqs) if (s > appliedSeq) return false;
+    return true;
+  }
+
+  /** Rows of the events held at these positions, in the order asked (the store's order is unspecified too). */
+  eventsBySeq(seqs: readonly number[]): EventRow[] {
+    const out: EventRow[] = [];
+    this.distinct(seqs, 'seq', this.slots, (s) => {
+      if (this.held.data[s] === 1) out.push(this.event(s));
+    });
+    return out;
+  }
+
+  private event(s: number): EventRow {
+    const sh = this.shared;
+    const str = this.strings.values;
+    // k: the field's place in SHARED_FIELDS
+    const g = (k: number): string | null => {
+      const i = sh[k]!.data[s]!;
+      return i < 0 ? null : str[i]!;
+    };
+    const v = this.voidSeq.data[s]!;
+    return {
+      seq: s,
+      eventId: this.eventIds[s]!,
+      type: g(0)!,
+      action: g(1),
+      bizStep: g(2),
+      disposition: g(3),
+      eventTime: this.eventTimes[s]!,
+      eventMs: this.eventMs.data[s]!,
+      recordTime: g(4)!,
+      readPoint: g(5),
+      bizLocation: g(6),
+      source: g(7),
+      destination: g(8),
+      voidSeq: v === 0 ? null : v,
+      recordedBy: g(9),
+      recordedFrom: g(10),
+      persistentSet: this.lists[this.persistentSet.data[s]!]!,
+      persistentUnset: this.lists[this.persistentUnset.data[s]!]!,
+    };
+  }
+
+  private object(i: number): EventObjectRow {
+    const q = this.objQuantity.data[i]!;
+    return {
+      seq: this.objSeq.data[i]!,
+      node: this.objNode.data[i]!,
+      role: OBJECT_ROLES[this.objRole.data[i]!] as ObjectRole,
+      quantity: Number.isNaN(q) ? null : q,
+      uom: this.strings.get(this.objUom.data[i]!),
+    };
+  }
+
+  eventObjectsOfNodes(nodeIds: readonly number[]): EventObjectRow[] {
+    const out: EventObjectRow[] = [];
+    const offsets = this.byNodeOffsets;
+    this.distinct(nodeIds, 'node', Math.max(offsets.length - 1, this.nodeKind.data.length), (id) => {
+      if (id + 1 < offsets.length) for (let k = offsets[id]!, e = offsets[id + 1]!; k < e; k++) out.push(this.object(this.byNodeRows[k]!));
+      const more = this.recentByNode.get(id);
+      if (more) for (const i of more) out.push(this.object(i));
+    });
+    return out;
+  }
+
+  eventObjectsOfEvents(seqs: readonly number[]): EventObjectRow[] {
+    const out: EventObjectRow[] = [];
+    const col = this.objSeq.data;
+    this.distinct(seqs, 'seq', this.slots, (s) => {
+      let lo = 0;
+      let hi = this.objects;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (col[mid]! < s) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < this.objects && col[i] === s; i++) out.push(this.object(i));
+    });
+    return out;
+  }
+
+  /** Nodes by id; undefined when one of them is not held (the caller asks the store). */
+  nodesById(ids: readonly number[]): NodeRow[] | undefined {
+    const out: NodeRow[] = [];
+    let all = true;
+    for (const id of ids) if (!this.hasNode(id)) all = false;
+    if (!all) return undefined;
+    this.distinct(ids, 'node', this.nodeKind.data.length, (id) => out.push({ id, ref: this.ref(id) }));
+    return out;
+  }
+
+  private ref(id: number): ObjectRef {
+    return refFromColumns(KINDS[this.nodeKind.data[id]! - 1]!, this.strings.get(this.nodeItem.data[id]!)!, this.nodeCodes[id]!);
+  }
+
+  /** Bodies of error declarations; undefined when one asked for is not a declaration held here. */
+  declarationBodies(seqs: readonly number[]): Map<number, RawEvent> | undefined {
+    const out = new Map<number, RawEvent>();
+    for (const s of seqs) {
+      const body = this.declarations.get(s);
+      if (body === undefined) return undefined;
+      out.set(s, body);
+    }
+    return out;
+  }
+}
