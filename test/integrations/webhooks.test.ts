@@ -149,6 +149,30 @@ describe('outbound webhooks', () => {
     expect(byUrl['quality.alert']!.data.reason).toBe('metal detected');
   });
 
+  it('quality alerts go out as notifications: a held lot consumed reaches an exception.opened subscription, signed', async () => {
+    const rx = await receiver();
+    cleanup.push(rx.close);
+    const t = await setup();
+    const sub = await subscribe(t, { url: rx.url, types: ['exception.opened'] });
+    await capture(t, receive('A'));
+    const hold = await t.app.inject({ method: 'POST', url: '/api/v1/holds', headers: t.keys.quality, payload: { lots: ['urn:lotline:lot:RAW:A'], reason: 'supplier notice', time: '2026-05-04T09:30:00+02:00' } });
+    expect(hold.statusCode).toBe(201);
+    expect(rx.got).toHaveLength(0); // a hold alone is no alert
+    await capture(t, {
+      cmd: 'produce',
+      time: '2026-05-04T10:00:00+02:00',
+      inputs: [{ item: 'RAW', lot: 'A', quantity: 2, uom: 'KGM' }],
+      outputs: [{ item: 'FG', lot: 'Y', quantity: 2, uom: 'KGM' }],
+    });
+    await until('the alert delivery', () => rx.got.length === 1);
+    const got = rx.got[0]!;
+    const body = JSON.parse(got.body) as { type: string; data: { kind: string; severity: string; exception: { ruleId: string; subject: { ref: string } } } };
+    expect(body.type).toBe('exception.opened');
+    expect(body.data).toMatchObject({ kind: 'exception.opened', severity: 'critical', exception: { ruleId: 'held-lot-used', subject: { ref: 'urn:lotline:lot:RAW:A' } } });
+    const ts = String(got.headers['lotline-timestamp']);
+    expect(verifySignature(sub.secret, ts, got.body, String(got.headers['lotline-signature']))).toBe(true);
+  });
+
   it('capture never waits for a receiver that hangs', async () => {
     const rx = await receiver(() => 0);
     cleanup.push(rx.close);

@@ -51,6 +51,9 @@ export class WebhookDispatcher {
   private running: Promise<void> | undefined;
   private stopped = true;
   private again = false;
+  private lastRoundEnd = 0;
+  /** The least time between two rounds (ms): a tenth of a second, or the poll interval when shorter. */
+  private readonly minGapMs: number;
   /** Aborts the requests in flight at shutdown: they go back to the queue as they were. */
   private readonly inFlight = new AbortController();
 
@@ -66,6 +69,7 @@ export class WebhookDispatcher {
       maxDelayMs: options.maxDelayMs ?? DEFAULT_DISPATCH.maxDelayMs,
       timeoutMs: options.timeoutMs ?? DEFAULT_DISPATCH.timeoutMs,
     };
+    this.minGapMs = Math.min(100, this.opts.pollMs);
   }
 
   /** Queues a notification (not an event) for every active subscription that lists `kind`; returns how many. */
@@ -95,9 +99,15 @@ export class WebhookDispatcher {
         await this.integrations.enqueueFromLog(-1, await this.store.headSeq(), [], Date.now());
         continue;
       }
+      const subs = (await this.integrations.listSubscriptions()).filter((s) => s.active && s.types.includes(EVENT_KIND));
+      if (subs.length === 0) {
+        // Nobody wants events: move the cursor to the end without reading them (one small write a round).
+        const head = await this.store.headSeq();
+        if (head > cursor) await this.integrations.enqueueFromLog(cursor, head, [], Date.now());
+        return queued;
+      }
       const rows = await this.store.queryEvents({ afterSeq: cursor, limit: BATCH_EVENTS });
       if (rows.length === 0) return queued;
-      const subs = (await this.integrations.listSubscriptions()).filter((s) => s.active && s.types.includes(EVENT_KIND));
       const now = Date.now();
       const deliveries = subs.length === 0 ? [] : await this.eventDeliveries(rows, subs, now);
       if (await this.integrations.enqueueFromLog(cursor, rows[rows.length - 1]!.seq, deliveries, now)) queued += deliveries.length;
@@ -194,26 +204,37 @@ export class WebhookDispatcher {
     this.wake();
   }
 
-  /** Runs a round soon (after a capture through this server, or a notification). */
+  /**
+   * Runs a round soon (after a capture through this server, or a notification). Rounds start at
+   * least `minGapMs` apart: under a stream of captures, a round per capture would take the store's
+   * write lock as often as the captures do and halve their throughput, while deliveries a tenth of
+   * a second later are just as useful.
+   */
   wake(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
+    const wait = this.lastRoundEnd + this.minGapMs - Date.now();
     if (this.timer) clearTimeout(this.timer);
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.wake(), wait);
+      return;
+    }
     this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.runOnce();
-        } catch (e) {
-          this.options.onError?.(e);
-        }
-      } while (this.again && !this.stopped);
+      this.again = false;
+      try {
+        await this.runOnce();
+      } catch (e) {
+        this.options.onError?.(e);
+      }
     })().finally(() => {
       this.running = undefined;
-      if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.opts.pollMs);
+      this.lastRoundEnd = Date.now();
+      if (this.stopped) return;
+      if (this.again) this.wake();
+      else this.timer = setTimeout(() => this.wake(), this.opts.pollMs);
     });
   }
 
