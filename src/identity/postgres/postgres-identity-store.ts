@@ -9,11 +9,9 @@ import type { KeyRow, UserRow } from '../identity-rows.js';
 import { toKey, toUser } from '../identity-rows.js';
 import { migratePgTrack } from '../../store/postgres/migration-track.js';
 import { PG_IDENTITY_MIGRATIONS } from './postgres-identity-migrations.js';
+import type { Queryable } from '../../store/postgres/pg-transaction.js';
+import { inTransaction } from '../../store/postgres/pg-transaction.js';
 
-/** The part of a pg client this adapter uses, so that the driver's types stay out of the port. */
-interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
-}
 
 /** Serialises migrations of concurrent servers starting on one database. */
 const MIGRATION_LOCK = 7_413_921;
@@ -50,19 +48,6 @@ function isUniqueViolation(e: unknown): boolean {
 export class PostgresIdentityStore implements IdentityStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  private async tx(fn: (c: Queryable) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await fn(client);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK');
-      throw e;
-    } finally {
-      client.release();
-    }
-  }
 
   private audit(c: Queryable, a: AuditInput): Promise<unknown> {
     return c.query('INSERT INTO identity_audit (time, actor, origin, action, target, details) VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -90,7 +75,7 @@ export class PostgresIdentityStore implements IdentityStore {
 
   async insertUser(u: UserRecord, audit: AuditInput): Promise<void> {
     try {
-      await this.tx(async (c) => {
+      await inTransaction(this.pool, async (c) => {
         await c.query('INSERT INTO identity_users (name, role, password_hash, created_at, failed_logins, locked_until, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
           u.name,
           u.role,
@@ -115,7 +100,7 @@ export class PostgresIdentityStore implements IdentityStore {
     if (change.failedLogins !== undefined) columns.push(['failed_logins', change.failedLogins]);
     if (change.lockedUntil !== undefined) columns.push(['locked_until', change.lockedUntil]);
     if (change.disabled !== undefined) columns.push(['disabled', change.disabled]);
-    await this.tx(async (c) => {
+    await inTransaction(this.pool, async (c) => {
       if (columns.length > 0) {
         await c.query(`UPDATE identity_users SET ${columns.map(([col], i) => `${col} = $${i + 1}`).join(', ')} WHERE name = $${columns.length + 1}`, [...columns.map(([, v]) => v), name]);
       }
@@ -125,7 +110,7 @@ export class PostgresIdentityStore implements IdentityStore {
 
   async insertKey(k: KeyRecord, audit: AuditInput): Promise<void> {
     try {
-      await this.tx(async (c) => {
+      await inTransaction(this.pool, async (c) => {
         await c.query('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
           k.id,
           k.name,
@@ -154,7 +139,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async revokeKey(id: string, time: string, audit: AuditInput): Promise<void> {
-    await this.tx(async (c) => {
+    await inTransaction(this.pool, async (c) => {
       await c.query('UPDATE identity_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [time, id]);
       await this.audit(c, audit);
     });

@@ -8,12 +8,11 @@ import type { Delivery, DeliveryStatus, IntegrationStore, NewDelivery, Processed
 import type { DeliveryRow, SubscriptionRow } from '../integration-rows.js';
 import { DELIVERY_COLUMNS, toDelivery, toSubscription } from '../integration-rows.js';
 import { integrationMigrations, INTEGRATION_VERSION_KEY } from '../integration-migrations.js';
+import type { Queryable } from '../../store/postgres/pg-transaction.js';
+import { inTransaction } from '../../store/postgres/pg-transaction.js';
 
 const PG_INTEGRATION_MIGRATIONS = integrationMigrations('postgresql');
 
-interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
-}
 
 /** Serialises migrations of concurrent processes starting on one database. */
 const MIGRATION_LOCK = 7_413_922;
@@ -26,7 +25,7 @@ export async function openPostgresIntegrationStore(url: string, options: { schem
   }
   const pool = new pg.Pool({ connectionString: url, max: 4, ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) });
   try {
-    await tx(pool, async (c) => {
+    await inTransaction(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       if (options.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
       await c.query('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
@@ -45,20 +44,6 @@ export async function openPostgresIntegrationStore(url: string, options: { schem
   return new PostgresIntegrationStore(pool);
 }
 
-async function tx<T>(pool: pg.Pool, fn: (c: Queryable) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const out = await fn(client);
-    await client.query('COMMIT');
-    return out;
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
-}
 
 async function insertDeliveries(c: Queryable, deliveries: readonly NewDelivery[], nowMs: number): Promise<void> {
   if (deliveries.length === 0) return;
@@ -129,7 +114,7 @@ export class PostgresIntegrationStore implements IntegrationStore {
   }
 
   async enqueueFromLog(from: number, to: number, deliveries: readonly NewDelivery[], nowMs: number): Promise<boolean> {
-    return tx(this.pool, async (c) => {
+    return inTransaction(this.pool, async (c) => {
       // Row lock on the cursor (or, before it exists, the advisory lock): two servers never queue one event twice.
       await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK + 1]);
       const cur = (await c.query<{ value: string }>('SELECT value FROM webhook_state WHERE key = $1', [CURSOR_KEY])).rows[0]?.value;

@@ -10,11 +10,9 @@ import { exceptionFilter, toChange, toException, toPending, toSignature, updateC
 import type { ExceptionChange, ExceptionQuery, ExceptionRecord, ExceptionState, ExceptionUpdate, PendingDecision, QualityStore, SignatureEntry } from '../quality-store.js';
 import { migratePgTrack } from '../../store/postgres/migration-track.js';
 import { PG_QUALITY_MIGRATIONS } from './postgres-quality-migrations.js';
+import type { Queryable } from '../../store/postgres/pg-transaction.js';
+import { inTransaction } from '../../store/postgres/pg-transaction.js';
 
-/** The part of a pg client this adapter uses, so that the driver's types stay out of the port. */
-interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
-}
 
 /** Serialises migrations of concurrent servers starting on one database. */
 const MIGRATION_LOCK = 7_413_922;
@@ -38,27 +36,13 @@ export async function openPostgresQualityStore(url: string, options: { schema?: 
 export class PostgresQualityStore implements QualityStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  private async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (e) {
-      await client.query('ROLLBACK');
-      throw e;
-    } finally {
-      client.release();
-    }
-  }
 
   private history(c: Queryable, id: number, time: string, entry: Pick<ExceptionChange, 'actor' | 'action' | 'details'>): Promise<unknown> {
     return c.query('INSERT INTO quality_exception_history (exception_id, time, actor, action, details) VALUES ($1, $2, $3, $4, $5)', [id, time, entry.actor, entry.action, JSON.stringify(entry.details)]);
   }
 
   async report(findings: readonly Finding[], dueAt: (f: Finding) => string | null, actor: string): Promise<ExceptionRecord[]> {
-    return this.tx(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       const now = new Date().toISOString();
       const opened: ExceptionRecord[] = [];
       for (const f of findings) {
@@ -89,7 +73,7 @@ export class PostgresQualityStore implements QualityStore {
 
   async updateException(id: number, expected: ExceptionState, change: ExceptionUpdate, entry: Pick<ExceptionChange, 'actor' | 'action' | 'details'>): Promise<ExceptionRecord | undefined> {
     const cols = updateColumns(change);
-    return this.tx(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       const now = new Date().toISOString();
       const sets = [...cols.map(([col], i) => `${col} = $${i + 1}`), `updated_at = $${cols.length + 1}`];
       const row = (await c.query<ExceptionRow>(`UPDATE quality_exceptions SET ${sets.join(', ')} WHERE id = $${cols.length + 2} AND state = $${cols.length + 3} RETURNING *`, [...cols.map(([, v]) => v), now, id, expected])).rows[0];
@@ -112,7 +96,7 @@ export class PostgresQualityStore implements QualityStore {
   }
 
   async recordSignatures(entries: readonly SignatureEntry[]): Promise<void> {
-    await this.tx(async (c) => {
+    await inTransaction(this.pool, async (c) => {
       for (const e of entries) await c.query('INSERT INTO quality_signatures (hash, signer, meaning, signed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING', [e.hash, e.signer, e.meaning, e.signedAt]);
     });
   }
