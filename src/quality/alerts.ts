@@ -1,7 +1,7 @@
 /**
  * Alerts: what the quality team must see now (a critical exception, a hold violation, an overdue
- * exception). Every alert goes through `deliverAlert`: the live stream today; the webhooks of the
- * integrations work plug in there, as another channel.
+ * exception). Every alert goes through `deliverAlert` to each channel: the live stream, and (in
+ * `serve`) the webhook subscriptions that list its kind.
  */
 import type { ExceptionRecord } from './quality-store.js';
 

@@ -91,7 +91,7 @@ export interface Api {
   readonly options: Required<Omit<AppOptions, 'logger' | 'quality'>>;
   /** The quality configuration the gap rules and completeness use (the defaults when none was given). */
   readonly qualityConfig: QualityConfig;
-  /** Where alerts go: the live stream (and, once they exist, webhooks). */
+  /** Where alerts go: the live stream, and the webhook subscriptions that list the alert's kind. */
   readonly alerts: AlertChannel[];
   /** The checks that run right after a capture commits (held lot consumed or shipped); never throws. */
   afterCapture(outcomes: readonly AppendOutcome[]): Promise<void>;
