@@ -41,7 +41,8 @@ Usage:
   lotline gaps                           run the gap rules over the whole plant (docs/quality-rules.md)
   lotline completeness [REF]             share of lots with an unbroken chain, and of routing scans received
   lotline serve                          run the HTTP API (docs/api.md) on --port (3000) and --host (127.0.0.1)
-  lotline user add NAME --role R         add a user (password from the terminal, or stdin's first line)
+  lotline user add NAME --role R [--full-name "Jane Q. Doe"]   add a user (password from the terminal, or stdin's first line)
+  lotline user update NAME --full-name "Jane Q. Doe"          set the full name printed with the user's signatures
   lotline user list | role NAME --role R | unlock NAME | disable NAME | enable NAME
   lotline key create NAME --role R       create an API key (printed once) [--expires DATE]
   lotline key list | revoke NAME
@@ -86,6 +87,7 @@ Options:
   --once               watch: import what is complete now, then exit (1 if a file failed)
   --role R             user, key: operator, quality, auditor or admin;
                        station: receiving, production, packing or shipping
+  --full-name "F L"    user add, user update: the person's full name, printed with their signatures
   --site S, --line L   station: the plant (GLN, URI or name) and the line
   --quantity N --uom U station: quantity of a scanned lot whose label has none
   --output-item ITEM   station (production): the item it makes; scanning it closes the sequence
@@ -138,6 +140,7 @@ const OPTIONS = {
   demo: { type: 'boolean' },
   'secure-cookies': { type: 'boolean' },
   role: { type: 'string' },
+  'full-name': { type: 'string' },
   'quality-config': { type: 'string' },
   rule: { type: 'string' },
   since: { type: 'string' },
@@ -203,7 +206,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   station: ['site', 'line', 'role', 'quantity', 'uom', 'output-item', 'items', 'supplier', 'customer'],
   gaps: ['quality-config', 'rule', 'since', 'dry-run'],
   completeness: [...REF_FLAGS, 'quality-config', 'line', 'from', 'to', 'period'],
-  user: ['role', 'password-stdin'],
+  user: ['role', 'full-name', 'password-stdin'],
   key: ['role', 'expires'],
   hold: [...REF_FLAGS, 'reason', 'reference', 'descendants'],
   release: [...REF_FLAGS, 'user', 'meaning', 'reject', 'reason', 'signatures', 'password-stdin'],

@@ -29,6 +29,7 @@ export interface ServerFlags {
   demo?: boolean | undefined;
   'secure-cookies'?: boolean | undefined;
   role?: string | undefined;
+  'full-name'?: string | undefined;
   expires?: string | undefined;
   'password-stdin'?: boolean | undefined;
   watch?: string | undefined;
@@ -200,8 +201,21 @@ export async function cmdUser(rest: readonly string[], flags: ServerFlags, io: C
       if (!name) throw new UsageError("'lotline user add' needs a NAME");
       if (!flags.role) throw new UsageError("'lotline user add' needs --role (operator, quality, auditor or admin)");
       const password = await readPassword(flags, io);
-      const user = await withIdentity(flags, (id) => addUser(id, { name, role: flags.role, password }, by));
-      io.out(flags.json ? JSON.stringify(userView(user), null, 2) : `user ${user.name} added with the role ${user.role}`);
+      const user = await withIdentity(flags, (id) => addUser(id, { name, role: flags.role, password, fullName: flags['full-name'] }, by));
+      io.out(
+        flags.json
+          ? JSON.stringify(userView(user), null, 2)
+          : `user ${user.name} added with the role ${user.role}${user.fullName !== null ? ` (${user.fullName})` : user.role === 'quality' ? `; give a full name before they sign: lotline user update ${user.name} --full-name "First Last"` : ''}`,
+      );
+      return 0;
+    }
+    case 'update': {
+      if (!name) throw new UsageError("'lotline user update' needs a NAME");
+      if (flags['full-name'] === undefined) throw new UsageError(`'lotline user update NAME' needs --full-name "First Last" (use 'lotline user role' for the role)`);
+      if (flags.role !== undefined) throw new UsageError("'lotline user update' changes the full name; change the role with 'lotline user role NAME --role R'");
+      const fullName = flags['full-name'];
+      const user = await withIdentity(flags, (id) => changeUser(id, name, { fullName }, by));
+      io.out(flags.json ? JSON.stringify(userView(user), null, 2) : `user ${user.name}: full name ${JSON.stringify(user.fullName)}; signatures made before keep the name they were signed with`);
       return 0;
     }
     case 'unlock':
@@ -209,6 +223,7 @@ export async function cmdUser(rest: readonly string[], flags: ServerFlags, io: C
     case 'enable':
     case 'role': {
       if (!name) throw new UsageError(`'lotline user ${sub}' needs a NAME`);
+      if (flags['full-name'] !== undefined) throw new UsageError(`'lotline user ${sub}' does not take --full-name; set it with 'lotline user update NAME --full-name "First Last"'`);
       if (sub === 'role' && !flags.role) throw new UsageError("'lotline user role NAME' needs --role");
       const change = sub === 'unlock' ? { unlock: true } : sub === 'role' ? { role: flags.role } : { disabled: sub === 'disable' };
       const user = await withIdentity(flags, (id) => changeUser(id, name, change, by));
@@ -220,11 +235,11 @@ export async function cmdUser(rest: readonly string[], flags: ServerFlags, io: C
       const users = await withIdentity(flags, (id) => id.listUsers());
       if (flags.json) io.out(JSON.stringify({ users: users.map((u) => userView(u)) }, null, 2));
       else if (users.length === 0) io.out('no users yet');
-      else for (const u of users.map((x) => userView(x))) io.out(`${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}${u.locked ? `\tlocked until ${u.lockedUntil}` : ''}`);
+      else for (const u of users.map((x) => userView(x))) io.out(`${u.name}\t${u.role}\t${u.fullName ?? '(no full name)'}${u.disabled ? '\tdisabled' : ''}${u.locked ? `\tlocked until ${u.lockedUntil}` : ''}`);
       return 0;
     }
     default:
-      throw new UsageError(`'lotline user' needs add, list, role, unlock, disable or enable${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
+      throw new UsageError(`'lotline user' needs add, update, list, role, unlock, disable or enable${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Role } from './roles.js';
 export interface UserRow {
   name: string;
   role: string;
+  full_name: string | null;
   password_hash: string;
   created_at: string;
   failed_logins: number;
@@ -30,6 +31,7 @@ export interface KeyRow {
 export const toUser = (r: UserRow): UserRecord => ({
   name: r.name,
   role: r.role as Role,
+  fullName: r.full_name,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
   failedLogins: r.failed_logins,

@@ -66,6 +66,19 @@ export function checkPassword(password: string, path = '$.password'): string {
   return password;
 }
 
+/**
+ * A full name as printed with signatures: what a person reads as a name, trimmed, inner spaces
+ * single. Control characters are refused (they would break the printed record).
+ */
+export function checkFullName(fullName: string, path = '$.fullName'): string {
+  const v = fullName.trim().replace(/\s+/g, ' ');
+  if (v === '') throw invalid(path, 'must not be empty: give the person\'s full name, e.g. "Jane Q. Doe"');
+  if (v.length > 200) throw invalid(path, 'must be at most 200 characters long');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(v)) throw invalid(path, 'must not contain control characters');
+  return v;
+}
+
 const audit = (by: ChangeContext, action: string, target: string, details?: Record<string, unknown>): AuditInput => ({
   actor: by.actor,
   origin: by.origin ?? null,
@@ -76,7 +89,7 @@ const audit = (by: ChangeContext, action: string, target: string, details?: Reco
 
 /** The public view of a user (no hash). */
 export function userView(u: UserRecord, now = Date.now()) {
-  return { name: u.name, role: u.role, createdAt: u.createdAt, disabled: u.disabled, locked: u.lockedUntil !== null && Date.parse(u.lockedUntil) > now, lockedUntil: u.lockedUntil };
+  return { name: u.name, role: u.role, fullName: u.fullName, createdAt: u.createdAt, disabled: u.disabled, locked: u.lockedUntil !== null && Date.parse(u.lockedUntil) > now, lockedUntil: u.lockedUntil };
 }
 
 /** The public view of a key (no secret, no digest). */
@@ -85,31 +98,35 @@ export function keyView(k: KeyRecord, now = Date.now()) {
   return { id: k.id, name: k.name, role: k.role, createdAt: k.createdAt, createdBy: k.createdBy, expiresAt: k.expiresAt, revokedAt: k.revokedAt, status };
 }
 
-export async function addUser(store: IdentityStore, input: { name: string; role: unknown; password: string }, by: ChangeContext): Promise<UserRecord> {
+export async function addUser(store: IdentityStore, input: { name: string; role: unknown; password: string; fullName?: string | undefined }, by: ChangeContext): Promise<UserRecord> {
   const name = checkName(input.name);
   const role = checkRole(input.role);
+  const fullName = input.fullName === undefined ? null : checkFullName(input.fullName);
   checkPassword(input.password);
-  const user: UserRecord = { name, role, passwordHash: await hashPassword(input.password), createdAt: new Date().toISOString(), failedLogins: 0, lockedUntil: null, disabled: false };
-  await store.insertUser(user, audit(by, 'user.add', `user:${name}`, { role }));
+  const user: UserRecord = { name, role, fullName, passwordHash: await hashPassword(input.password), createdAt: new Date().toISOString(), failedLogins: 0, lockedUntil: null, disabled: false };
+  await store.insertUser(user, audit(by, 'user.add', `user:${name}`, { role, ...(fullName !== null ? { fullName } : {}) }));
   return user;
 }
 
 export async function changeUser(
   store: IdentityStore,
   name: string,
-  change: { role?: unknown; password?: string; disabled?: boolean; unlock?: boolean },
+  change: { role?: unknown; fullName?: string | undefined; password?: string | undefined; disabled?: boolean | undefined; unlock?: boolean | undefined },
   by: ChangeContext,
 ): Promise<UserRecord> {
   const user = await store.getUser(name);
   if (!user) throw new LotlineError('NOT_FOUND', `no user named ${JSON.stringify(name)}`);
   const role = change.role === undefined ? undefined : checkRole(change.role);
+  // Signatures already made keep the name they were signed with (it is inside the signed event).
+  const fullName = change.fullName === undefined ? undefined : checkFullName(change.fullName);
   const passwordHash = change.password === undefined ? undefined : await hashPassword(checkPassword(change.password));
   const unlock = change.unlock === true ? { failedLogins: 0, lockedUntil: null } : {};
   await store.updateUser(
     name,
-    { ...(role !== undefined ? { role } : {}), ...(passwordHash !== undefined ? { passwordHash } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}), ...unlock },
+    { ...(role !== undefined ? { role } : {}), ...(fullName !== undefined ? { fullName } : {}), ...(passwordHash !== undefined ? { passwordHash } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}), ...unlock },
     audit(by, 'user.change', `user:${name}`, {
       ...(role !== undefined ? { role } : {}),
+      ...(fullName !== undefined ? { fullName: { from: user.fullName, to: fullName } } : {}),
       ...(passwordHash !== undefined ? { password: 'changed' } : {}),
       ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
       ...(change.unlock === true ? { unlocked: true } : {}),

@@ -8,6 +8,8 @@ import type { Role } from './roles.js';
 export interface UserRecord {
   readonly name: string;
   readonly role: Role;
+  /** The signer's full name, printed with each electronic signature (21 CFR 11.50); null until set. */
+  readonly fullName: string | null;
   /** argon2id PHC string. */
   readonly passwordHash: string;
   readonly createdAt: string;
@@ -53,7 +55,7 @@ export interface AuditEntry extends AuditInput {
   readonly time: string;
 }
 
-export type UserChange = Partial<Pick<UserRecord, 'role' | 'passwordHash' | 'failedLogins' | 'lockedUntil' | 'disabled'>>;
+export type UserChange = Partial<Pick<UserRecord, 'role' | 'fullName' | 'passwordHash' | 'failedLogins' | 'lockedUntil' | 'disabled'>>;
 
 export interface IdentityStore {
   /** How many users exist (a server with none refuses writes). */

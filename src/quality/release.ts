@@ -12,7 +12,7 @@ import { refKey, refLabel } from '../domain/identifiers/object-ref.js';
 import { lotState } from '../genealogy/lot-state.js';
 import type { IdentityPolicy, Principal } from '../identity/identity-service.js';
 import { reauthenticate } from '../identity/identity-service.js';
-import type { IdentityStore } from '../identity/identity-store.js';
+import type { IdentityStore, UserRecord } from '../identity/identity-store.js';
 import { sha256Hex } from '../domain/sha256.js';
 import type { CapturedEvent, EventStore } from '../store/event-store.js';
 import type { ElectronicSignature } from './e-signature.js';
@@ -56,6 +56,17 @@ export function checkSigner(principal: Principal): void {
   }
 }
 
+/** The name printed with a signature (§11.50 a.1): the signer's full name; SIGNER_NAME_MISSING without one. */
+export function printedNameOf(user: Pick<UserRecord, 'name' | 'fullName'>): string {
+  if (user.fullName === null || user.fullName.trim() === '') {
+    throw new LotlineError(
+      'SIGNER_NAME_MISSING',
+      `${user.name} has no full name, and a signature must show the signer's printed name; an administrator sets it with 'lotline user update ${user.name} --full-name "First Last"' (or PATCH /api/v1/users/${user.name} {"fullName": …}), then sign again. Nothing was signed.`,
+    );
+  }
+  return user.fullName;
+}
+
 /** The holds the decision ends: the current hold of each lot; LOT_NOT_HELD for a lot that is not held. */
 async function currentHolds(store: EventStore, lots: readonly ObjectRef[]): Promise<string[]> {
   const ids = new Set<string>();
@@ -83,6 +94,8 @@ export async function signDecision(deps: DecisionDeps, principal: Principal, ori
   if (req.lots.length === 0) throw new LotlineError('INPUT_INVALID', 'lots: name at least one held lot', { issues: [{ path: '$.lots', reason: 'needs at least one lot' }] });
   // Re-authentication first: a wrong password must count whatever else is wrong with the request.
   const user = await reauthenticate(deps.identity, principal.name, req.password, origin, deps.policy);
+  // The printed name is the signer's full name as it is now; the event keeps it as signed, so a later change of name leaves this signature as it was.
+  const printedName = printedNameOf(user);
   const holds = await currentHolds(deps.store, req.lots);
   const key = decisionKey(req.decision, req.lots);
   const pending = await deps.quality.getPending(key);
@@ -103,8 +116,7 @@ export async function signDecision(deps: DecisionDeps, principal: Principal, ori
     draft[ENDS_HOLDS_FIELD] = holds;
     draft['lotline:decision'] = req.decision;
   }
-  // The printed name: the user's name (accounts have no separate display name yet).
-  const signature = makeSignature(draft, { signer: user.name, printedName: user.name, meaning: req.meaning, signedAt: nowWithZone() });
+  const signature = makeSignature(draft, { signer: user.name, printedName, meaning: req.meaning, signedAt: nowWithZone() });
   const signatures = [...earlier, signature];
   await deps.quality.recordSignatures([{ hash: signature.hash, signer: signature.signer, meaning: signature.meaning, signedAt: signature.signedAt }]);
   if (signatures.length < deps.signaturesRequired) {

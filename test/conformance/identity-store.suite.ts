@@ -47,6 +47,32 @@ export function testIdentityStore(name: string, factory: IdentityStoreFactory): 
         await expect(addUser(id, { name: 'bob', role: 'operator', password: PW }, BY)).rejects.toMatchObject({ code: 'IDENTITY_EXISTS' });
         expect((await id.getUser('bob'))!.role).toBe('admin');
       });
+
+      it('keeps a full name given at creation, sets or changes it later with an audit entry of both values, and refuses an empty one', async () => {
+        const id = await fresh();
+        await addUser(id, { name: 'jdoe', role: 'quality', password: PW, fullName: '  Jane   Q. Doe ' }, BY);
+        await addUser(id, { name: 'rsmith', role: 'quality', password: PW }, BY);
+        expect((await id.getUser('jdoe'))!.fullName).toBe('Jane Q. Doe');
+        expect((await id.getUser('rsmith'))!.fullName).toBeNull();
+        expect((await id.listUsers()).map((u) => [u.name, u.fullName])).toEqual([
+          ['jdoe', 'Jane Q. Doe'],
+          ['rsmith', null],
+        ]);
+        await expect(changeUser(id, 'rsmith', { fullName: '   ' }, BY)).rejects.toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: '$.fullName' }] });
+        await expect(addUser(id, { name: 'tab', role: 'quality', password: PW, fullName: 'Bell\u0007Name' }, BY)).rejects.toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: '$.fullName' }] });
+        expect((await id.getUser('rsmith'))!.fullName).toBeNull();
+        const changed = await changeUser(id, 'rsmith', { fullName: 'Robert Smith' }, BY);
+        expect(changed).toMatchObject({ name: 'rsmith', role: 'quality', fullName: 'Robert Smith' });
+        await changeUser(id, 'jdoe', { fullName: 'Jane Q. Roe' }, BY);
+        expect((await id.getUser('jdoe'))!.fullName).toBe('Jane Q. Roe');
+        const audit = await id.listAudit(0, 10);
+        expect(audit.map((a) => [a.action, a.target, a.details])).toEqual([
+          ['user.add', 'user:jdoe', { role: 'quality', fullName: 'Jane Q. Doe' }],
+          ['user.add', 'user:rsmith', { role: 'quality' }],
+          ['user.change', 'user:rsmith', { fullName: { from: null, to: 'Robert Smith' } }],
+          ['user.change', 'user:jdoe', { fullName: { from: 'Jane Q. Doe', to: 'Jane Q. Roe' } }],
+        ]);
+      });
     });
 
     describe('login', () => {

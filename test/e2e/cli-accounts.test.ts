@@ -59,7 +59,7 @@ describe('lotline user and key', () => {
     const db = tempDb();
     expect(await cli('key', 'create', 'k', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('needs --role') });
     expect(await cli('key', 'create', '--role', 'operator', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('needs a NAME') });
-    expect(await cli('user', 'frobnicate', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining("'lotline user' needs add, list") });
+    expect(await cli('user', 'frobnicate', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining("'lotline user' needs add, update, list") });
     expect(await cli('key', 'create', 'k', '--role', 'boss', '--db', db)).toMatchObject({ code: 1, stderr: expect.stringContaining('role must be one of operator, quality, auditor, admin') });
     expect(await cli('serve', '--role', 'admin', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining("'lotline serve' does not take --role") });
     expect(await cli('serve', '--port', 'eighty', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('--port must be a whole number') });
@@ -85,7 +85,25 @@ describe('lotline user and key', () => {
     expect((await cli('user', 'role', 'carl', '--role', 'quality', '--db', db)).stdout).toBe('user carl: role quality\n');
     expect((await cli('user', 'disable', 'carl', '--db', db)).stdout).toBe('user carl: role quality, disabled\n');
     expect((await cli('user', 'unlock', 'carl', '--db', db)).stdout).toBe('user carl: role quality, disabled, unlocked\n');
-    expect((await cli('user', 'list', '--db', db)).stdout).toBe('carl\tquality\tdisabled\n');
+    expect((await cli('user', 'list', '--db', db)).stdout).toBe('carl\tquality\t(no full name)\tdisabled\n');
     expect(await cli('user', 'unlock', 'nobody', '--db', db)).toMatchObject({ code: 1, stderr: expect.stringContaining('NOT_FOUND') });
+  });
+
+  it('gives a full name at creation or later, lists it, and refuses an empty one or a missing flag', async () => {
+    const db = tempDb();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'user', 'add', 'jdoe', '--role', 'quality', '--full-name', 'Jane Q. Doe', '--db', db], { input: 'a long enough password\n', encoding: 'utf8' });
+    expect(r.stdout).toBe('user jdoe added with the role quality (Jane Q. Doe)\n');
+    const q = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'user', 'add', 'quinn', '--role', 'quality', '--db', db], { input: 'a long enough password\n', encoding: 'utf8' });
+    expect(q.stdout).toContain('give a full name before they sign: lotline user update quinn --full-name');
+    expect((await cli('user', 'list', '--db', db)).stdout).toBe('jdoe\tquality\tJane Q. Doe\nquinn\tquality\t(no full name)\n');
+    expect(await cli('user', 'update', 'quinn', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('needs --full-name') });
+    expect(await cli('user', 'update', 'quinn', '--full-name', ' ', '--db', db)).toMatchObject({ code: 1, stderr: expect.stringContaining('INPUT_INVALID: fullName must not be empty') });
+    expect(await cli('user', 'update', 'nobody', '--full-name', 'No Body', '--db', db)).toMatchObject({ code: 1, stderr: expect.stringContaining('NOT_FOUND') });
+    expect(await cli('user', 'role', 'quinn', '--role', 'auditor', '--full-name', 'X', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining("set it with 'lotline user update") });
+    expect((await cli('user', 'update', 'quinn', '--full-name', 'Quinn Mercer', '--db', db)).stdout).toBe('user quinn: full name "Quinn Mercer"; signatures made before keep the name they were signed with\n');
+    expect((await cliJson<{ users: { name: string; fullName: string | null }[] }>('user', 'list', '--db', db)).users.map((u) => [u.name, u.fullName])).toEqual([
+      ['jdoe', 'Jane Q. Doe'],
+      ['quinn', 'Quinn Mercer'],
+    ]);
   });
 });

@@ -20,7 +20,7 @@ describe('lotline hold, release and exceptions', () => {
     ]);
     expect((await cli('import', file, '--db', db)).code).toBe(0);
     const id = await openIdentityStore(db);
-    await addUser(id, { name: 'quinn', role: 'quality', password: PW }, { actor: 'cli:test' });
+    await addUser(id, { name: 'quinn', role: 'quality', password: PW, fullName: 'Quinn Mercer' }, { actor: 'cli:test' });
     await addUser(id, { name: 'olga', role: 'operator', password: PW }, { actor: 'cli:test' });
     await id.close();
 
@@ -36,7 +36,7 @@ describe('lotline hold, release and exceptions', () => {
     expect(operator.stderr).toContain('SIGNATURE_REFUSED');
     const ok = release(db, PW, 'urn:lotline:lot:RAW:A', '--user', 'quinn', '--meaning', 'released after retest');
     expect(ok.stderr).toBe('');
-    expect(JSON.parse(ok.stdout)).toMatchObject({ status: 'complete', signatures: [{ signer: 'quinn', printedName: 'quinn', meaning: 'released after retest' }] });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ status: 'complete', signatures: [{ signer: 'quinn', printedName: 'Quinn Mercer', meaning: 'released after retest' }] });
     expect(await cliJson('lot', 'urn:lotline:lot:RAW:A', '--db', db)).toMatchObject({ status: 'released' });
     expect(await cliJson('lot', 'urn:lotline:lot:FG:X', '--db', db)).toMatchObject({ status: 'on_hold' });
   });

@@ -157,7 +157,7 @@ describe('holds, violations and signed releases', () => {
     expect(r.status).toBe(201);
     released = (await r.json()) as typeof released;
     expect(released.signatures).toEqual([
-      { signer: 'quinn', printedName: 'quinn', meaning: 'released after retest', signedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/), method: 'password', holdEventIds: [hold], hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      { signer: 'quinn', printedName: 'Quinn Tester', meaning: 'released after retest', signedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/), method: 'password', holdEventIds: [hold], hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     ]);
     expect((await t.identity.getUser('quinn'))!.failedLogins).toBe(0);
     expect(await lotState(c, t, LOT_A)).toMatchObject({ status: 'released', hold: null });
@@ -226,13 +226,83 @@ describe('four-eyes releases', () => {
     const second = await c.post('/releases', { ...req, meaning: 'approved' }, await c.signIn('ruth'));
     expect(second.status).toBe(201);
     const done = (await second.json()) as { eventId: string; signatures: Json[] };
-    expect(done.signatures.map((s) => [s['signer'], s['meaning']])).toEqual([
-      ['quinn', 'released after retest'],
-      ['ruth', 'approved'],
+    expect(done.signatures.map((s) => [s['signer'], s['printedName'], s['meaning']])).toEqual([
+      ['quinn', 'Quinn Tester', 'released after retest'],
+      ['ruth', 'Ruth Tester', 'approved'],
     ]);
     expect(await lotState(c, t, LOT_A)).toMatchObject({ status: 'released' });
     expect(await (await c.get(`/events/${encodeURIComponent(done.eventId)}/signatures`, t.keys.auditor)).json()).toMatchObject({ valid: true, signatures: [{ valid: true }, { valid: true }] });
     expect(await t.quality.getPending((await import('../../src/quality/release.js')).decisionKey('release', [{ kind: 'lot', item: 'RAW', lot: 'A' }]))).toBeUndefined();
+  });
+});
+
+describe('printed names on signatures', () => {
+  let t: TestApi;
+  let c: Client;
+  const patch = (name: string, body: unknown) =>
+    fetch(`${c.base}/users/${name}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...t.keys.admin }, body: JSON.stringify(body) });
+  const LOT_B = 'urn:lotline:lot:RAW:B';
+  beforeAll(async () => {
+    t = await testApi({ db: tempDb() });
+    c = await client(t);
+    await c.post('/events', [receive('A'), receive('B')], t.keys.operator);
+    await c.post('/holds', { lots: [LOT_A, LOT_B], reason: 'swab positive' }, t.keys.quality);
+  });
+  afterAll(async () => t.close());
+
+  it('the users API takes a full name at creation and lists it; an account without one shows null', async () => {
+    const made = await c.post('/users', { name: 'jdoe', role: 'quality', password: PASSWORD, fullName: 'Jane Q. Doe' }, t.keys.admin);
+    expect(made.status).toBe(201);
+    expect(await made.json()).toMatchObject({ name: 'jdoe', role: 'quality', fullName: 'Jane Q. Doe' });
+    expect((await c.post('/users', { name: 'noah', role: 'quality', password: PASSWORD }, t.keys.admin)).status).toBe(201);
+    const bad = await c.post('/users', { name: 'eve', role: 'quality', password: PASSWORD, fullName: '   ' }, t.keys.admin);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: '$.fullName' }] });
+    const list = (await (await c.get('/users', t.keys.auditor)).json()) as { users: Json[] };
+    expect(list.users.map((u) => [u['name'], u['fullName']])).toEqual([
+      ['jdoe', 'Jane Q. Doe'],
+      ['noah', null],
+    ]);
+  });
+
+  it('refuses a signer without a full name, says how to set it, and signs nothing', async () => {
+    const r = await c.post('/releases', { lots: [LOT_A], decision: 'release', meaning: 'released after retest', password: PASSWORD }, await c.signIn('noah'));
+    expect(r.status).toBe(409);
+    const body = (await r.json()) as Json;
+    expect(body).toMatchObject({ code: 'SIGNER_NAME_MISSING' });
+    expect(body['detail']).toContain('lotline user update noah --full-name');
+    expect(await lotState(c, t, LOT_A)).toMatchObject({ status: 'on_hold' });
+    expect(await t.quality.getPending((await import('../../src/quality/release.js')).decisionKey('release', [{ kind: 'lot', item: 'RAW', lot: 'A' }]))).toBeUndefined();
+    // The right password was typed: it does not count as a failure.
+    expect((await t.identity.getUser('noah'))!.failedLogins).toBe(0);
+  });
+
+  it('prints the full name as signed: a later change of name leaves the earlier signature verifiable and unchanged', async () => {
+    const empty = await patch('noah', { fullName: '' });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: '$.fullName' }] });
+    const set = await patch('noah', { fullName: 'Noah Field' });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toMatchObject({ name: 'noah', fullName: 'Noah Field' });
+
+    const first = await c.post('/releases', { lots: [LOT_A], decision: 'release', meaning: 'released after retest', password: PASSWORD }, await c.signIn('noah'));
+    expect(first.status).toBe(201);
+    const a = (await first.json()) as { eventId: string; signatures: Json[] };
+    expect(a.signatures).toMatchObject([{ signer: 'noah', printedName: 'Noah Field' }]);
+
+    expect(await (await patch('noah', { fullName: 'Noah Field-Baker' })).json()).toMatchObject({ fullName: 'Noah Field-Baker' });
+    const second = await c.post('/releases', { lots: [LOT_B], decision: 'release', meaning: 'released after retest', password: PASSWORD }, await c.signIn('noah'));
+    expect(((await second.json()) as { signatures: Json[] }).signatures).toMatchObject([{ signer: 'noah', printedName: 'Noah Field-Baker' }]);
+
+    // The first release still carries the name it was signed with, and still verifies.
+    const ev = (await (await c.get(`/events/${encodeURIComponent(a.eventId)}`, t.keys.auditor)).json()) as { epcis: Json };
+    expect(ev.epcis['lotline:signatures']).toEqual(a.signatures);
+    expect(await (await c.get(`/events/${encodeURIComponent(a.eventId)}/signatures`, t.keys.auditor)).json()).toMatchObject({
+      signed: true,
+      valid: true,
+      signatures: [{ signer: 'noah', printedName: 'Noah Field', valid: true }],
+    });
+    expect(await t.store.verify()).toMatchObject({ ok: true });
   });
 });
 

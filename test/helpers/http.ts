@@ -63,9 +63,12 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
   };
 }
 
-/** Adds a user with the test password. */
-export async function user(identity: IdentityStore, name: string, role: Role): Promise<void> {
-  await addUser(identity, { name, role, password: PASSWORD }, BY);
+/** The full name the test users get unless a test says otherwise: `quinn` is "Quinn Tester". */
+export const testFullName = (name: string): string => `${name.charAt(0).toUpperCase()}${name.slice(1)} Tester`;
+
+/** Adds a user with the test password and a full name (null: none, so the user cannot sign). */
+export async function user(identity: IdentityStore, name: string, role: Role, fullName: string | null = testFullName(name)): Promise<void> {
+  await addUser(identity, { name, role, password: PASSWORD, ...(fullName !== null ? { fullName } : {}) }, BY);
 }
 
 export const receive = (lot: string, extra: Record<string, unknown> = {}) => ({

@@ -46,4 +46,19 @@ describe('identity tables in the event store’s SQLite file', () => {
     db.close();
     expect(() => new SqliteIdentityStore(path)).toThrow(/identity schema version 99/);
   });
+
+  it('upgrade a version-1 identity schema: existing users keep everything and have no full name until one is set', async () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    db.exec(IDENTITY_MIGRATIONS[0]!);
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(IDENTITY_VERSION_KEY, '1');
+    db.prepare("INSERT INTO identity_users (name, role, password_hash, created_at) VALUES ('quinn', 'quality', '$argon2id$x', '2026-01-01T00:00:00.000Z')").run();
+    db.close();
+    const id = new SqliteIdentityStore(path);
+    expect(await id.getUser('quinn')).toMatchObject({ name: 'quinn', role: 'quality', passwordHash: '$argon2id$x', fullName: null });
+    await id.updateUser('quinn', { fullName: 'Quinn Mercer' }, null);
+    expect((await id.getUser('quinn'))!.fullName).toBe('Quinn Mercer');
+    await id.close();
+  });
 });

@@ -47,4 +47,7 @@ export const PG_IDENTITY_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER identity_audit_refuses_change BEFORE UPDATE OR DELETE ON identity_audit
     FOR EACH ROW EXECUTE FUNCTION identity_audit_refuse();
   `,
+  /* 2: the full name printed with a user's electronic signatures (21 CFR 11.50); existing users get none until an administrator sets it. */ `
+  ALTER TABLE identity_users ADD COLUMN full_name TEXT;
+  `,
 ];

@@ -76,9 +76,10 @@ export class PostgresIdentityStore implements IdentityStore {
   async insertUser(u: UserRecord, audit: AuditInput): Promise<void> {
     try {
       await inTransaction(this.pool, async (c) => {
-        await c.query('INSERT INTO identity_users (name, role, password_hash, created_at, failed_logins, locked_until, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        await c.query('INSERT INTO identity_users (name, role, full_name, password_hash, created_at, failed_logins, locked_until, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
           u.name,
           u.role,
+          u.fullName,
           u.passwordHash,
           u.createdAt,
           u.failedLogins,
@@ -96,6 +97,7 @@ export class PostgresIdentityStore implements IdentityStore {
   async updateUser(name: string, change: UserChange, audit: AuditInput | null): Promise<void> {
     const columns: [string, unknown][] = [];
     if (change.role !== undefined) columns.push(['role', change.role]);
+    if (change.fullName !== undefined) columns.push(['full_name', change.fullName]);
     if (change.passwordHash !== undefined) columns.push(['password_hash', change.passwordHash]);
     if (change.failedLogins !== undefined) columns.push(['failed_logins', change.failedLogins]);
     if (change.lockedUntil !== undefined) columns.push(['locked_until', change.lockedUntil]);

@@ -49,4 +49,7 @@ export const IDENTITY_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER identity_audit_refuses_delete BEFORE DELETE ON identity_audit
     BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: the administrative audit log is append-only'); END;
   `,
+  /* 2: the full name printed with a user's electronic signatures (21 CFR 11.50); existing users get none until an administrator sets it. */ `
+  ALTER TABLE identity_users ADD COLUMN full_name TEXT;
+  `,
 ];

@@ -57,8 +57,8 @@ export class SqliteIdentityStore implements IdentityStore {
     try {
       this.tx(() => {
         this
-          .st('INSERT INTO identity_users (name, role, password_hash, created_at, failed_logins, locked_until, disabled) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(u.name, u.role, u.passwordHash, u.createdAt, u.failedLogins, u.lockedUntil, u.disabled ? 1 : 0);
+          .st('INSERT INTO identity_users (name, role, full_name, password_hash, created_at, failed_logins, locked_until, disabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(u.name, u.role, u.fullName, u.passwordHash, u.createdAt, u.failedLogins, u.lockedUntil, u.disabled ? 1 : 0);
         this.audit(audit);
       });
     } catch (e) {
@@ -70,6 +70,7 @@ export class SqliteIdentityStore implements IdentityStore {
   async updateUser(name: string, change: UserChange, audit: AuditInput | null): Promise<void> {
     const columns: [string, unknown][] = [];
     if (change.role !== undefined) columns.push(['role', change.role]);
+    if (change.fullName !== undefined) columns.push(['full_name', change.fullName]);
     if (change.passwordHash !== undefined) columns.push(['password_hash', change.passwordHash]);
     if (change.failedLogins !== undefined) columns.push(['failed_logins', change.failedLogins]);
     if (change.lockedUntil !== undefined) columns.push(['locked_until', change.lockedUntil]);

@@ -143,7 +143,7 @@ export function registerHoldRoutes(api: Api): void {
       400: problem('Bad field (INPUT_INVALID)'),
       401: problem('Wrong password (AUTH_FAILED): counts towards the lock'),
       403: problem('Not a quality user, an API key, or the same signer twice (SIGNATURE_REFUSED)'),
-      409: problem('A lot is not on hold (LOT_NOT_HELD)'),
+      409: problem('A lot is not on hold (LOT_NOT_HELD), or the signer has no full name to print (SIGNER_NAME_MISSING)'),
       423: problem('Locked after repeated wrong passwords (ACCOUNT_LOCKED)'),
     },
     handler: async ({ req, reply, body, principal }) => {

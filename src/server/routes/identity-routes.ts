@@ -8,7 +8,8 @@ import { COMMON_ERRORS, PageQuery, PrincipalSchema, problem, Role } from '../sch
 
 const principalView = (p: Principal) => ({ kind: p.kind, name: p.name, role: p.role, actor: p.actor });
 
-const UserView = z.object({ name: z.string(), role: Role, createdAt: z.string(), disabled: z.boolean(), locked: z.boolean(), lockedUntil: z.string().nullable() });
+const FullName = z.string().describe("The person's full name, printed with their electronic signatures (21 CFR 11.50), e.g. \"Jane Q. Doe\"");
+const UserView = z.object({ name: z.string(), role: Role, fullName: z.string().nullable().describe('Printed with the user\'s signatures; null: not set, the user cannot sign'), createdAt: z.string(), disabled: z.boolean(), locked: z.boolean(), lockedUntil: z.string().nullable() });
 const KeyView = z.object({
   id: z.string(),
   name: z.string(),
@@ -87,7 +88,7 @@ export function registerIdentityRoutes(api: Api): void {
     tag: 'identity',
     summary: 'Add a user',
     permission: 'admin',
-    body: z.object({ name: z.string(), role: Role, password: z.string() }).strict(),
+    body: z.object({ name: z.string(), role: Role, password: z.string(), fullName: FullName.optional() }).strict(),
     responses: { 201: { description: 'Created', schema: UserView }, 400: problem('Bad name, role or password (INPUT_INVALID)'), 409: problem('The name is taken (IDENTITY_EXISTS)'), ...COMMON_ERRORS },
     handler: async ({ req, reply, body, principal }) => {
       const user = await addUser(identity, body, api.contextOf(req, principal));
@@ -100,11 +101,11 @@ export function registerIdentityRoutes(api: Api): void {
     method: 'PATCH',
     url: '/users/:name',
     tag: 'identity',
-    summary: 'Change a user: role, password, disabled, or unlock',
-    description: 'A new role or password, or disabling, ends the user’s open sessions.',
+    summary: 'Change a user: role, full name, password, disabled, or unlock',
+    description: 'A new role or password, or disabling, ends the user’s open sessions. A new full name is printed with the signatures the user makes from now on; signatures already made keep the name they were signed with.',
     permission: 'admin',
     params: NameParam,
-    body: z.object({ role: Role.optional(), password: z.string().optional(), disabled: z.boolean().optional(), unlock: z.literal(true).optional() }).strict(),
+    body: z.object({ role: Role.optional(), fullName: FullName.optional(), password: z.string().optional(), disabled: z.boolean().optional(), unlock: z.literal(true).optional() }).strict(),
     responses: { 200: { description: 'Changed', schema: UserView }, 400: problem('Bad value (INPUT_INVALID)'), 404: problem('No such user (NOT_FOUND)'), ...COMMON_ERRORS },
     handler: async ({ req, params, body, principal }) => userView(await changeUser(identity, params.name, body, api.contextOf(req, principal))),
   });
