@@ -1,14 +1,32 @@
 /**
  * The gap rules inside a long-running server: immediate rules on every event stored after the
  * server started (following the log by position, so captures by other processes count too), and
- * every rule over the whole plant on a schedule — the window rules need it, and the immediate ones
- * then also cover what was stored while the server was down. Runs never overlap; a failed run is
- * logged and the next one tries again.
+ * every rule on a schedule — the window rules need it, and the immediate ones then also cover what
+ * was stored while the server was down. The scheduled run is incremental (scheduled-gap-run.ts):
+ * it reads only what changed since the watermark of the last run, kept in the quality store so a
+ * restart neither redoes nor misses work. Runs never overlap; a failed run is logged, leaves the
+ * watermark where it was, and the next one tries again.
  */
 import type { EventStore } from '../store/event-store.js';
 import type { FindingSink } from './finding.js';
 import type { QualityConfig } from './quality-config.js';
-import { runGapRules, runImmediateRules } from './run-gap-rules.js';
+import type { GapWatermark, QualityStore } from './quality-store.js';
+import { runImmediateRules } from './run-gap-rules.js';
+import { runScheduledGapRules } from './scheduled-gap-run.js';
+
+/** Where the watermark of the scheduled runs is kept (the quality store; in memory when none). */
+export type WatermarkStore = Pick<QualityStore, 'getGapWatermark' | 'putGapWatermark'>;
+
+/** A watermark kept in memory: every start of the server begins with a whole-plant run. */
+export function memoryWatermarks(): WatermarkStore {
+  let w: GapWatermark | undefined;
+  return {
+    getGapWatermark: async () => w,
+    putGapWatermark: async (next) => {
+      w = next;
+    },
+  };
+}
 
 const PAGE = 5000;
 /**
@@ -36,6 +54,7 @@ export class GapMonitor {
     private readonly config: QualityConfig,
     private readonly sink: FindingSink,
     private readonly log: MonitorLog,
+    private readonly watermarks: WatermarkStore = memoryWatermarks(),
   ) {}
 
   /** Starts following the log from its current end and schedules the window rules. */
@@ -58,18 +77,19 @@ export class GapMonitor {
     }, IMMEDIATE_BATCH_MS);
   }
 
-  /** Runs every rule over the whole plant now (the schedule calls it). */
-  runScheduled(): Promise<void> {
+  /** Runs every rule over what changed since the last run (the whole plant the first time) now; the schedule calls it. */
+  runScheduled(options: { nowMs?: number } = {}): Promise<void> {
     this.scheduledPending = true;
     return this.enqueue(async () => {
       this.scheduledPending = false;
       const started = Date.now();
-      const head = await this.store.headSeq();
-      const findings = await runGapRules(this.store, this.config);
-      await this.sink.report(findings);
-      // the whole plant was judged: the immediate rules need not look at these events again
-      this.lastSeq = Math.max(this.lastSeq, head);
-      this.log.info({ findings: findings.length, ms: Date.now() - started }, 'scheduled gap rules ran');
+      const run = await runScheduledGapRules(this.store, this.config, await this.watermarks.getGapWatermark(), options);
+      await this.sink.report(run.findings);
+      // only once the findings are recorded: a crash before this redoes the run, it never skips it
+      await this.watermarks.putGapWatermark(run.watermark);
+      // every event up to the watermark was judged: the immediate rules need not look at them again
+      this.lastSeq = Math.max(this.lastSeq, run.watermark.seq);
+      this.log.info({ mode: run.mode, newEvents: run.newEvents, judgedLots: run.judgedLots, findings: run.findings.length, ms: Date.now() - started }, 'scheduled gap rules ran');
     }, 'scheduled gap rules failed');
   }
 

@@ -48,6 +48,12 @@ export interface PlantView {
   readonly complete: boolean;
   /** The events just captured, which immediate rules judge (the others give context); undefined: all. */
   readonly focus?: ReadonlySet<number>;
+  /**
+   * The lots whose whole history the view holds (a scheduled run that reads only what changed):
+   * rules about a lot judge only these, the other lots in it are partial context. Undefined: all.
+   * Every transformation in the view is whole either way.
+   */
+  readonly judged?: ReadonlySet<number>;
   /** Events not declared erroneous, by log position. */
   readonly events: ReadonlyMap<number, ViewEvent>;
   readonly nodes: ReadonlyMap<number, ObjectRef>;
@@ -88,6 +94,12 @@ export interface ViewOptions {
   readonly focus?: ReadonlySet<number>;
   /** Items whose events' bodies must be read for their routing step. */
   readonly routedItems?: ReadonlySet<string>;
+  /**
+   * With `seqs`: the lots whose whole history those events are, and every flow of the
+   * transformations they take part in. The view is then complete for these lots (window rules
+   * judge them) instead of a focus view for immediate rules.
+   */
+  readonly partial?: { readonly judged: ReadonlySet<number>; readonly flows: readonly FlowRow[] };
 }
 
 /** Reads the view from the store: the whole log, or (with `seqs`) only some events. */
@@ -147,9 +159,9 @@ export async function loadPlantView(store: EventStore, options: ViewOptions = {}
   const eventsOfNode = new Map<number, ViewEvent[]>();
   for (const e of [...events.values()].sort(byTime)) for (const n of new Set(e.objects.map((o) => o.node))) push(eventsOfNode, n, e);
 
-  // Flows: from the log for the whole plant, else those of the events read.
-  const flowRows: FlowRow[] = options.seqs ? [] : await store.flowsRecorded(0, headSeq);
-  if (options.seqs) {
+  // Flows: from the log for the whole plant, those given for a partial view, else those of the events read.
+  const flowRows: FlowRow[] = options.partial ? [...options.partial.flows] : options.seqs ? [] : await store.flowsRecorded(0, headSeq);
+  if (options.seqs && !options.partial) {
     // Flows of the events read, from their input/output object rows (a transformation of its own each).
     for (const e of events.values()) {
       for (const o of e.objects) {
@@ -202,7 +214,18 @@ export async function loadPlantView(store: EventStore, options: ViewOptions = {}
       }
     }
   }
-  return { nowMs: options.nowMs ?? Date.now(), headSeq, complete: options.seqs === undefined, ...(options.focus ? { focus: options.focus } : {}), events, nodes, eventsOfNode, transformations, producedBy, consumedBy, moves, packedIn };
+  return {
+    nowMs: options.nowMs ?? Date.now(),
+    headSeq,
+    complete: options.seqs === undefined || options.partial !== undefined,
+    ...(options.focus ? { focus: options.focus } : {}),
+    ...(options.partial ? { judged: options.partial.judged } : {}),
+    events, nodes, eventsOfNode, transformations, producedBy, consumedBy, moves, packedIn };
+}
+
+/** Whether rules about a lot judge this one: its whole history is in the view. */
+export function isJudged(view: PlantView, node: number): boolean {
+  return view.judged === undefined || view.judged.has(node);
 }
 
 /** Whether immediate rules judge this event. */

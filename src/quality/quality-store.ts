@@ -73,6 +73,19 @@ export interface PendingDecision {
   readonly createdAt: string;
 }
 
+/**
+ * How far the scheduled gap rules have judged the plant: every event up to a log position, and
+ * every window that closed by a moment. The next run looks only at what changed since.
+ */
+export interface GapWatermark {
+  /** Every event logged at or before this position has been judged. */
+  readonly seq: number;
+  /** The moment (epoch ms) the windows were judged at: windows closing after it are still to judge. */
+  readonly judgedAtMs: number;
+  /** Fingerprint of the configuration it was judged with: another configuration needs a whole-plant run. */
+  readonly config: string;
+}
+
 export interface QualityStore {
   /** Opens an exception per finding whose key is new (one transaction); returns the ones opened. */
   report(findings: readonly Finding[], dueAt: (f: Finding) => string | null, actor: string): Promise<ExceptionRecord[]>;
@@ -96,6 +109,10 @@ export interface QualityStore {
   getPending(key: string): Promise<PendingDecision | undefined>;
   /** Removes a pending decision (completed or withdrawn). */
   deletePending(key: string): Promise<void>;
+  /** The scheduled gap rules' watermark, if a run has finished. */
+  getGapWatermark(): Promise<GapWatermark | undefined>;
+  /** Records the watermark of a finished run (after its findings were reported, so a crash in between redoes work rather than missing it). */
+  putGapWatermark(w: GapWatermark): Promise<void>;
   /** Releases the connection. */
   close(): Promise<void>;
 }

@@ -244,7 +244,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   if (deps.integrations && webhooks) registerWebhookRoutes(api, deps.integrations, webhooks);
   registerDocsRoutes(api);
   if (options.quality) {
-    const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api, sink), app.log);
+    const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api, sink), app.log, deps.quality);
     await monitor.start();
     api.events.on('appended', () => monitor.afterCapture());
     app.addHook('onClose', async () => monitor.stop());

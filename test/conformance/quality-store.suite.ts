@@ -132,6 +132,15 @@ export function testQualityStore(name: string, factory: QualityStoreFactory): vo
       expect((await q.historyOf(second!.id)).map((h) => h.action)).toEqual(['opened', 'escalated']);
     });
 
+    it('keeps one gap-rule watermark, replaced by each run, and none before the first', async () => {
+      const q = await fresh();
+      expect(await q.getGapWatermark()).toBeUndefined();
+      await q.putGapWatermark({ seq: 12, judgedAtMs: 1_780_000_000_000, config: 'abc' });
+      expect(await q.getGapWatermark()).toEqual({ seq: 12, judgedAtMs: 1_780_000_000_000, config: 'abc' });
+      await q.putGapWatermark({ seq: 4_000_000_000, judgedAtMs: 1_780_000_900_000, config: 'def' });
+      expect(await q.getGapWatermark()).toEqual({ seq: 4_000_000_000, judgedAtMs: 1_780_000_900_000, config: 'def' });
+    });
+
     it('keeps a signature ledger and pending four-eyes decisions', async () => {
       const q = await fresh();
       const sig = { hash: 'a'.repeat(64), signer: 'quinn', meaning: 'released after retest', signedAt: '2026-05-04T10:00:00.000+00:00' };

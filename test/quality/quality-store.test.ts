@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openQualityStore } from '../../src/main.js';
 import { openPostgresQualityStore } from '../../src/quality/postgres/postgres-quality-store.js';
-import { QUALITY_VERSION_KEY } from '../../src/quality/sqlite/quality-migrations.js';
+import { QUALITY_MIGRATIONS, QUALITY_VERSION_KEY } from '../../src/quality/sqlite/quality-migrations.js';
 import { SqliteQualityStore } from '../../src/quality/sqlite/sqlite-quality-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { tempDb } from '../helpers/cli.js';
@@ -29,7 +29,7 @@ describe('quality tables in the event store’s SQLite file', () => {
     await store.close();
     const db = new Database(path);
     try {
-      expect(db.prepare('SELECT value FROM meta WHERE key = ?').get(QUALITY_VERSION_KEY)).toEqual({ value: '1' });
+      expect(db.prepare('SELECT value FROM meta WHERE key = ?').get(QUALITY_VERSION_KEY)).toEqual({ value: String(QUALITY_MIGRATIONS.length) });
       expect(() => db.prepare('DELETE FROM quality_exception_history').run()).toThrow(/STORE_APPEND_ONLY/);
       expect(() => db.prepare("UPDATE quality_exception_history SET actor = 'z'").run()).toThrow(/STORE_APPEND_ONLY/);
       expect(() => db.prepare('DELETE FROM quality_signatures').run()).toThrow(/STORE_APPEND_ONLY/);

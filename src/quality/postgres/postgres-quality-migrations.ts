@@ -13,4 +13,12 @@ export const PG_QUALITY_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER quality_signatures_refuse_change BEFORE UPDATE OR DELETE ON quality_signatures
     FOR EACH ROW EXECUTE FUNCTION quality_refuse_change();
   `,
+  /* 2: the scheduled gap rules' watermark: one row, so a restart neither redoes nor misses work. */ `
+  CREATE TABLE quality_gap_watermark (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    seq          BIGINT NOT NULL,
+    judged_at_ms BIGINT NOT NULL,
+    config       TEXT NOT NULL
+  );
+  `,
 ];

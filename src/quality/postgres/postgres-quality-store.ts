@@ -7,7 +7,7 @@ import { LotlineError } from '../../domain/errors.js';
 import type { Finding } from '../finding.js';
 import type { ChangeRow, ExceptionRow, PendingRow, SignatureRow } from '../quality-rows.js';
 import { exceptionFilter, toChange, toException, toPending, toSignature, updateColumns } from '../quality-rows.js';
-import type { ExceptionChange, ExceptionQuery, ExceptionRecord, ExceptionState, ExceptionUpdate, PendingDecision, QualityStore, SignatureEntry } from '../quality-store.js';
+import type { ExceptionChange, ExceptionQuery, ExceptionRecord, ExceptionState, ExceptionUpdate, GapWatermark, PendingDecision, QualityStore, SignatureEntry } from '../quality-store.js';
 import { migratePgTrack } from '../../store/postgres/migration-track.js';
 import { PG_QUALITY_MIGRATIONS } from './postgres-quality-migrations.js';
 import type { Queryable } from '../../store/postgres/pg-transaction.js';
@@ -120,6 +120,19 @@ export class PostgresQualityStore implements QualityStore {
 
   async deletePending(key: string): Promise<void> {
     await this.pool.query('DELETE FROM quality_pending WHERE key = $1', [key]);
+  }
+
+  async getGapWatermark(): Promise<GapWatermark | undefined> {
+    // BIGINT columns come back as strings from pg
+    const r = (await this.pool.query<{ seq: string; judged_at_ms: string; config: string }>('SELECT seq, judged_at_ms, config FROM quality_gap_watermark WHERE id = 1')).rows[0];
+    return r && { seq: Number(r.seq), judgedAtMs: Number(r.judged_at_ms), config: r.config };
+  }
+
+  async putGapWatermark(w: GapWatermark): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO quality_gap_watermark (id, seq, judged_at_ms, config) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, judged_at_ms = EXCLUDED.judged_at_ms, config = EXCLUDED.config',
+      [w.seq, w.judgedAtMs, w.config],
+    );
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@
 import type { Finding } from '../finding.js';
 import type { GapRule } from '../gap-rule.js';
 import { label, lotSubject, makeFinding } from '../gap-rule.js';
-import { isTraceable, originsOf } from '../plant-view.js';
+import { isJudged, isTraceable, originsOf } from '../plant-view.js';
 
 export const eventBeforePredecessor: GapRule = {
   id: 'event-before-predecessor',
@@ -14,7 +14,7 @@ export const eventBeforePredecessor: GapRule = {
     if (!view.complete) return [];
     const out: Finding[] = [];
     for (const [node, ref] of view.nodes) {
-      if (!isTraceable(ref)) continue;
+      if (!isTraceable(ref) || !isJudged(view, node)) continue;
       const origin = originsOf(view, node)[0];
       if (!origin) continue;
       const early = new Map<number, number>();

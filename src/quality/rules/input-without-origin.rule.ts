@@ -2,7 +2,7 @@
 import type { Finding } from '../finding.js';
 import type { GapRule } from '../gap-rule.js';
 import { label, lotSubject, makeFinding } from '../gap-rule.js';
-import { isTraceable, originsOf } from '../plant-view.js';
+import { isJudged, isTraceable, originsOf } from '../plant-view.js';
 
 export const inputWithoutOrigin: GapRule = {
   id: 'input-without-origin',
@@ -15,7 +15,7 @@ export const inputWithoutOrigin: GapRule = {
     const out: Finding[] = [];
     for (const [node, flows] of view.consumedBy) {
       const ref = view.nodes.get(node);
-      if (!isTraceable(ref) || originsOf(view, node).length > 0) continue;
+      if (!isJudged(view, node) || !isTraceable(ref) || originsOf(view, node).length > 0) continue;
       if (flows.every((f) => f.eventMs > view.nowMs - config.graceMs)) continue;
       out.push(
         makeFinding(this, view, {

@@ -4,7 +4,7 @@ import type { Finding } from '../finding.js';
 import type { GapRule } from '../gap-rule.js';
 import { label, lotSubject, makeFinding } from '../gap-rule.js';
 import type { PlantView } from '../plant-view.js';
-import { isTraceable } from '../plant-view.js';
+import { isJudged, isTraceable } from '../plant-view.js';
 
 /** A lot's ins and outs in one base unit, or null when a quantity is missing or the units do not convert (then nothing is claimed). */
 export function lotBalance(view: PlantView, node: number): { in: number; out: number; base: string; outSeqs: number[] } | null {
@@ -49,7 +49,7 @@ export const massBalance: GapRule = {
     const out: Finding[] = [];
     const { tolerance, absolute } = config.massBalance;
     for (const [node, ref] of view.nodes) {
-      if (!isTraceable(ref)) continue;
+      if (!isTraceable(ref) || !isJudged(view, node)) continue;
       const b = lotBalance(view, node);
       if (b === null || b.in <= 0 || b.out <= b.in * (1 + tolerance) + absolute + 1e-9) continue;
       const pct = Math.round(((b.out - b.in) / b.in) * 1000) / 10;

@@ -3,7 +3,7 @@ import type { Finding } from '../finding.js';
 import type { GapRule } from '../gap-rule.js';
 import { label, lotSubject, makeFinding } from '../gap-rule.js';
 import type { PlantView, ViewEvent } from '../plant-view.js';
-import { isTraceable, originsOf } from '../plant-view.js';
+import { isJudged, isTraceable, originsOf } from '../plant-view.js';
 import type { QualityConfig, RoutingStepConfig } from '../quality-config.js';
 
 export interface StepStatus {
@@ -49,6 +49,7 @@ export const routingStepMissing: GapRule = {
     if (!view.complete || config.routings.size === 0) return [];
     const out: Finding[] = [];
     for (const node of view.nodes.keys()) {
+      if (!isJudged(view, node)) continue;
       const status = routingStatus(view, config, node);
       if (!status) continue;
       const ref = view.nodes.get(node)!;

@@ -2,7 +2,7 @@
 import type { Finding } from '../finding.js';
 import type { GapRule } from '../gap-rule.js';
 import { label, lotSubject, makeFinding } from '../gap-rule.js';
-import { isTraceable, originsOf } from '../plant-view.js';
+import { isJudged, isTraceable, originsOf } from '../plant-view.js';
 
 export const shippedWithoutOrigin: GapRule = {
   id: 'shipped-without-origin',
@@ -16,7 +16,7 @@ export const shippedWithoutOrigin: GapRule = {
     for (const [node, moves] of view.moves) {
       const shipped = moves.filter((m) => m.kind === 'shipped');
       const ref = view.nodes.get(node);
-      if (shipped.length === 0 || !isTraceable(ref) || originsOf(view, node).length > 0) continue;
+      if (shipped.length === 0 || !isJudged(view, node) || !isTraceable(ref) || originsOf(view, node).length > 0) continue;
       if (shipped.every((m) => m.eventMs > view.nowMs - config.graceMs)) continue;
       out.push(
         makeFinding(this, view, {

@@ -16,4 +16,12 @@ export const QUALITY_MIGRATIONS: readonly string[] = [
   ${refuse('quality_exception_history', 'the exception history')}
   ${refuse('quality_signatures', 'the signature ledger')}
   `,
+  /* 2: the scheduled gap rules' watermark: one row, so a restart neither redoes nor misses work. */ `
+  CREATE TABLE quality_gap_watermark (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    seq          BIGINT NOT NULL,
+    judged_at_ms BIGINT NOT NULL,
+    config       TEXT NOT NULL
+  );
+  `,
 ];

@@ -7,7 +7,7 @@ import { openSideTables } from '../../store/sqlite/open-side-tables.js';
 import type { Finding } from '../finding.js';
 import type { ChangeRow, ExceptionRow, PendingRow, SignatureRow } from '../quality-rows.js';
 import { exceptionFilter, toChange, toException, toPending, toSignature, updateColumns } from '../quality-rows.js';
-import type { ExceptionChange, ExceptionQuery, ExceptionRecord, ExceptionState, ExceptionUpdate, PendingDecision, QualityStore, SignatureEntry } from '../quality-store.js';
+import type { ExceptionChange, ExceptionQuery, ExceptionRecord, ExceptionState, ExceptionUpdate, GapWatermark, PendingDecision, QualityStore, SignatureEntry } from '../quality-store.js';
 import { QUALITY_MIGRATIONS, QUALITY_VERSION_KEY } from './quality-migrations.js';
 
 export class SqliteQualityStore implements QualityStore {
@@ -102,6 +102,17 @@ export class SqliteQualityStore implements QualityStore {
 
   async deletePending(key: string): Promise<void> {
     this.db.prepare('DELETE FROM quality_pending WHERE key = ?').run(key);
+  }
+
+  async getGapWatermark(): Promise<GapWatermark | undefined> {
+    const r = this.db.prepare('SELECT seq, judged_at_ms, config FROM quality_gap_watermark WHERE id = 1').get() as { seq: number; judged_at_ms: number; config: string } | undefined;
+    return r && { seq: Number(r.seq), judgedAtMs: Number(r.judged_at_ms), config: r.config };
+  }
+
+  async putGapWatermark(w: GapWatermark): Promise<void> {
+    this.db
+      .prepare('INSERT INTO quality_gap_watermark (id, seq, judged_at_ms, config) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, judged_at_ms = excluded.judged_at_ms, config = excluded.config')
+      .run(w.seq, w.judgedAtMs, w.config);
   }
 
   async close(): Promise<void> {
