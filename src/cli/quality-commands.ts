@@ -10,6 +10,8 @@ import { defaultQualityConfig, loadQualityConfig } from '../quality/quality-conf
 import type { QualityConfig } from '../quality/quality-config.js';
 import { GAP_RULE_IDS, GAP_RULES } from '../quality/rules/index.js';
 import { runGapRules } from '../quality/run-gap-rules.js';
+import type { Finding } from '../quality/finding.js';
+import { runScheduledGapRules } from '../quality/scheduled-gap-run.js';
 import { toMs } from '../genealogy/trace.js';
 import { normalizeGtin } from '../domain/identifiers/gtin.js';
 import type { EventStore } from '../store/event-store.js';
@@ -26,6 +28,7 @@ export interface QualityFlags {
   rule?: string | undefined;
   since?: string | undefined;
   'dry-run'?: boolean | undefined;
+  incremental?: boolean | undefined;
   item?: string | undefined;
   gtin?: string | undefined;
   lot?: string | undefined;
@@ -59,10 +62,36 @@ export async function cliFindingSink(db: string, io: CliIo, json: boolean): Prom
 
 export async function cmdGaps(db: string, store: () => Promise<EventStore>, rest: readonly string[], flags: QualityFlags, io: CliIo): Promise<number> {
   if (rest.length > 0) throw new UsageError(`'lotline gaps' takes no arguments (got ${rest.join(' ')}); pick rules with --rule ID`);
+  if (flags.incremental && (flags.rule !== undefined || flags.since !== undefined)) {
+    throw new UsageError("'lotline gaps --incremental' runs every rule on what changed since the last scheduled run; it does not take --rule or --since");
+  }
   const config = await qualityConfigOf(flags);
   const sinceMs = flags.since === undefined ? undefined : toMs(flags.since, 'since', 0);
   const started = Date.now();
-  const findings = await runGapRules(await store(), config, { ...(flags.rule !== undefined ? { ruleIds: flags.rule.split(',').map((r) => r.trim()).filter((r) => r !== '') } : {}), ...(sinceMs !== undefined ? { sinceMs } : {}) });
+  let findings: Finding[];
+  /** After the findings are recorded (never in a dry run): the watermark the server's schedule continues from. */
+  let afterReport = async (): Promise<void> => {};
+  if (flags.incremental) {
+    // The watermark the server's schedule keeps: this run continues from it, and the server from this run.
+    const quality = await openQualityStore(db);
+    try {
+      const run = await runScheduledGapRules(await store(), config, await quality.getGapWatermark());
+      findings = run.findings;
+      afterReport = async () => {
+        const q = await openQualityStore(db);
+        try {
+          await q.putGapWatermark(run.watermark);
+        } finally {
+          await q.close();
+        }
+      };
+      if (!flags.json) io.err(`${run.mode === 'full' ? 'no usable watermark (first run, or another configuration): the whole plant was read' : `${run.newEvents} event(s) since the last run, ${run.judgedLots} lot(s) judged`}.`);
+    } finally {
+      await quality.close();
+    }
+  } else {
+    findings = await runGapRules(await store(), config, { ...(flags.rule !== undefined ? { ruleIds: flags.rule.split(',').map((r) => r.trim()).filter((r) => r !== '') } : {}), ...(sinceMs !== undefined ? { sinceMs } : {}) });
+  }
   const ms = Date.now() - started;
   if (flags['dry-run']) {
     const list = new ListSink();
@@ -80,6 +109,7 @@ export async function cmdGaps(db: string, store: () => Promise<EventStore>, rest
   } finally {
     await sink.close();
   }
+  await afterReport();
   if (!flags.json) io.err(`${findings.length} finding(s) in ${ms} ms; each is an exception now (lotline exceptions list).`);
   return 0;
 }

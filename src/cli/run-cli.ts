@@ -38,7 +38,7 @@ Usage:
   lotline copy --from DB --to DB         copy every log entry (times, hashes) into an empty database
   lotline demo                           load a realistic demo plant and show what to try
   lotline start                          load the demo plant into an empty database and show the summary
-  lotline gaps                           run the gap rules over the whole plant (docs/quality-rules.md)
+  lotline gaps [--incremental]           run the gap rules over the whole plant, or what changed since the last run
   lotline completeness [REF]             share of lots with an unbroken chain, and of routing scans received
   lotline serve                          run the HTTP API (docs/api.md) on --port (3000) and --host (127.0.0.1)
   lotline user add NAME --role R [--full-name "Jane Q. Doe"]   add a user (password from the terminal, or stdin's first line)
@@ -102,6 +102,7 @@ Options:
   --rule ID[,ID]       gaps: only these rules
   --since T            gaps: only findings shown by events at or after this event time
   --dry-run            gaps: list the findings without recording them
+  --incremental        gaps: only what changed since the last scheduled run (the server's watermark)
   --item I, --line L   completeness: only this item, this line
   --from T, --to T     completeness: only lots made (or received) in this window
   --period P           completeness: day, week or month (default month)
@@ -145,6 +146,7 @@ const OPTIONS = {
   rule: { type: 'string' },
   since: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  incremental: { type: 'boolean' },
   line: { type: 'string' },
   period: { type: 'string' },
   expires: { type: 'string' },
@@ -204,7 +206,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   webhook: ['types', 'biz-step', 'item', 'site', 'secret', 'limit', 'status'],
   serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'quality-config', 'signatures', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix', 'watch', 'mapping'],
   station: ['site', 'line', 'role', 'quantity', 'uom', 'output-item', 'items', 'supplier', 'customer'],
-  gaps: ['quality-config', 'rule', 'since', 'dry-run'],
+  gaps: ['quality-config', 'rule', 'since', 'dry-run', 'incremental'],
   completeness: [...REF_FLAGS, 'quality-config', 'line', 'from', 'to', 'period'],
   user: ['role', 'full-name', 'password-stdin'],
   key: ['role', 'expires'],

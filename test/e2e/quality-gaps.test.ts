@@ -65,6 +65,28 @@ describe('lotline gaps and lotline completeness', () => {
     expect(missing.stderr).toContain('FILE_NOT_FOUND');
   });
 
+  it('with --incremental reads the whole plant once, then only what came since, and continues from the watermark', async () => {
+    const { db, config } = setup();
+    expect((await cli('import', ndjsonFile(db, 'clean.ndjson', CLEAN), '--db', db)).code).toBe(0);
+    // a dry run neither records findings nor moves the watermark
+    const dry = await cli('gaps', '--db', db, '--quality-config', config, '--incremental', '--dry-run');
+    expect(dry.stderr).toContain('the whole plant was read');
+    const first = await cli('gaps', '--db', db, '--quality-config', config, '--incremental');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('the whole plant was read');
+    expect(first.stderr).toContain('0 finding(s)');
+    expect((await cli('import', ndjsonFile(db, 'gappy.ndjson', GAPPY.slice(CLEAN.length)), '--db', db)).code).toBe(0);
+    const second = await cli('gaps', '--db', db, '--quality-config', config, '--incremental', '--json');
+    expect(second.stdout.trim().split('\n').map((l) => `${(JSON.parse(l) as Json)['ruleId']} ${((JSON.parse(l) as Json)['subject'] as Json)['ref']}`)).toEqual([
+      'input-without-origin urn:lotline:lot:SALT:X1',
+      'routing-step-missing urn:lotline:lot:DOUGH:D2',
+    ]);
+    const third = await cli('gaps', '--db', db, '--quality-config', config, '--incremental');
+    expect(third.stderr).toContain('0 event(s) since the last run');
+    expect(third.stdout).toBe('');
+    expect(await cli('gaps', '--db', db, '--incremental', '--rule', 'mass-balance')).toMatchObject({ code: 2, stderr: expect.stringContaining('does not take --rule or --since') });
+  });
+
   it('measures completeness in total, per item, line and period, and explains one lot', async () => {
     const { db, config } = setup();
     await cli('import', ndjsonFile(db, 'plant.ndjson', GAPPY), '--db', db);
