@@ -18,6 +18,8 @@ const BUILT_IN: Readonly<Record<string, string>> = {
 export interface LotFormat {
   readonly pattern: string;
   readonly parts: readonly string[];
+  /** The regular expression the pattern and its parts compile to (what a change of format changes). */
+  readonly regex: string;
   /** Why `code` breaks the format, or null when it follows it. */
   check(code: string): string | null;
 }
@@ -81,6 +83,7 @@ export function compileLotFormat(pattern: string, custom: Readonly<Record<string
   return {
     pattern,
     parts,
+    regex: re.source,
     check(code: string): string | null {
       const m = re.exec(code);
       if (!m) return `"${code}" does not have the form ${pattern}`;
