@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   'SIGNATURE_REFUSED',
   'SIGNATURE_INVALID',
   'EXCEPTION_STATE',
+  'DOSSIER_TOO_LARGE',
+  'DOSSIER_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
