@@ -44,6 +44,8 @@ export interface DossierOptions {
   readonly generatedBy: string;
   /** When it is made (ISO); default now. Printed, not hashed. */
   readonly generatedAt?: string;
+  /** Refuse chains with more lots than this in either direction (default DOSSIER_MAX_LOTS). */
+  readonly maxLots?: number;
 }
 
 export interface DossierLot {
@@ -226,12 +228,14 @@ export async function dossierData(store: EventStore, quality: QualityStore, ref:
   // The instant is fixed to the millisecond, in UTC, so that it can be typed again to check the hash.
   const asOf = new Date(toMs(options.asOf, 'as-of', Date.parse(generatedAt))).toISOString();
   const log = await logAt(store, asOf);
-  const traceOptions = { asOf, maxNodes: DOSSIER_MAX_LOTS + 1 };
+  const maxLots = options.maxLots ?? DOSSIER_MAX_LOTS;
+  // The trace counts its root among the nodes it visits.
+  const traceOptions = { asOf, maxNodes: maxLots + 1 };
   const back = await trace(store, ref, 'backward', traceOptions);
   const fwd = await trace(store, ref, 'forward', traceOptions);
   for (const [t, dir] of [[back, 'came from'], [fwd, 'went into']] as const) {
     if (t.truncated) {
-      throw new LotlineError('DOSSIER_TOO_LARGE', `${refLabel(ref)} ${dir} more than ${DOSSIER_MAX_LOTS.toLocaleString('en')} lots: too many for a dossier to be read; use the FSMA 204 spreadsheet or the trace JSON for this lot`);
+      throw new LotlineError('DOSSIER_TOO_LARGE', `${refLabel(ref)} ${dir} more than ${maxLots.toLocaleString('en')} lots: too many for a dossier to be read; use the FSMA 204 spreadsheet or the trace JSON for this lot`);
     }
   }
   const st = await lotState(store, ref, { asOf });
@@ -246,8 +250,12 @@ export async function dossierData(store: EventStore, quality: QualityStore, ref:
   const seqs = [...(await eventsAroundLots(store, nodeIds))].filter((s) => s <= log.seq).sort((a, b) => a - b);
   const chainLabels = new Set([refLabel(ref), ...[...back.lots, ...fwd.lots].map((l) => refText(l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' }))]);
   // A flour lot's other batches are not this lot's history: a transformation counts when it made a lot of the chain.
-  const relevant = (e: ReportEvent): boolean => e.facts.type !== 'TransformationEvent' || e.facts.outputs.some((o) => chainLabels.has(refLabel(o.ref)));
-  const read = [...(await readReportEvents(store, seqs)).values()].filter(relevant);
+  // Events sharing a transformationID with one that made a chain lot are the same batch (a link recorded after the fact, inputs fed over a shift).
+  const all = [...(await readReportEvents(store, seqs)).values()];
+  const makesChainLot = (e: ReportEvent): boolean => e.facts.outputs.some((o) => chainLabels.has(refLabel(o.ref)));
+  const chainBatches = new Set(all.filter(makesChainLot).map((e) => e.facts.transformationId).filter((id): id is string => id !== null));
+  const relevant = (e: ReportEvent): boolean => e.facts.type !== 'TransformationEvent' || makesChainLot(e) || (e.facts.transformationId !== null && chainBatches.has(e.facts.transformationId));
+  const read = all.filter(relevant);
   const omittedEvents = Math.max(0, read.length - MAX_EVENTS);
   const ordered = read.sort((a, b) => a.row.eventMs - b.row.eventMs || a.row.seq - b.row.seq).slice(0, MAX_EVENTS);
   const events: DossierEvent[] = [];

@@ -23,7 +23,7 @@ export function dossierGraph(d: DossierData): { nodes: GraphNodeInput[]; edges: 
   const lotId = (label: string): string => `lot:${label}`;
   nodes.set(lotId(d.label), { id: lotId(d.label), kind: 'lot', lines: lotLines(d.label, 'THIS LOT', d.state.status === 'on_hold'), focus: true, held: d.state.status === 'on_hold', distance: 0 });
   const addLot = (l: DossierLot, words: string): void => {
-    if (!nodes.has(lotId(l.label))) nodes.set(lotId(l.label), { id: lotId(l.label), kind: 'lot', lines: lotLines(l.label, `${pct(l.share)} ${words}`, l.held), held: l.held, distance: l.depth });
+    if (!nodes.has(lotId(l.label))) nodes.set(lotId(l.label), { id: lotId(l.label), kind: 'lot', lines: lotLines(l.label, l.share === null ? 'share unknown' : `${pct(l.share)} ${words}`, l.held), held: l.held, distance: l.depth });
   };
   for (const l of d.backward.lots) addLot(l, 'of this lot');
   for (const l of d.forward.lots) addLot(l, 'from this lot');

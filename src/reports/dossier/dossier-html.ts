@@ -8,7 +8,7 @@ import { genealogySvg } from '../drawing/genealogy-svg.js';
 import type { Dossier } from './dossier-data.js';
 import { dossierGraph } from './dossier-graph.js';
 import type { Table } from './dossier-sections.js';
-import { dossierSections, footerLines, INTRO, summaryRows, TITLE } from './dossier-sections.js';
+import { dossierSections, footerLines, HOW_TO_CHECK, INTRO, summaryRows, TITLE } from './dossier-sections.js';
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -59,6 +59,7 @@ export function dossierHtml(dossier: Dossier, hash: string): string {
       parts.push(table(t));
     }
   }
+  parts.push(`<p class="note">${esc(HOW_TO_CHECK)}</p>`);
   const foot = footerLines(dossier, hash).map((l) => `<div>${esc(l).replace(/(sha256:[0-9a-f]{64}|[0-9a-f]{64})/g, '<code>$1</code>')}</div>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -14,7 +14,7 @@ import { nodeColours, PALETTE } from '../drawing/genealogy-svg.js';
 import type { Dossier } from './dossier-data.js';
 import { dossierGraph } from './dossier-graph.js';
 import type { Table } from './dossier-sections.js';
-import { dossierSections, footerLines, INTRO, summaryRows, TITLE } from './dossier-sections.js';
+import { dossierSections, footerLines, HOW_TO_CHECK, INTRO, summaryRows, TITLE } from './dossier-sections.js';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -24,11 +24,17 @@ const FOOTER_SPACE = 58;
 /** Below this scale the drawing's text is too small to read: the drawing is tiled instead. */
 const MIN_SCALE = 0.55;
 const CELL_PAD = 3;
+/**
+ * A text box height for text placed in the drawing's own coordinates: pdfkit starts a new page
+ * when text runs past the page's bottom unless the box has a height, and a drawing's coordinates
+ * run well past the page before they are scaled down.
+ */
+const NO_PAGE_BREAK = 1e7;
 const BODY_SIZE = 7.5;
 
 /** Windows-1252 characters beyond Latin-1 that the standard fonts have. */
 const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const REPLACEMENTS: Record<string, string> = { '→': '->', '←': '<-', '≥': '>=', '≤': '<=', '≠': '!=', '✓': 'v', '−': '-' };
+const REPLACEMENTS: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', ı: 'i', '→': '->', '←': '<-', '≥': '>=', '≤': '<=', '≠': '!=', '✓': 'v', '−': '-' };
 
 /** Text the standard fonts can show: Latin letters with accents kept where they have them, others approached. */
 export function winAnsi(text: string): string {
@@ -133,7 +139,7 @@ function drawEdge(doc: Doc, e: LaidOutEdge): void {
   if (e.label && e.labelAt) {
     const h = LABEL_FONT_SIZE + 4;
     doc.rect(e.labelAt.x - e.labelWidth / 2, e.labelAt.y - h / 2, e.labelWidth, h).fill('#ffffff');
-    doc.font('Helvetica').fontSize(LABEL_FONT_SIZE).fillColor(colour).text(winAnsi(e.label), e.labelAt.x - e.labelWidth / 2, e.labelAt.y - LABEL_FONT_SIZE / 2 - 0.5, { width: e.labelWidth, align: 'center', lineBreak: false });
+    doc.font('Helvetica').fontSize(LABEL_FONT_SIZE).fillColor(colour).text(winAnsi(e.label), e.labelAt.x - e.labelWidth / 2, e.labelAt.y - LABEL_FONT_SIZE / 2 - 0.5, { width: e.labelWidth, align: 'center', lineBreak: false, height: NO_PAGE_BREAK });
   }
 }
 
@@ -141,7 +147,7 @@ function drawNode(doc: Doc, n: LaidOutNode): void {
   const c = nodeColours(n);
   (n.kind === 'lot' ? doc.rect(n.x, n.y, n.width, n.height) : doc.roundedRect(n.x, n.y, n.width, n.height, 8)).lineWidth(n.focus ? 1.6 : 0.8).fillAndStroke(c.fill, c.stroke);
   for (const [i, line] of n.text.entries()) {
-    doc.font(i === 0 ? 'Helvetica-Bold' : 'Helvetica').fontSize(FONT_SIZE).fillColor(PALETTE.text).text(winAnsi(line), n.x + 6, n.y + 6 + i * LINE_HEIGHT, { lineBreak: false });
+    doc.font(i === 0 ? 'Helvetica-Bold' : 'Helvetica').fontSize(FONT_SIZE).fillColor(PALETTE.text).text(winAnsi(line), n.x + 6, n.y + 6 + i * LINE_HEIGHT, { lineBreak: false, height: NO_PAGE_BREAK });
   }
 }
 
@@ -182,23 +188,29 @@ function drawingPages(doc: Doc, d: GenealogyDrawing, label: string): void {
   const areaW = 842 - 2 * MARGIN;
   const areaH = 595 - FOOTER_SPACE - MARGIN - 58;
   const fit = Math.min(1.4, areaW / d.width, areaH / d.height);
-  if (fit >= MIN_SCALE) {
-    const a = page('');
-    doc.save().translate(a.x + (a.w - d.width * fit) / 2, a.y).scale(fit);
-    drawGraph(doc, d);
-    doc.restore();
-    return;
-  }
-  const cols = Math.ceil((d.width * MIN_SCALE) / areaW);
-  const rows = Math.ceil((d.height * MIN_SCALE) / areaH);
+  // The whole drawing on one page first, as an overview even when too small to read.
+  const whole = page(fit >= MIN_SCALE ? '' : ' (overview; enlarged in parts on the next pages)');
+  doc.save().translate(whole.x + (whole.w - d.width * fit) / 2, whole.y).scale(fit);
+  drawGraph(doc, d);
+  doc.restore();
+  if (fit >= MIN_SCALE) return;
+  // Tiles in the drawing's coordinates; those without a box are left out (a tall graph is mostly empty space).
+  const tw = areaW / MIN_SCALE;
+  const th = areaH / MIN_SCALE;
+  const cols = Math.ceil(d.width / tw);
+  const rows = Math.ceil(d.height / th);
+  const tiles: { r: number; c: number }[] = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      const a = page(` (part ${r * cols + c + 1} of ${rows * cols}: row ${r + 1}, column ${c + 1})`);
-      doc.save().rect(a.x, a.y, a.w, a.h).clip();
-      doc.translate(a.x - c * a.w, a.y - r * a.h).scale(MIN_SCALE);
-      drawGraph(doc, d);
-      doc.restore();
+      if (d.nodes.some((n) => n.x < (c + 1) * tw && n.x + n.width > c * tw && n.y < (r + 1) * th && n.y + n.height > r * th)) tiles.push({ r, c });
     }
+  }
+  for (const [i, { r, c }] of tiles.entries()) {
+    const a = page(` (part ${i + 1} of ${tiles.length}: row ${r + 1} of ${rows}, column ${c + 1} of ${cols})`);
+    doc.save().rect(a.x, a.y, areaW, areaH).clip();
+    doc.translate(a.x - c * areaW, a.y - r * areaH).scale(MIN_SCALE);
+    drawGraph(doc, d);
+    doc.restore();
   }
 }
 
@@ -238,12 +250,16 @@ export function dossierPdf(dossier: Dossier, hash: string): Promise<Buffer> {
   paragraph(doc, INTRO, { size: 8.5 });
   doc.y += 4;
   table(doc, { caption: null, columns: [{ title: 'About this lot', weight: 1 }, { title: '', weight: 3 }], rows: summaryRows(data).map(([k, v]) => ({ cells: [k, v] })), empty: '' });
-  paragraph(doc, 'The genealogy drawing follows on the next page; the tables after it list every lot, event and decision.', { colour: '#444' });
+  const sections = dossierSections(data);
+  paragraph(doc, 'Contents', { bold: true, size: 10, colour: '#000' });
+  paragraph(doc, ['The genealogy at a glance (a drawing, next page)', ...sections.map((s) => s.title)].map((t, i) => `${i + 1}. ${t}`).join('\n'), { colour: '#333' });
+  doc.y += 4;
+  paragraph(doc, HOW_TO_CHECK, { colour: '#333' });
 
   drawingPages(doc, layoutGenealogy(dossierGraph(data)), data.label);
 
   let first = true;
-  for (const s of dossierSections(data)) {
+  for (const s of sections) {
     if (first) {
       doc.addPage({ size: 'A4', layout: 'portrait', margin: MARGIN });
       first = false;

@@ -13,6 +13,10 @@ export const TITLE = 'Genealogy dossier';
 export const INTRO =
   'This dossier is the complete traceability record of one lot as kept in Lotline: what it was made from, what was made from it and who received it, everything that happened to it with time, place and people, holds and signed decisions, and problems found in the record. Quantities are as recorded; a share says how much of one lot comes from another.';
 
+/** How a reader checks a printed dossier against the records (footer of every page). */
+export const HOW_TO_CHECK =
+  'How to check this dossier: every page ends with the time it was made, by whom, the position in the event log it reflects with the hash of the log there, and a SHA-256 of its content. Lotline\'s event log is append-only and hash-chained. Running the command printed in the footer on the plant\'s Lotline recomputes this content from the log as of the same instant: MATCH means the records still say exactly this, and the whole log verifies; DIFFERENT means this copy does not reflect them.';
+
 export interface Column {
   readonly title: string;
   /** Relative width in the PDF. */

@@ -1,0 +1,11 @@
+import { buildDossierPlant } from '../test/reports/dossier-plant.js';
+import { openQualityStore, openStore } from '../src/main.js';
+import { dossierData } from '../src/reports/dossier/dossier-data.js';
+const db = '/tmp/dossier/plant.db';
+import { rmSync } from 'node:fs';
+rmSync(db, { force: true });
+console.log(await buildDossierPlant(db));
+const s = await openStore(db, { create: false });
+const q = await openQualityStore(db);
+const d = await dossierData(s, q, { kind: 'lot', item: 'BISCUIT', lot: 'BC1' }, { generatedBy: 'test' });
+console.log(JSON.stringify(d, null, 1).slice(0, 30000));
