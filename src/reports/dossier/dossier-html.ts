@@ -30,11 +30,13 @@ footer{margin-top:26px;border-top:1px solid #999;padding-top:6px;font-size:8.5pt
 
 function table(t: Table): string {
   if (t.rows.length === 0) return `<p class="note">${esc(t.empty)}</p>`;
+  const total = t.columns.reduce((sum, c) => sum + c.weight, 0);
+  const cols = `<colgroup>${t.columns.map((c) => `<col style="width:${Math.round((1000 * c.weight) / total) / 10}%">`).join('')}</colgroup>`;
   const head = `<thead><tr>${t.columns.map((c) => `<th>${esc(c.title)}</th>`).join('')}</tr></thead>`;
   const body = t.rows
     .map((r) => `<tr${r.voided ? ' class="voided"' : ''}>${r.cells.map((c, i) => `<td${t.columns[i]?.numeric ? ' class="n"' : ''}>${esc(c).replace(/\n/g, '<br>')}</td>`).join('')}</tr>`)
     .join('\n');
-  return `<table>${head}<tbody>\n${body}\n</tbody></table>`;
+  return `<table>${cols}${head}<tbody>\n${body}\n</tbody></table>`;
 }
 
 /** The HTML page of a dossier; `hash` is its content hash (dossier-hash.ts). */
