@@ -315,3 +315,27 @@ describe('lotline report dossier and GET /api/v1/reports/dossier', () => {
     }
   });
 });
+
+describe('the PDF of a lot made with two hundred others', () => {
+  const poppler = spawnSync('pdftotext', ['-v']).status === 0;
+  it.skipIf(!poppler)(`cuts an event too long for a page, and says where the rest is${poppler ? '' : ' (skipped: pdftotext is not installed)'}`, async () => {
+    const db = tempDb();
+    const store = await openStore(db, { create: true });
+    const outputs = Array.from({ length: 200 }, (_, i) => ({ item: 'PACK', lot: `P${i}`, quantity: 1, uom: 'EA' }));
+    await load(store, [
+      { cmd: 'receive', time: '2026-05-04T06:00:00+02:00', lots: [{ item: 'BULK', lot: 'K1', quantity: 200, uom: 'KGM' }], from: 'Mill' },
+      { cmd: 'produce', time: '2026-05-04T08:00:00+02:00', inputs: [{ item: 'BULK', lot: 'K1', quantity: 200, uom: 'KGM' }], outputs },
+    ]);
+    const quality = await openQualityStore(db);
+    const d = await dossierData(store, quality, { kind: 'lot', item: 'BULK', lot: 'K1' }, { generatedBy: 't' });
+    await quality.close();
+    await store.close();
+    const dir = mkdtempSync(join(tmpdir(), 'dossier-long-'));
+    writeFileSync(join(dir, 'k1.pdf'), await dossierPdf(d, dossierHash(d.data)));
+    const text = spawnSync('pdftotext', [join(dir, 'k1.pdf'), '-'], { encoding: 'utf8' }).stdout;
+    expect(text.replace(/\s+/g, ' ')).toMatch(/… and \d+ more line\(s\): see the HTML dossier/);
+    // every page still has its footer, which a row running into it would have covered
+    const pages = text.split('\f').filter((p) => p.trim() !== '');
+    for (const [i, p] of pages.entries()) expect(p).toContain(`Page ${i + 1} of ${pages.length}`);
+  });
+});

@@ -102,9 +102,23 @@ function table(doc: Doc, t: Table): void {
     doc.y = y + h;
   };
   const header = t.columns.map((c) => c.title);
-  ensureRoom(doc, measure(header, true) + measure(t.rows[0]!.cells, false));
+  // A row taller than a page (a rework event with a hundred outputs) is cut to one page, and says so.
+  const maxRow = doc.page.height - MARGIN - FOOTER_SPACE - measure(header, true) - 4;
+  const fitted = (cells: readonly string[]): readonly string[] => {
+    if (measure(cells, false) <= maxRow) return cells;
+    return cells.map((c, i) => {
+      const lines = c.split('\n');
+      const fits = (n: number): boolean => doc.heightOfString(winAnsi(`${lines.slice(0, n).join('\n')}\n… x`), { width: widths[i]! - 2 * CELL_PAD }) + 2 * CELL_PAD <= maxRow;
+      if (fits(lines.length)) return c;
+      let n = lines.length - 1;
+      while (n > 1 && !fits(n)) n--;
+      return `${lines.slice(0, n).join('\n')}\n… and ${lines.length - n} more line(s): see the HTML dossier`;
+    });
+  };
+  ensureRoom(doc, measure(header, true) + measure(fitted(t.rows[0]!.cells), false));
   drawRow(header, true, false);
-  for (const r of t.rows) {
+  for (const row of t.rows) {
+    const r = { ...row, cells: fitted(row.cells) };
     const h = measure(r.cells, false);
     if (doc.y + h > contentBottom(doc)) {
       doc.addPage({ size: 'A4', layout: 'portrait', margin: MARGIN });
