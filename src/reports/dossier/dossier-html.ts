@@ -24,7 +24,7 @@ table.summary{width:auto}table.summary th{width:11em}
 .drawing{overflow:auto;border:1px solid #ccc;padding:4px;background:#fff}.drawing svg{max-width:100%;height:auto}
 .legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:12px;height:10px;border:1px solid #555;vertical-align:middle;margin-right:4px}
 footer{margin-top:26px;border-top:1px solid #999;padding-top:6px;font-size:8.5pt;color:#333}footer code{font-size:8.5pt;word-break:break-all}
-@media print{body{margin:0;max-width:none}.drawing{overflow:visible;border:none}.drawing svg{max-width:100%}h2{break-after:avoid}tr{break-inside:avoid}thead{display:table-header-group}}
+@media print{body{margin:0;max-width:none;-webkit-print-color-adjust:exact;print-color-adjust:exact}.drawing{overflow:visible;border:none}.drawing svg{max-width:100%}h2{break-after:avoid}tr{break-inside:avoid}thead{display:table-header-group}}
 @page{size:A4;margin:14mm}
 `;
 
