@@ -208,6 +208,11 @@ export interface Dossier {
 
 const refText = (r: RefJson): string => ('lot' in r ? `${r.item} / ${r.lot}` : `${r.item} # ${r.serial}`);
 
+/** A trace lot or movement (item with lot or serial) as a ref. */
+function asRefJson(l: { readonly item: string; readonly lot?: string | undefined; readonly serial?: string | undefined }): RefJson {
+  return l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' };
+}
+
 function toRef(r: RefJson): ObjectRef {
   return 'lot' in r ? { kind: 'lot', item: r.item, lot: r.lot } : { kind: 'serial', item: r.item, serial: r.serial };
 }
@@ -248,7 +253,7 @@ export async function dossierData(store: EventStore, quality: QualityStore, ref:
   const scopeResult = (t: TraceResult): TraceResult => ({ ...t, lots: t.lots.filter(near) });
   const nodeIds = [...new Set([...(await tracedNodes(store, ref, scopeResult(back))), ...(await tracedNodes(store, ref, scopeResult(fwd)))])];
   const seqs = [...(await eventsAroundLots(store, nodeIds))].filter((s) => s <= log.seq).sort((a, b) => a - b);
-  const chainLabels = new Set([refLabel(ref), ...[...back.lots, ...fwd.lots].map((l) => refText(l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' }))]);
+  const chainLabels = new Set([refLabel(ref), ...[...back.lots, ...fwd.lots].map((l) => refText(asRefJson(l)))]);
   // A flour lot's other batches are not this lot's history: a transformation counts when it made a lot of the chain.
   // Events sharing a transformationID with one that made a chain lot are the same batch (a link recorded after the fact, inputs fed over a shift).
   const all = [...(await readReportEvents(store, seqs)).values()];
@@ -264,14 +269,14 @@ export async function dossierData(store: EventStore, quality: QualityStore, ref:
   const held = await heldLots(store, [...back.lots, ...fwd.lots], log.seq);
   const chain = (t: TraceResult): DossierChain => ({
     lots: t.lots.filter((l) => l.depth > 0).map((l) => {
-      const r: RefJson = l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' };
+      const r = asRefJson(l);
       return { ref: r, label: refText(r), depth: l.depth, share: l.share, held: held.has(refText(r)) };
     }),
     links: t.links.map(dossierLink),
   });
-  const forwardShare = new Map(fwd.lots.map((l) => [refText(l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' }), l.share]));
+  const forwardShare = new Map(fwd.lots.map((l) => [refText(asRefJson(l)), l.share]));
   const movement = (m: Movement, party: string | null | undefined, withShare: boolean): DossierMovement => {
-    const lot = refText(m.lot !== undefined ? { item: m.item, lot: m.lot } : { item: m.item, serial: m.serial ?? '' });
+    const lot = refText(asRefJson(m));
     const share = withShare ? (forwardShare.get(lot) ?? null) : null;
     return {
       lot,
@@ -286,7 +291,7 @@ export async function dossierData(store: EventStore, quality: QualityStore, ref:
     };
   };
   const label = refLabel(ref);
-  const scopeLabels = new Set([label, ...[...back.lots, ...fwd.lots].filter(near).map((l) => refText(l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' }))]);
+  const scopeLabels = new Set([label, ...[...back.lots, ...fwd.lots].filter(near).map((l) => refText(asRefJson(l)))]);
   const data: DossierData = {
     lot: back.root,
     label,
@@ -304,7 +309,7 @@ export async function dossierData(store: EventStore, quality: QualityStore, ref:
     events,
     eventScope: { kind: scopeKind, lots: scopeLabels.size, omittedEvents },
     holds: holdsOf(events),
-    exceptions: await exceptionsOf(quality, [ref, ...[...back.lots, ...fwd.lots].filter(near).map((l) => toRef(l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' }))], asOf),
+    exceptions: await exceptionsOf(quality, [ref, ...[...back.lots, ...fwd.lots].filter(near).map((l) => toRef(asRefJson(l)))], asOf),
     corrections: mergeCorrections(back.corrections, fwd.corrections),
     gaps: [...back.gaps, ...fwd.gaps].filter((g, i, all) => all.findIndex((o) => o.eventId === g.eventId && o.item === g.item && o.role === g.role) === i),
     cycles: [...back.cycles, ...fwd.cycles].map((c) => c.map(refText)),
@@ -342,7 +347,7 @@ function mergeCorrections(a: readonly TraceCorrection[], b: readonly TraceCorrec
 
 /** Lots of the chain whose last hold-or-release event (as of the log position) is a hold. */
 async function heldLots(store: EventStore, lots: readonly TraceLot[], maxSeq: number): Promise<Set<string>> {
-  const refs = lots.map((l) => toRef(l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' }));
+  const refs = lots.map((l) => toRef(asRefJson(l)));
   const nodes = await store.findNodes(refs);
   const byNode = new Map<number, string>();
   for (const r of refs) {
