@@ -23,6 +23,7 @@ import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
 import { cmdExport, cmdReport } from './report-commands.js';
+import { cmdDossier } from './dossier-commands.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -32,6 +33,8 @@ Usage:
   lotline trace backward REF             where did it come from? (inputs, receipts, suppliers)
   lotline lot REF                        status, on-hand quantity, location, last event
   lotline report fsma204 --out FILE      FSMA 204 sortable spreadsheet (CSV or XLSX) [--tlc CODE]... [--item ITEM] [--from T --to T]
+  lotline report dossier REF --out FILE  genealogy dossier of one lot, PDF or HTML [--format pdf|html] [--as-of T]
+                                         check a printed one: --as-of T --verify HASH (both from its footer)
   lotline export epcis --out FILE        EPCIS 2.0 document of a trace (--trace REF --direction D) or of a query (filters)
   lotline verify                         check the hash chain of the event log
   lotline migrate                        create the database, or bring its schema up to date
@@ -184,6 +187,7 @@ const OPTIONS = {
   secret: { type: 'string' },
   limit: { type: 'string' },
   status: { type: 'string' },
+  verify: { type: 'string' },
 } as const;
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -195,7 +199,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   import: ['max-document-size'],
   trace: [...REF_FLAGS, 'max-depth', 'from', 'to', 'as-of'],
   lot: [...REF_FLAGS, 'as-of'],
-  report: ['out', 'format', 'tlc', 'item', 'from', 'to', 'as-of', 'direction'],
+  report: [...REF_FLAGS, 'out', 'format', 'tlc', 'from', 'to', 'as-of', 'direction', 'verify'],
   export: [...REF_FLAGS, 'out', 'trace', 'direction', 'from', 'to', 'as-of', 'event-type', 'biz-step', 'disposition', 'biz-location', 'epc'],
   verify: [],
   migrate: [],
@@ -274,7 +278,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       }
       case 'report':
-        return await cmdReport(open, rest, flags, io);
+        return rest[0] === 'dossier' ? await cmdDossier(resolveDb(flags.db), open, rest.slice(1), flags, io) : await cmdReport(open, rest, flags, io);
       case 'export':
         return await cmdExport(open, rest, flags, io);
       case 'verify': {

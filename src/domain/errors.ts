@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'SIGNATURE_INVALID',
   'SIGNER_NAME_MISSING',
   'EXCEPTION_STATE',
+  'DOSSIER_TOO_LARGE',
+  'DOSSIER_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

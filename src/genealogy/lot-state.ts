@@ -59,12 +59,21 @@ function summary(e: EventRow): LotEventSummary {
 }
 
 /** A holding step (persistent dispositions are followed on their own). */
+export function isHoldEvent(e: EventRow): boolean {
+  return isHold(e);
+}
+
 function isHold(e: EventRow): boolean {
   return e.bizStep === 'holding' && (e.disposition === null || !(RELEASE_DISPOSITIONS as readonly string[]).includes(e.disposition));
 }
 
 /** Steps at which a lot is judged fit for use again; a production or shipment of a held lot is a violation, not a release. */
 const RELEASING_STEPS: readonly (string | null)[] = ['inspecting', 'holding', null];
+
+/** An event that makes a held lot fit for use again. */
+export function isReleaseEvent(e: EventRow): boolean {
+  return isRelease(e);
+}
 
 function isRelease(e: EventRow): boolean {
   return (

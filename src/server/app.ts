@@ -37,6 +37,7 @@ import { registerReportRoutes } from './routes/report-routes.js';
 import { registerScanRoutes } from './routes/scan-routes.js';
 import { registerHoldRoutes } from './routes/hold-routes.js';
 import { registerQualityRoutes } from './routes/quality-routes.js';
+import { registerDossierRoutes } from './routes/dossier-routes.js';
 import { registerStreamRoutes } from './routes/stream-routes.js';
 import { findingSinkFor } from './finding-sink.js';
 import { GapMonitor } from '../quality/gap-monitor.js';
@@ -237,6 +238,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerLotRoutes(api);
   registerEpcisRoutes(api, app);
   registerReportRoutes(api);
+  registerDossierRoutes(api);
   registerStreamRoutes(api, app);
   if (deps.stations) registerScanRoutes(api, deps.stations);
   registerQualityRoutes(api);

@@ -33,6 +33,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   STATION_EXISTS: 409,
   STATION_NOT_FOUND: 404,
   SCAN_REFUSED: 422,
+  DOSSIER_TOO_LARGE: 422,
+  // a dossier that no longer matches its hash: the records changed, or the copy was altered
+  DOSSIER_MISMATCH: 409,
   LOT_NOT_HELD: 409,
   EXCEPTION_STATE: 409,
   INPUT_TOO_LARGE: 413,

@@ -63,6 +63,7 @@ const CASES: readonly Case[] = [
   { name: 'EPCIS query', allowed: EVERYONE, method: 'GET', url: '/api/v1/epcis/events' },
   { name: 'FSMA 204 spreadsheet', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/fsma204?tlc=A' },
   { name: 'EPCIS export', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/epcis?EQ_bizStep=receiving' },
+  { name: 'genealogy dossier', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/dossier?lot=urn:lotline:lot:RAW:A&format=html' },
   { name: 'EPCIS capture job', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/epcis/capture/${captureId}` },
   { name: 'completeness', allowed: EVERYONE, method: 'GET', url: '/api/v1/quality/completeness' },
   { name: 'gap rules (dry run)', allowed: EVERYONE, method: 'GET', url: '/api/v1/quality/gaps' },
