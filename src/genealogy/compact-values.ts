@@ -9,7 +9,6 @@
 const NI_PREFIX = 'ni:///sha-256;';
 const NI_SUFFIX = '?ver=CBV2.0';
 const NI_LENGTH = NI_PREFIX.length + 64 + NI_SUFFIX.length;
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -29,11 +28,21 @@ export function packEventId(id: string, out: Uint8Array, at: number): boolean {
   return true;
 }
 
-/** The id written by packEventId. */
+/** The characters of an id being unpacked: prefix and suffix written once, the 64 digits each time. */
+const ID_CODES = new Uint16Array(NI_LENGTH);
+for (let k = 0; k < NI_PREFIX.length; k++) ID_CODES[k] = NI_PREFIX.charCodeAt(k);
+for (let k = 0; k < NI_SUFFIX.length; k++) ID_CODES[NI_PREFIX.length + 64 + k] = NI_SUFFIX.charCodeAt(k);
+const HEX_CODES = new Uint16Array(16);
+for (let k = 0; k < 16; k++) HEX_CODES[k] = k.toString(16).charCodeAt(0);
+
+/** The id written by packEventId (made flat at once: a trace uses it as a map key). */
 export function unpackEventId(bytes: Uint8Array, at: number): string {
-  let hex = '';
-  for (let k = 0; k < 32; k++) hex += HEX[bytes[at + k]!]!;
-  return NI_PREFIX + hex + NI_SUFFIX;
+  for (let k = 0, c = NI_PREFIX.length; k < 32; k++) {
+    const b = bytes[at + k]!;
+    ID_CODES[c++] = HEX_CODES[b >> 4]!;
+    ID_CODES[c++] = HEX_CODES[b & 15]!;
+  }
+  return String.fromCharCode.apply(null, ID_CODES as unknown as number[]);
 }
 
 /** Offset value standing for a time written with `Z`. */
@@ -58,17 +67,58 @@ export function packTime(time: string, ms: number): number {
   return formatTime(ms, offset) === time ? offset : OFFSET_NONE;
 }
 
-/** The ISO time of `ms` written in its offset: seconds always, milliseconds when not zero. */
+const P2 = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const P3 = Array.from({ length: 1000 }, (_, n) => `.${String(n).padStart(3, '0')}`);
+P3[0] = '';
+const OFFSET_TEXT = new Map<number, string>();
+
+function offsetText(offset: number): string {
+  let t = OFFSET_TEXT.get(offset);
+  if (t === undefined) {
+    const a = Math.abs(offset);
+    t = offset === OFFSET_Z ? 'Z' : `${offset < 0 ? '-' : '+'}${P2[Math.floor(a / 60)] ?? String(Math.floor(a / 60))}:${P2[a % 60]!}`;
+    OFFSET_TEXT.set(offset, t);
+  }
+  return t;
+}
+
+/** Local times from 1970 to 9999 take the arithmetic path; others go through Date. */
+const FAST_MAX = 253402300800000;
+
+/**
+ * The ISO time of `ms` written in its offset: seconds always, milliseconds when not zero. A trace
+ * formats one per event row it returns (tens of thousands for a large recall), so the calendar
+ * date is worked out with integer arithmetic (days to civil date) rather than through Date.
+ */
 export function formatTime(ms: number, offset: number): string {
   const local = offset === OFFSET_Z ? ms : ms + offset * 60_000;
-  if (!Number.isFinite(local)) return '';
+  if (!Number.isInteger(local)) return '';
+  if (local >= 0 && local < FAST_MAX) {
+    const days = Math.floor(local / 86_400_000);
+    let rest = local - days * 86_400_000;
+    const milli = rest % 1000;
+    rest = (rest - milli) / 1000;
+    const sec = rest % 60;
+    rest = (rest - sec) / 60;
+    const min = rest % 60;
+    const hour = (rest - min) / 60;
+    // days since 1970-01-01 to year, month, day (the proleptic Gregorian calendar, eras of 400 years)
+    const z = days + 719_468;
+    const era = Math.floor(z / 146_097);
+    const doe = z - era * 146_097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    return `${year}-${P2[month]!}-${P2[day]!}T${P2[hour]!}:${P2[min]!}:${P2[sec]!}${P3[milli]!}${offsetText(offset)}`;
+  }
   const d = new Date(local);
   if (Number.isNaN(d.getTime())) return '';
   const iso = d.toISOString();
   const body = iso.endsWith('.000Z') ? iso.slice(0, -5) : iso.slice(0, -1);
-  if (offset === OFFSET_Z) return `${body}Z`;
-  const a = Math.abs(offset);
-  return `${body}${offset < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  return `${body}${offsetText(offset)}`;
 }
 
 const encoder = new TextEncoder();

@@ -294,7 +294,7 @@ export class EventIndex {
       disposition: g(3),
       eventTime: offset === OFFSET_NONE ? this.otherTimes.get(s)! : formatTime(eventMs, offset),
       eventMs,
-      recordTime: Number.isNaN(recordMs) ? this.otherRecordTimes.get(s)! : formatTime(recordMs, OFFSET_Z),
+      recordTime: Number.isNaN(recordMs) ? this.otherRecordTimes.get(s)! : this.recordTimeText(recordMs),
       readPoint: g(4),
       bizLocation: g(5),
       source: g(6),
@@ -305,6 +305,17 @@ export class EventIndex {
       persistentSet: this.lists[this.persistentSet.data[s]!]!,
       persistentUnset: this.lists[this.persistentUnset.data[s]!]!,
     };
+  }
+
+  /** Events recorded together share their record time: the last one written is kept. */
+  private lastRecordMs = NaN;
+  private lastRecordText = '';
+  private recordTimeText(ms: number): string {
+    if (ms !== this.lastRecordMs) {
+      this.lastRecordText = formatTime(ms, OFFSET_Z);
+      this.lastRecordMs = ms;
+    }
+    return this.lastRecordText;
   }
 
   private object(i: number): EventObjectRow {

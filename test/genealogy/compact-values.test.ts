@@ -71,3 +71,27 @@ describe('StringPool', () => {
     check();
   });
 });
+
+describe('formatTime', () => {
+  it('writes what Date writes, for every day from 1970 to 2200 and around the edges of the fast path', () => {
+    const viaDate = (ms: number, offset: number): string => {
+      const iso = new Date(offset === OFFSET_Z ? ms : ms + offset * 60_000).toISOString();
+      const body = iso.endsWith('.000Z') ? iso.slice(0, -5) : iso.slice(0, -1);
+      if (offset === OFFSET_Z) return `${body}Z`;
+      const a = Math.abs(offset);
+      return `${body}${offset < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+    };
+    const day = 86_400_000;
+    let checked = 0;
+    for (let ms = 0; ms < Date.UTC(2200, 0, 1); ms += day + 3_723_007) {
+      for (const offset of [OFFSET_Z, 60, -330, 840, -720]) {
+        expect(formatTime(ms, offset)).toBe(viaDate(ms, offset));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(80_000);
+    for (const ms of [0, 999, 1000, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 1, 28), Date.UTC(9999, 11, 31, 23, 59, 59, 999), -1, -day * 400, Date.UTC(10000, 0, 1), Date.UTC(1, 0, 1)]) {
+      for (const offset of [OFFSET_Z, 0, 60, -60]) expect(formatTime(ms, offset)).toBe(viaDate(ms, offset));
+    }
+  });
+});
