@@ -22,7 +22,7 @@ import { refFromColumns } from '../src/domain/identifiers/object-ref.js';
 import { GenealogyIndex, withGenealogyIndex } from '../src/genealogy/genealogy-index.js';
 import { lotState } from '../src/genealogy/lot-state.js';
 import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../src/genealogy/trace.js';
-import { expand } from '../src/genealogy/trace-graph.js';
+import { reachSet } from '../src/genealogy/reach-set.js';
 import { openStore } from '../src/main.js';
 import type { EventStore } from '../src/store/event-store.js';
 import type { CsrGraph } from './harness/csr-graph.js';
@@ -281,7 +281,7 @@ function addInto(into: Measured, one: Measured): void {
 /** Times every method on one root, and checks that all of them find the same lots. */
 async function measureOne(ctx: BenchContext, d: SqliteData, cte: SqliteCte, root: number, dir: Direction, m: Measured | undefined): Promise<number> {
   const ref = d.refs[root]!;
-  const setOf = async (store: EventStore) => expand(store, root, dir, await visibilityFor(store, {}), DEFAULT_MAX_NODES);
+  const setOf = async (store: EventStore) => reachSet(store, root, dir, await visibilityFor(store, {}), DEFAULT_MAX_NODES);
   const sqlFull = await timed(() => trace(d.store, ref, dir));
   const sqlSet = await timed(() => setOf(d.store));
   const indexFull = await timed(() => trace(d.indexed, ref, dir));
@@ -291,8 +291,8 @@ async function measureOne(ctx: BenchContext, d: SqliteData, cte: SqliteCte, root
   const lotline = traceLots(sqlFull.value);
   const sets = {
     'Lotline full, index': traceLots(indexFull.value),
-    'Lotline set, SQL': lotSet(sqlSet.value.depth.keys(), d.refs),
-    'Lotline set, index': lotSet(indexSet.value.depth.keys(), d.refs),
+    'Lotline set, SQL': lotSet(sqlSet.value.nodes, d.refs),
+    'Lotline set, index': lotSet(indexSet.value.nodes, d.refs),
     CTE: lotSet(c.value, d.refs),
     'typed-array BFS': lotSet(b.value, d.refs),
   };
@@ -456,11 +456,11 @@ const pathExplosion: Section = {
       const csr = csrFromFlows(visibleFlows(raw));
       await trace(store, ref, 'forward');
       const full = await timed(() => trace(store, ref, 'forward'));
-      const set = await timed(async () => expand(store, root, 'forward', await visibilityFor(store, {}), DEFAULT_MAX_NODES));
+      const set = await timed(async () => reachSet(store, root, 'forward', await visibilityFor(store, {}), DEFAULT_MAX_NODES));
       const indexed = withGenealogyIndex(store, await GenealogyIndex.build(store));
       await trace(indexed, ref, 'forward');
       const indexFull = await timed(() => trace(indexed, ref, 'forward'));
-      const indexSet = await timed(async () => expand(indexed, root, 'forward', await visibilityFor(indexed, {}), DEFAULT_MAX_NODES));
+      const indexSet = await timed(async () => reachSet(indexed, root, 'forward', await visibilityFor(indexed, {}), DEFAULT_MAX_NODES));
       const union = await timed(() => cte.count(root, 'UNION'));
       const unionAll = await timed(() => cte.count(root, 'UNION ALL'));
       const bfs = await timed(() => csr.reachCount(root, 'forward'));
@@ -470,9 +470,9 @@ const pathExplosion: Section = {
       table(ctx, ['query', 'rows / lots', 'ms'], [
         ['CTE UNION ALL (counts paths)', int(unionAll.value), fmtMs(unionAll.ms)],
         ['CTE UNION', int(union.value), fmtMs(union.ms)],
-        ['Lotline set, index', int(indexSet.value.depth.size), fmtMs(indexSet.ms)],
+        ['Lotline set, index', int(indexSet.value.nodes.length), fmtMs(indexSet.ms)],
         ['Lotline full, index', int(indexFull.value.lots.length), fmtMs(indexFull.ms)],
-        ['Lotline set, SQL', int(set.value.depth.size), fmtMs(set.ms)],
+        ['Lotline set, SQL', int(set.value.nodes.length), fmtMs(set.ms)],
         ['Lotline full, SQL', int(full.value.lots.length), fmtMs(full.ms)],
         ['typed-array BFS', int(bfs.value), fmtMs(bfs.ms)],
       ]);
@@ -523,7 +523,7 @@ const postgresTraces: Section = {
       const roots = sampleRoots(ctx, { category }, ctx.opts.samples);
       const measure = async (root: number, dir: Direction, m: PgMeasured | undefined): Promise<void> => {
         const ref = refs[root]!;
-        const setOf = async (s: EventStore) => expand(s, root, dir, await visibilityFor(s, {}), DEFAULT_MAX_NODES);
+        const setOf = async (s: EventStore) => reachSet(s, root, dir, await visibilityFor(s, {}), DEFAULT_MAX_NODES);
         const sqlFull = await timed(() => trace(store, ref, dir));
         const sqlSet = await timed(() => setOf(store));
         const indexFull = await timed(() => trace(indexed, ref, dir));
@@ -533,8 +533,8 @@ const postgresTraces: Section = {
         const lotline = traceLots(sqlFull.value);
         const sets: Record<string, string[]> = {
           'Lotline full, index': traceLots(indexFull.value),
-          'Lotline set, SQL': lotSet(sqlSet.value.depth.keys(), refs),
-          'Lotline set, index': lotSet(indexSet.value.depth.keys(), refs),
+          'Lotline set, SQL': lotSet(sqlSet.value.nodes, refs),
+          'Lotline set, index': lotSet(indexSet.value.nodes, refs),
           'CTE on PostgreSQL': lotSet(cteIds, refs),
         };
         // the same plant in both stores: the same lots on SQLite as on PostgreSQL

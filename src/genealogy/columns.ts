@@ -1,7 +1,7 @@
 /** The typed-array building blocks of the in-memory indexes (genealogy-index.ts, event-index.ts). */
 
 /** A growable column of numbers. */
-export class Column<A extends Int32Array | Float64Array | Uint8Array> {
+export class Column<A extends Int32Array | Int16Array | Float64Array | Uint8Array> {
   data: A;
   constructor(private readonly make: (n: number) => A) {
     this.data = make(1024);

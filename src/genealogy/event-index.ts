@@ -3,7 +3,10 @@
  * rows (shipments, receipts, what pallets held) and the nodes, in memory beside the genealogy
  * index and fed from the log the same way, so that a trace through the index makes no store
  * round trip per lot or pallet. Held in columns, with repeated strings (types, steps, locations,
- * parties, record times) kept once; rows are made only for what an answer returns.
+ * parties) kept once, event ids as their 32-byte digests, times as numbers with their offset and
+ * node codes in one UTF-8 buffer (compact-values.ts): a few heap objects in all, not several per
+ * event, so a full garbage collection has little to walk. Rows are made only for what an answer
+ * returns.
  */
 import type { RawEvent } from '../domain/event-facts.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
@@ -11,6 +14,7 @@ import { refColumns, refFromColumns } from '../domain/identifiers/object-ref.js'
 import type { EventObjectRow, EventRow, EventStore, NodeRow, ObjectRole } from '../store/event-store.js';
 import { OBJECT_ROLES } from '../store/event-store.js';
 import { buildCsr, Column, pushTo } from './columns.js';
+import { formatTime, OFFSET_NONE, OFFSET_Z, packEventId, packTime, StringPool, unpackEventId } from './compact-values.js';
 
 /** Node ids asked of the store per call while catching up. */
 const NODE_CHUNK = 10_000;
@@ -36,15 +40,23 @@ class Strings {
 const KINDS = ['lot', 'serial', 'class', 'unit', 'other'] as const;
 
 /** The string-valued fields of an event row that repeat across events, one column each. */
-const SHARED_FIELDS = ['type', 'action', 'bizStep', 'disposition', 'recordTime', 'readPoint', 'bizLocation', 'source', 'destination', 'recordedBy', 'recordedFrom'] as const;
+const SHARED_FIELDS = ['type', 'action', 'bizStep', 'disposition', 'readPoint', 'bizLocation', 'source', 'destination', 'recordedBy', 'recordedFrom'] as const;
 
 export class EventIndex {
   // ── events, one slot per log position (declarations leave theirs empty) ──
   /** 1 where an event is held at that position. */
   private readonly held = new Column((n) => new Uint8Array(n));
-  private readonly eventIds: string[] = [''];
-  private readonly eventTimes: string[] = [''];
+  /** 32 bytes per position: the digest of a GS1 event-hash id (`idPacked` 1); other ids are in `otherIds`. */
+  private readonly idDigest = new Column((n) => new Uint8Array(n));
+  private readonly idPacked = new Column((n) => new Uint8Array(n));
+  private readonly otherIds = new Map<number, string>();
   private readonly eventMs = new Column((n) => new Float64Array(n));
+  /** The event time's offset in minutes (compact-values.ts); OFFSET_NONE: the string is in `otherTimes`. */
+  private readonly eventOffset = new Column((n) => new Int16Array(n));
+  private readonly otherTimes = new Map<number, string>();
+  /** Record times are UTC (`Z`): their ms; NaN: the string is in `otherRecordTimes`. */
+  private readonly recordMs = new Column((n) => new Float64Array(n));
+  private readonly otherRecordTimes = new Map<number, string>();
   /** 0 = not voided (log positions start at 1). */
   private readonly voidSeq = new Column((n) => new Int32Array(n));
   /** One column per SHARED_FIELDS entry, same order. */
@@ -75,7 +87,7 @@ export class EventIndex {
   /** Index into KINDS + 1; 0 = not held. */
   private readonly nodeKind = new Column((n) => new Uint8Array(n));
   private readonly nodeItem = new Column((n) => new Int32Array(n));
-  private readonly nodeCodes: string[] = [];
+  private readonly nodeCodes = new StringPool();
 
   /** Stamps that drop repeated ids from one lookup (a Set per call was a tenth of a large trace). */
   private seqMark = new Int32Array(0);
@@ -143,12 +155,13 @@ export class EventIndex {
     }
   }
 
+  private slotColumns(): Column<Uint8Array | Int16Array | Int32Array | Float64Array>[] {
+    return [this.held, this.idPacked, this.eventMs, this.eventOffset, this.recordMs, this.voidSeq, this.persistentSet, this.persistentUnset, ...this.shared];
+  }
+
   private ensureSlots(n: number): void {
-    for (const c of [this.held, this.eventMs, this.voidSeq, this.persistentSet, this.persistentUnset, ...this.shared]) c.ensure(n);
-    while (this.eventIds.length < n) {
-      this.eventIds.push('');
-      this.eventTimes.push('');
-    }
+    for (const c of this.slotColumns()) c.ensure(n);
+    this.idDigest.ensure(32 * n);
     this.slots = Math.max(this.slots, n);
   }
 
@@ -165,9 +178,18 @@ export class EventIndex {
   private addEvent(e: EventRow): void {
     const s = e.seq;
     this.held.data[s] = 1;
-    this.eventIds[s] = e.eventId;
-    this.eventTimes[s] = e.eventTime;
+    if (packEventId(e.eventId, this.idDigest.data, 32 * s)) this.idPacked.data[s] = 1;
+    else this.otherIds.set(s, e.eventId);
     this.eventMs.data[s] = e.eventMs;
+    const offset = packTime(e.eventTime, e.eventMs);
+    this.eventOffset.data[s] = offset;
+    if (offset === OFFSET_NONE) this.otherTimes.set(s, e.eventTime);
+    const recordMs = Date.parse(e.recordTime);
+    if (packTime(e.recordTime, recordMs) === OFFSET_Z) this.recordMs.data[s] = recordMs;
+    else {
+      this.recordMs.data[s] = NaN;
+      this.otherRecordTimes.set(s, e.recordTime);
+    }
     this.voidSeq.data[s] = e.voidSeq ?? 0;
     SHARED_FIELDS.forEach((f, k) => (this.shared[k]!.data[s] = this.strings.id(e[f])));
     this.persistentSet.data[s] = this.listId(e.persistentSet);
@@ -187,10 +209,9 @@ export class EventIndex {
   private addNode(n: NodeRow): void {
     const c = refColumns(n.ref);
     for (const col of [this.nodeKind, this.nodeItem]) col.ensure(n.id + 1);
-    while (this.nodeCodes.length <= n.id) this.nodeCodes.push('');
     this.nodeKind.data[n.id] = KINDS.indexOf(c.kind) + 1;
     this.nodeItem.data[n.id] = this.strings.id(c.item);
-    this.nodeCodes[n.id] = c.code;
+    this.nodeCodes.set(n.id, c.code);
   }
 
   private hasNode(id: number): boolean {
@@ -212,14 +233,19 @@ export class EventIndex {
   /** Called once the whole store has been applied: the arrays lose their growth slack. */
   settle(): void {
     this.compact();
-    for (const c of [this.held, this.eventMs, this.voidSeq, this.persistentSet, this.persistentUnset, ...this.shared]) c.trim(this.slots);
+    for (const c of this.slotColumns()) c.trim(this.slots);
+    this.idDigest.trim(32 * this.slots);
+    this.nodeCodes.trim();
   }
 
-  /** Bytes held by the columns (strings counted at two bytes a character, plus a pointer each). */
+  /**
+   * Bytes held by the columns and buffers, and by the strings kept as they came (counted at two
+   * bytes a character plus 24 of header and pointer: an upper bound of what the engine takes).
+   */
   get bytes(): number {
-    const cols = [this.held, this.eventMs, this.voidSeq, this.persistentSet, this.persistentUnset, ...this.shared, this.objSeq, this.objNode, this.objRole, this.objQuantity, this.objUom, this.nodeKind, this.nodeItem];
-    let n = cols.reduce((s, c) => s + c.data.byteLength, 0) + this.byNodeOffsets.byteLength + this.byNodeRows.byteLength;
-    for (const list of [this.eventIds, this.eventTimes, this.nodeCodes, this.strings.values]) for (const s of list) n += 8 + 2 * s.length;
+    const cols = [...this.slotColumns(), this.idDigest, this.objSeq, this.objNode, this.objRole, this.objQuantity, this.objUom, this.nodeKind, this.nodeItem];
+    let n = cols.reduce((s, c) => s + c.data.byteLength, 0) + this.byNodeOffsets.byteLength + this.byNodeRows.byteLength + this.nodeCodes.byteLength;
+    for (const list of [this.otherIds.values(), this.otherTimes.values(), this.otherRecordTimes.values(), this.strings.values.values()]) for (const s of list) n += 24 + 2 * s.length;
     return n;
   }
 
@@ -256,26 +282,40 @@ export class EventIndex {
       return i < 0 ? null : str[i]!;
     };
     const v = this.voidSeq.data[s]!;
+    const eventMs = this.eventMs.data[s]!;
+    const offset = this.eventOffset.data[s]!;
+    const recordMs = this.recordMs.data[s]!;
     return {
       seq: s,
-      eventId: this.eventIds[s]!,
+      eventId: this.idPacked.data[s] === 1 ? unpackEventId(this.idDigest.data, 32 * s) : this.otherIds.get(s)!,
       type: g(0)!,
       action: g(1),
       bizStep: g(2),
       disposition: g(3),
-      eventTime: this.eventTimes[s]!,
-      eventMs: this.eventMs.data[s]!,
-      recordTime: g(4)!,
-      readPoint: g(5),
-      bizLocation: g(6),
-      source: g(7),
-      destination: g(8),
+      eventTime: offset === OFFSET_NONE ? this.otherTimes.get(s)! : formatTime(eventMs, offset),
+      eventMs,
+      recordTime: Number.isNaN(recordMs) ? this.otherRecordTimes.get(s)! : this.recordTimeText(recordMs),
+      readPoint: g(4),
+      bizLocation: g(5),
+      source: g(6),
+      destination: g(7),
       voidSeq: v === 0 ? null : v,
-      recordedBy: g(9),
-      recordedFrom: g(10),
+      recordedBy: g(8),
+      recordedFrom: g(9),
       persistentSet: this.lists[this.persistentSet.data[s]!]!,
       persistentUnset: this.lists[this.persistentUnset.data[s]!]!,
     };
+  }
+
+  /** Events recorded together share their record time: the last one written is kept. */
+  private lastRecordMs = NaN;
+  private lastRecordText = '';
+  private recordTimeText(ms: number): string {
+    if (ms !== this.lastRecordMs) {
+      this.lastRecordText = formatTime(ms, OFFSET_Z);
+      this.lastRecordMs = ms;
+    }
+    return this.lastRecordText;
   }
 
   private object(i: number): EventObjectRow {
@@ -327,7 +367,7 @@ export class EventIndex {
   }
 
   private ref(id: number): ObjectRef {
-    return refFromColumns(KINDS[this.nodeKind.data[id]! - 1]!, this.strings.get(this.nodeItem.data[id]!)!, this.nodeCodes[id]!);
+    return refFromColumns(KINDS[this.nodeKind.data[id]! - 1]!, this.strings.get(this.nodeItem.data[id]!)!, this.nodeCodes.get(id));
   }
 
   /** Bodies of error declarations; undefined when one asked for is not a declaration held here. */

@@ -11,6 +11,7 @@ import type { EventStore, FlowRow } from '../store/event-store.js';
 import type { Csr } from './columns.js';
 import { buildCsr, Column, pushTo } from './columns.js';
 import { EventIndex } from './event-index.js';
+import type { ReachedSet } from './reach-set.js';
 import type { Direction, TraceGraph, TraceReads } from './trace-graph.js';
 import type { Visibility } from './visibility.js';
 
@@ -54,6 +55,19 @@ export class GenealogyIndex {
   private nodeMark = new Int32Array(0);
   private tMark = new Int32Array(0);
   private epoch = 0;
+
+  /** One past the largest node and transformation id a flow names (the recent ones included). */
+  private nodeLimit = 0;
+  private tLimit = 0;
+  /**
+   * Scratch of `reach`, kept between calls so that a set trace allocates nothing per node: marks
+   * stamped with the call's number, and the breadth-first queue with each entry's depth.
+   */
+  private reachNodeMark = new Int32Array(0);
+  private reachTMark = new Int32Array(0);
+  private reachQueue = new Int32Array(0);
+  private reachDepth = new Int32Array(0);
+  private reachEpoch = 0;
 
   /** Events, object rows and nodes, for the rest of a trace answer (shipments, receipts, links). */
   readonly records = new EventIndex();
@@ -128,6 +142,8 @@ export class GenealogyIndex {
       }
     }
     this.uom.data[i] = u;
+    if (f.node >= this.nodeLimit) this.nodeLimit = f.node + 1;
+    if (f.t >= this.tLimit) this.tLimit = f.t + 1;
     this.rows.push(undefined);
     pushTo(f.dir === 'in' ? this.recentByNodeIn : this.recentByNodeOut, f.node, i);
     pushTo(this.recentByT, f.t, i);
@@ -301,6 +317,100 @@ export class GenealogyIndex {
     return { depth, tFlows, truncated, voided };
   }
 
+  /**
+   * The set `expand` reaches, with the same depths and the same truncation, without the flows:
+   * the queue is processed in the order expand reads its levels (the flows of each node, each new
+   * transformation's flows at once), so the nodes come out in the order expand inserts them.
+   * Nothing is allocated per node or flow; only the two result arrays.
+   */
+  reach(root: number, direction: Direction, vis: Visibility, maxNodes: number): ReachedSet {
+    const nSize = Math.max(this.nodeLimit, root + 1);
+    if (this.reachNodeMark.length < nSize) {
+      const n = nSize + (nSize >> 3) + 16;
+      this.reachNodeMark = new Int32Array(n);
+      this.reachQueue = new Int32Array(n);
+      this.reachDepth = new Int32Array(n);
+      this.reachEpoch = 0;
+      this.reachTMark.fill(0);
+    }
+    if (this.reachTMark.length < this.tLimit) {
+      this.reachTMark = new Int32Array(this.tLimit + (this.tLimit >> 3) + 16);
+      this.reachNodeMark.fill(0);
+      this.reachEpoch = 0;
+    }
+    if (this.reachEpoch >= 0x7ffffff0) {
+      this.reachNodeMark.fill(0);
+      this.reachTMark.fill(0);
+      this.reachEpoch = 0;
+    }
+    const epoch = ++this.reachEpoch;
+    const nodeMark = this.reachNodeMark;
+    const tMark = this.reachTMark;
+    const queue = this.reachQueue;
+    const qDepth = this.reachDepth;
+    const seq = this.seq.data;
+    const voidSeq = this.voidSeq.data;
+    const eventMs = this.eventMs.data;
+    const tCol = this.t.data;
+    const nodeCol = this.node.data;
+    const dirCol = this.dir.data;
+    const { maxSeq, fromMs, toMs } = vis;
+    // forward: a node is consumed ('in', 0) into transformations, which produce ('out', 1) the next level
+    const forward = direction === 'forward';
+    const { offsets: nOff, flows: nFlows } = forward ? this.byNodeIn : this.byNodeOut;
+    const recentByNode = forward ? this.recentByNodeIn : this.recentByNodeOut;
+    const next = forward ? 1 : 0;
+    const { offsets: tOff, flows: tFl } = this.byT;
+    const recentByT = this.recentByT;
+    const nodeSize = this.nodeSize;
+    const tSize = this.tSize;
+    queue[0] = root;
+    qDepth[0] = 0;
+    nodeMark[root] = epoch;
+    let tail = 1;
+    let truncated = false;
+    // one transformation's flows: its unseen outputs (inputs, backward) join the queue at depth d + 1
+    const scanT = (t: number, d: number): void => {
+      const more = recentByT.size > 0 ? recentByT.get(t) : undefined;
+      const inCsr = t < tSize;
+      for (let j = inCsr ? tOff[t]! : 0, e = inCsr ? tOff[t + 1]! : 0, r = 0; ; j++) {
+        let i: number;
+        if (j < e) i = tFl[j]!;
+        else if (more && r < more.length) i = more[r++]!;
+        else return;
+        if (dirCol[i] !== next) continue;
+        const node = nodeCol[i]!;
+        if (nodeMark[node] === epoch) continue;
+        if (seq[i]! > maxSeq || (voidSeq[i] !== 0 && voidSeq[i]! <= maxSeq) || eventMs[i]! < fromMs || eventMs[i]! >= toMs) continue;
+        if (tail >= maxNodes) {
+          truncated = true;
+          return;
+        }
+        nodeMark[node] = epoch;
+        queue[tail] = node;
+        qDepth[tail++] = d + 1;
+      }
+    };
+    for (let head = 0; head < tail && !truncated; head++) {
+      const n = queue[head]!;
+      const d = qDepth[head]!;
+      const more = recentByNode.size > 0 ? recentByNode.get(n) : undefined;
+      const inCsr = n < nodeSize;
+      for (let k = inCsr ? nOff[n]! : 0, e = inCsr ? nOff[n + 1]! : 0, r = 0; !truncated; k++) {
+        let i: number;
+        if (k < e) i = nFlows[k]!;
+        else if (more && r < more.length) i = more[r++]!;
+        else break;
+        const t = tCol[i]!;
+        if (tMark[t] === epoch) continue;
+        if (seq[i]! > maxSeq || (voidSeq[i] !== 0 && voidSeq[i]! <= maxSeq) || eventMs[i]! < fromMs || eventMs[i]! >= toMs) continue;
+        tMark[t] = epoch;
+        scanT(t, d);
+      }
+    }
+    return { nodes: queue.slice(0, tail), depths: qDepth.slice(0, tail), truncated };
+  }
+
   /** As EventStore.flowsOfNodes, from memory. */
   flowsOfNodes(nodeIds: readonly number[], dir: 'in' | 'out'): FlowRow[] {
     return dir === 'in' ? this.collect(nodeIds, this.byNodeIn, this.nodeSize, this.recentByNodeIn) : this.collect(nodeIds, this.byNodeOut, this.nodeSize, this.recentByNodeOut);
@@ -315,6 +425,7 @@ export class GenealogyIndex {
 /** What a store backed by the index serves from memory to a trace. */
 interface Indexed {
   readonly expand: (root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<TraceGraph>;
+  readonly reach: (root: number, direction: Direction, vis: Visibility, maxNodes: number) => Promise<ReachedSet>;
   readonly reads: (vis: Visibility) => TraceReads;
 }
 
@@ -323,6 +434,11 @@ const INDEXED = new WeakMap<EventStore, Indexed>();
 /** The index-backed expansion of a store made by `withGenealogyIndex`, if it is one. */
 export function indexedExpand(store: EventStore): Indexed['expand'] | undefined {
   return INDEXED.get(store)?.expand;
+}
+
+/** The index-backed set trace of a store made by `withGenealogyIndex`, if it is one. */
+export function indexedReach(store: EventStore): Indexed['reach'] | undefined {
+  return INDEXED.get(store)?.reach;
 }
 
 /**
@@ -424,6 +540,10 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     expand: async (root, direction, vis, maxNodes) => {
       await fresh();
       return index.expand(root, direction, vis, maxNodes);
+    },
+    reach: async (root, direction, vis, maxNodes) => {
+      await fresh();
+      return index.reach(root, direction, vis, maxNodes);
     },
     // while this process captures, or after another process did, the index may be behind: the store answers
     reads: (vis) => (capturing === 0 && !stale && index.appliedSeq >= vis.maxSeq ? memory : indexed),
