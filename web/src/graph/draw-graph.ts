@@ -59,7 +59,7 @@ export function drawGraph(layout: Layout, options: DrawOptions = {}): SVGSVGElem
   const nodeLayer = s('g', {});
   for (const n of layout.nodes) {
     const status = n.ref ? options.status?.get(n.id) : undefined;
-    const look = n.root ? LOOK.root : status === 'recalled' ? LOOK.recalled : status === 'on_hold' ? LOOK.held : LOOK[n.kind];
+    const look = n.root ? LOOK.root : n.kind === 'lot' && status === 'recalled' ? LOOK.recalled : n.kind === 'lot' && status === 'on_hold' ? LOOK.held : LOOK[n.kind];
     const x = n.x - NODE_WIDTH / 2;
     const y = n.y - NODE_HEIGHT / 2;
     const chosen = n.kind === 'lot' && !n.root && options.onChoose;
@@ -68,6 +68,7 @@ export function drawGraph(layout: Layout, options: DrawOptions = {}): SVGSVGElem
       {
         class: `node node-${n.kind}${n.root ? ' node-root' : ''}`,
         'data-id': n.id,
+        'data-detail': n.detail,
         ...(chosen ? { tabindex: 0, role: 'link', 'aria-label': `${n.label}, ${n.detail}${status ? `, ${status}` : ''}: open this lot`, cursor: 'pointer' } : { role: 'img', 'aria-label': `${n.label}, ${n.detail}` }),
       },
       s('title', {}, `${n.label}\n${n.detail}${status ? `\nstatus: ${status}` : ''}`),
@@ -88,6 +89,20 @@ export function drawGraph(layout: Layout, options: DrawOptions = {}): SVGSVGElem
   }
   svg.append(nodeLayer);
   return svg;
+}
+
+/** Colours one drawn lot by its status once it is known, without laying the graph out again. */
+export function paintStatus(svg: SVGSVGElement, id: string, status: string): void {
+  const g = [...svg.querySelectorAll<SVGGElement>('g.node-lot')].find((n) => n.dataset['id'] === id);
+  if (!g || g.classList.contains('node-root')) return;
+  const look = status === 'recalled' ? LOOK.recalled : status === 'on_hold' ? LOOK.held : LOOK.lot;
+  const rect = g.querySelector('rect');
+  rect?.setAttribute('fill', look.fill);
+  rect?.setAttribute('stroke', look.stroke);
+  const detail = g.querySelectorAll('text')[1];
+  if (detail && g.dataset['detail']) detail.textContent = clip(`${g.dataset['detail']} · ${status}`, 32);
+  const label = g.getAttribute('aria-label');
+  if (label && !label.includes(`, ${status}`)) g.setAttribute('aria-label', label.replace(/: open this lot$/, `, ${status}: open this lot`));
 }
 
 /** The drawing as a standalone SVG file. */

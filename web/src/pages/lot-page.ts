@@ -7,7 +7,7 @@ import type { RefJson, TraceResult } from '../api.js';
 import { api, ApiError } from '../api.js';
 import { h, mount } from '../dom.js';
 import { buildGraphModel } from '../graph/graph-model.js';
-import { download, drawGraph, pngBlob, svgText } from '../graph/draw-graph.js';
+import { download, drawGraph, paintStatus, pngBlob, svgText } from '../graph/draw-graph.js';
 import { layoutGraph } from '../graph/layout.js';
 import { lotPath, placeName, quantity, refLabel, refUri, when } from '../names.js';
 import { navigate } from '../router.js';
@@ -224,28 +224,31 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
     viewport,
   );
   draw();
-  void colourStatuses(full.nodes.filter((n) => n.kind === 'lot' && !n.root && n.ref).map((n) => n.id), status, draw);
+  void colourStatuses(full.nodes.filter((n) => n.kind === 'lot' && !n.root && n.ref).map((n) => n.id), status, (id, st) => svg && paintStatus(svg, id, st));
 }
 
-/** Fetches the status of the drawn lots (a few at a time) and redraws once, so held and recalled lots stand out. */
-async function colourStatuses(ids: readonly string[], status: Map<string, string>, redraw: () => void): Promise<void> {
+/**
+ * Fetches the status of the drawn lots, a few at a time, and paints each as it arrives, so held and
+ * recalled lots stand out. (One request per lot: a batch route would be better past a few hundred.)
+ */
+async function colourStatuses(ids: readonly string[], status: Map<string, string>, paint: (id: string, status: string) => void): Promise<void> {
   const todo = ids.slice(0, 300);
   let next = 0;
-  let changed = false;
   const worker = async () => {
     while (next < todo.length) {
       const id = todo[next++]!;
       try {
         const st = await api<{ status?: string }>(`/lots/${encodeURIComponent(id)}`);
-        if (st.status) status.set(id, st.status);
-        if (st.status === 'on_hold' || st.status === 'recalled') changed = true;
+        if (st.status) {
+          status.set(id, st.status);
+          paint(id, st.status);
+        }
       } catch {
         /* a lot whose state cannot be read is drawn without colour */
       }
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));
-  if (changed) redraw();
 }
 
 async function timeline(section: HTMLElement, ref: string): Promise<void> {
