@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { readNativeValue } from '../../src/capture/native/read-native-line.js';
@@ -15,7 +15,7 @@ import { loadDemo } from '../../src/cli/demo.js';
 import type { Issue } from '../../src/domain/errors.js';
 import { tempDb } from '../helpers/cli.js';
 import type { TestApi } from '../helpers/http.js';
-import { testApi, user } from '../helpers/http.js';
+import { PASSWORD, testApi, user } from '../helpers/http.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Why the browser tests are skipped, or undefined when they run (CI installs Chromium). */
@@ -64,7 +64,7 @@ export interface WebApp {
   close(): Promise<void>;
 }
 
-/** A server with the demo plant and the walk-through; users `qa` (quality) and `viewer` (auditor) unless `accounts` is false (setup mode). */
+/** A server with the demo plant and the walk-through; users `qa` (quality), `viewer` (auditor) and `op` (operator) unless `accounts` is false (setup mode). */
 export async function startWebApp(options: { accounts?: boolean } = {}): Promise<WebApp> {
   const webRoot = await buildWeb();
   const accounts = options.accounts !== false;
@@ -73,6 +73,7 @@ export async function startWebApp(options: { accounts?: boolean } = {}): Promise
   if (accounts) {
     await user(t.identity, 'qa', 'quality');
     await user(t.identity, 'viewer', 'auditor');
+    await user(t.identity, 'op', 'operator');
   }
   const events = WALK.map((c, i) => {
     const issues: Issue[] = [];
@@ -85,6 +86,15 @@ export async function startWebApp(options: { accounts?: boolean } = {}): Promise
   await session.commit();
   const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return { url, t, close: () => t.close() };
+}
+
+/** Signs `name` in through the sign-in page. */
+export async function signIn(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('User name').fill(name);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
 export async function launch(): Promise<Browser> {

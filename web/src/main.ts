@@ -9,12 +9,15 @@ import type { Child } from './dom.js';
 import { h, mount } from './dom.js';
 import { homePage } from './pages/home-page.js';
 import { lotPage } from './pages/lot-page.js';
+import { chooseStationPage, rememberedStation, stationPage } from './pages/scan-page.js';
 import { signInPage } from './pages/sign-in.js';
 import { navigate, startRouter } from './router.js';
 import { searchBox } from './search-box.js';
 
 const root = document.getElementById('app')!;
 let me: Principal | undefined;
+/** Stops the timers of the page being left (the scan station polls its station). */
+let leave: () => void = () => undefined;
 
 async function whoAmI(): Promise<Principal | undefined> {
   try {
@@ -39,7 +42,7 @@ function shell(page: HTMLElement, path: string): Child[] {
       { class: 'top' },
       h('a', { href: '/', 'data-link': true, class: 'brand' }, 'Lotline'),
       path !== '/' ? searchBox() : h('span', { class: 'spacer' }),
-      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/api/v1/docs' }, 'API reference')),
+      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference')),
       me && !setup
         ? h('div', { class: 'who' }, h('span', {}, `${me.name} (${me.role})`), h('button', { type: 'button', class: 'link', onClick: () => void signOut() }, 'Sign out'))
         : null,
@@ -51,7 +54,9 @@ function shell(page: HTMLElement, path: string): Child[] {
   ];
 }
 
-async function render(path: string): Promise<void> {
+async function render(path: string, params: URLSearchParams = new URLSearchParams(location.search)): Promise<void> {
+  leave();
+  leave = () => undefined;
   if (me === undefined) me = await whoAmI();
   if (me === undefined) {
     document.title = 'Sign in — Lotline';
@@ -66,7 +71,19 @@ async function render(path: string): Promise<void> {
   }
   let page: HTMLElement;
   const lot = /^\/lots\/(.+)$/.exec(path);
+  const station = /^\/scan\/(.+)$/.exec(path);
+  const remembered = rememberedStation();
+  if (path === '/scan' && remembered && !params.has('choose')) {
+    navigate(`/scan/${encodeURIComponent(remembered)}`, true);
+    return;
+  }
   if (path === '/') page = homePage();
+  else if (path === '/scan') page = await chooseStationPage();
+  else if (station) {
+    const s = stationPage(decodeURIComponent(station[1]!));
+    page = s.page;
+    leave = s.stop;
+  }
   else if (lot) page = h('main', { id: 'main', class: 'page' }, h('p', { class: 'muted' }, 'Loading…'));
   else page = h('main', { id: 'main', class: 'page' }, h('h1', {}, 'No such page'), h('p', {}, h('a', { href: '/', 'data-link': true }, 'Back to the search')));
   mount(root, ...shell(page, path));
@@ -83,8 +100,8 @@ whenSignedOut(() => {
   void render(location.pathname);
 });
 
-startRouter((path) =>
-  render(path).catch((e: unknown) => {
+startRouter((path, params) =>
+  render(path, params).catch((e: unknown) => {
     mount(root, h('main', { id: 'main', class: 'page' }, h('h1', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, e instanceof Error ? e.message : String(e))));
   }),
 );
