@@ -89,7 +89,7 @@ async function render(path: string, params: URLSearchParams = new URLSearchParam
   mount(root, ...shell(page, path));
   if (lot) {
     const ref = decodeURIComponent(lot[1]!);
-    const real = await lotPage(ref);
+    const real = await lotPage(ref, me, () => void render(location.pathname));
     if (location.pathname === path) page.replaceWith(real);
   }
   (document.querySelector('main [autofocus]') as HTMLElement | null)?.focus();

@@ -3,7 +3,7 @@
  * right (click a lot to re-centre on it), the same trace as tables with a CSV download, and the
  * lot's events. A logistic unit (SSCC) shows what it holds.
  */
-import type { RefJson, TraceResult } from '../api.js';
+import type { Principal, RefJson, TraceResult } from '../api.js';
 import { api, ApiError } from '../api.js';
 import { h, mount } from '../dom.js';
 import { buildGraphModel } from '../graph/graph-model.js';
@@ -11,6 +11,7 @@ import { download, drawGraph, paintStatus, pngBlob, svgText } from '../graph/dra
 import { layoutGraph } from '../graph/layout.js';
 import { lotPath, placeName, quantity, refLabel, refUri, when } from '../names.js';
 import { navigate } from '../router.js';
+import { holdActions } from './hold-actions.js';
 import { traceCsv, traceRows } from '../trace-csv.js';
 import { traceTables } from '../trace-table.js';
 
@@ -76,7 +77,7 @@ function facts(rows: readonly [string, unknown][]): HTMLElement {
   );
 }
 
-export async function lotPage(ref: string): Promise<HTMLElement> {
+export async function lotPage(ref: string, me?: Principal, reload: () => void = () => undefined): Promise<HTMLElement> {
   const main = h('main', { id: 'main', class: 'page lot-page' });
   let state: LotState | UnitState;
   try {
@@ -94,6 +95,7 @@ export async function lotPage(ref: string): Promise<HTMLElement> {
     main,
     h('div', { class: 'title-row' }, h('h1', {}, title), statusBadge(lot.status)),
     lot.hold ? h('p', { class: 'banner held', role: 'status' }, `On hold since ${when(lot.hold.since)}${lot.hold.reason ? `: ${lot.hold.reason}` : ''}.`) : null,
+    lot.status === 'destroyed' ? null : holdActions(ref, title, lot.hold !== null, me, reload),
     facts([
       ['On hand', lot.onHand ? quantity(lot.onHand.quantity, lot.onHand.uom) : 'unknown (units do not convert)'],
       ['Location', placeName(lot.location) || 'not recorded'],
