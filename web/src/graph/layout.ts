@@ -6,7 +6,7 @@
 import dagre from '@dagrejs/dagre';
 import type { GraphEdge, GraphModel, GraphNode } from './graph-model.js';
 
-export const NODE_WIDTH = 210;
+export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 46;
 
 export interface PlacedNode extends GraphNode {

@@ -62,7 +62,8 @@ function shareChart(title: string, figures: readonly Figure[], pick: (f: Figure)
     }),
   );
   const last = shown[shown.length - 1];
-  return h('figure', { class: 'chart' }, h('figcaption', {}, title, last ? h('strong', {}, ` ${percent(pick(last))}`) : null, h('span', { class: 'muted' }, ' latest')), svg);
+  const latest = last ? pick(last) : null;
+  return h('figure', { class: 'chart' }, h('figcaption', {}, title, latest === null ? h('span', { class: 'muted' }, ': none expected lately') : [h('strong', {}, ` ${percent(latest)}`), h('span', { class: 'muted' }, ' latest week')]), svg);
 }
 
 export async function exceptionsPage(me: Principal | undefined): Promise<HTMLElement> {
@@ -124,11 +125,11 @@ export async function exceptionsPage(me: Principal | undefined): Promise<HTMLEle
       'tr',
       { 'data-exception': e.id },
       h('td', {}, h('span', { class: `badge sev-${e.severity}` }, e.severity)),
-      h('td', {}, e.ruleId),
+      h('td', { class: 'nowrap' }, e.ruleId),
       h('td', {}, subject),
       h('td', {}, e.explanation, e.resolution ? h('div', { class: 'muted' }, `Resolution: ${e.resolution}`) : null, e.escalatedAt ? h('div', { class: 'error' }, `escalated ${when(e.escalatedAt)}`) : null, error),
       h('td', {}, e.line ?? ''),
-      h('td', { title: when(e.detectedAt) }, age(e.detectedAt)),
+      h('td', { title: when(e.detectedAt), class: 'nowrap' }, age(e.detectedAt)),
       h('td', {}, e.owner ?? '', e.dueAt ? h('div', { class: 'muted' }, `due ${when(e.dueAt)}`) : null),
       h('td', { class: 'row-actions' }, buttons),
     );
