@@ -110,29 +110,22 @@ export async function lotPage(ref: string, me?: Principal, reload: () => void = 
   const eventsSection = h('section', { 'aria-labelledby': 'events-title' }, h('h2', { id: 'events-title' }, 'Events'), h('p', { class: 'muted' }, 'Loading…'));
   main.append(graphSection, tableSection, eventsSection);
 
-  const q = `ref=${encodeURIComponent(ref)}`;
-  const [backward, forward] = await Promise.all([api<TraceResult>(`/trace/backward?${q}`), api<TraceResult>(`/trace/forward?${q}`)]).catch((e: unknown) => {
-    mount(graphSection, h('h2', { id: 'graph-title' }, 'Genealogy'), h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)));
-    return [undefined, undefined] as const;
-  });
-  if (backward && forward) {
-    graphPanel(graphSection, backward, forward, title);
+  // The state shows at once; the traces and the drawing follow (a big graph takes a moment to lay out).
+  void (async () => {
+    const q = `ref=${encodeURIComponent(ref)}`;
+    const [backward, forward] = await Promise.all([api<TraceResult>(`/trace/backward?${q}`), api<TraceResult>(`/trace/forward?${q}`)]).catch((e: unknown) => {
+      mount(graphSection, h('h2', { id: 'graph-title' }, 'Genealogy'), h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)));
+      return [undefined, undefined] as const;
+    });
+    if (!backward || !forward) return;
     tableSection.append(
-      h(
-        'p',
-        {},
-        h(
-          'button',
-          {
-            type: 'button',
-            onClick: () => download(`trace-${title.replace(/[^\w.-]+/g, '_')}.csv`, new Blob([traceCsv(traceRows(backward, forward))], { type: 'text/csv;charset=utf-8' })),
-          },
-          'Download CSV',
-        ),
-      ),
+      h('p', {}, h('button', { type: 'button', onClick: () => download(`trace-${title.replace(/[^\w.-]+/g, '_')}.csv`, new Blob([traceCsv(traceRows(backward, forward))], { type: 'text/csv;charset=utf-8' })) }, 'Download CSV')),
       traceTables(backward, forward),
     );
-  }
+    // Let the browser paint the tables before the layout runs.
+    await new Promise((r) => setTimeout(r, 0));
+    graphPanel(graphSection, backward, forward, title);
+  })();
   void timeline(eventsSection, ref);
   return main;
 }
@@ -161,10 +154,10 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
   const levels = (max: number) => ['all', ...Array.from({ length: max }, (_, i) => String(i + 1))];
   const back = h('select', { id: 'levels-back' }, levels(full.levelsBack).map((v) => h('option', { value: v }, v)));
   const fwd = h('select', { id: 'levels-forward' }, levels(full.levelsForward).map((v) => h('option', { value: v }, v)));
-  // A big graph opens collapsed to a few levels each way: readable first, complete on request.
-  if (full.nodes.length > 150) {
-    if (full.levelsBack > 3) back.value = '3';
-    if (full.levelsForward > 3) fwd.value = '3';
+  // A big graph opens collapsed to two levels each way: readable (and laid out) in a moment, complete on request.
+  if (full.nodes.length > 60) {
+    if (full.levelsBack > 2) back.value = '2';
+    if (full.levelsForward > 2) fwd.value = '2';
   }
   const viewport = h('div', { class: 'graph-viewport', tabindex: 0, 'aria-label': 'Genealogy drawing; scroll to pan' });
   const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
