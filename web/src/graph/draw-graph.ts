@@ -74,7 +74,7 @@ export function drawGraph(layout: Layout, options: DrawOptions = {}): SVGSVGElem
       s('title', {}, `${n.label}\n${n.detail}${status ? `\nstatus: ${status}` : ''}`),
       s('rect', { x, y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: n.kind === 'lot' ? 4 : 14, fill: look.fill, stroke: look.stroke, 'stroke-width': n.root ? 2.5 : 1.3 }),
       s('text', { x: x + 8, y: y + 19, 'font-size': 12.5, 'font-weight': 600, fill: look.text }, clip(n.label, 31)),
-      s('text', { x: x + 8, y: y + 36, 'font-size': 11.5, fill: look.text }, clip(status && n.kind === 'lot' ? `${n.detail} · ${status}` : n.detail, 36)),
+      s('text', { x: x + 8, y: y + 36, 'font-size': 11.5, fill: look.text }, clip(status && n.kind === 'lot' ? `${n.detail} · ${status.replace(/_/g, ' ')}` : n.detail, 36)),
     );
     if (chosen) {
       g.addEventListener('click', () => options.onChoose!(n));
@@ -100,9 +100,10 @@ export function paintStatus(svg: SVGSVGElement, id: string, status: string): voi
   rect?.setAttribute('fill', look.fill);
   rect?.setAttribute('stroke', look.stroke);
   const detail = g.querySelectorAll('text')[1];
-  if (detail && g.dataset['detail']) detail.textContent = clip(`${g.dataset['detail']} · ${status}`, 36);
+  if (detail && g.dataset['detail']) detail.textContent = clip(`${g.dataset['detail']} · ${status.replace(/_/g, ' ')}`, 36);
   const label = g.getAttribute('aria-label');
-  if (label && !label.includes(`, ${status}`)) g.setAttribute('aria-label', label.replace(/: open this lot$/, `, ${status}: open this lot`));
+  const words = status.replace(/_/g, ' ');
+  if (label && !label.includes(`, ${words}`)) g.setAttribute('aria-label', label.replace(/: open this lot$/, `, ${words}: open this lot`));
 }
 
 /** The drawing as a standalone SVG file. */
