@@ -73,7 +73,7 @@ export function drawGraph(layout: Layout, options: DrawOptions = {}): SVGSVGElem
       },
       s('title', {}, `${n.label}\n${n.detail}${status ? `\nstatus: ${status}` : ''}`),
       s('rect', { x, y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: n.kind === 'lot' ? 4 : 14, fill: look.fill, stroke: look.stroke, 'stroke-width': n.root ? 2.5 : 1.3 }),
-      s('text', { x: x + 8, y: y + 19, 'font-size': 12.5, 'font-weight': 600, fill: look.text }, clip(n.label, 31)),
+      s('text', { x: x + 8, y: y + 19, 'font-size': 12, 'font-weight': 600, fill: look.text }, clip(n.label, 31)),
       s('text', { x: x + 8, y: y + 36, 'font-size': 11.5, fill: look.text }, clip(status && n.kind === 'lot' ? `${n.detail} · ${status.replace(/_/g, ' ')}` : n.detail, 36)),
     );
     if (chosen) {
