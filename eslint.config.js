@@ -22,4 +22,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'src/domain, the barcode reader and the scan state machine are pure: no node:* imports.' }] }],
     },
   },
+  {
+    // The web pages run in the browser: no Node built-ins, and nothing from the server's code
+    // (web/tsconfig.json gives them the DOM library and no Node types, so Node globals fail typecheck).
+    files: ['web/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*'], message: 'web/src runs in the browser: no node:* imports.' },
+        { group: ['**/src/*', '../../src/**'], message: 'web/src talks to the server through the HTTP API only.' },
+      ] }],
+    },
+  },
 );

@@ -45,6 +45,8 @@ import type { QualityConfig } from '../quality/quality-config.js';
 import { defaultQualityConfig } from '../quality/quality-config.js';
 import { GAP_RULE_IDS } from '../quality/rules/index.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerSearchRoutes } from './routes/search-routes.js';
+import { defaultWebRoot, registerStaticWeb } from './static-web.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -72,6 +74,8 @@ export interface AppOptions {
   readonly escalation?: EscalationPolicy;
   /** How often the server looks for overdue exceptions (ms). */
   readonly escalationCheckMs?: number;
+  /** The built web pages (default: dist/web when it exists); without them / says how to build them. */
+  readonly webRoot?: string;
 }
 
 export interface AppDeps {
@@ -89,7 +93,7 @@ export interface Api {
   readonly store: EventStore;
   readonly identity: IdentityStore;
   readonly quality: QualityStore;
-  readonly options: Required<Omit<AppOptions, 'logger' | 'quality'>>;
+  readonly options: Required<Omit<AppOptions, 'logger' | 'quality' | 'webRoot'>>;
   /** The quality configuration the gap rules and completeness use (the defaults when none was given). */
   readonly qualityConfig: QualityConfig;
   /** Where alerts go: the live stream, and the webhook subscriptions that list the alert's kind. */
@@ -204,7 +208,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     else req.log.info({ code: e.code, status: problem.status }, e.message);
     void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
+  const web = registerStaticWeb(app, options.webRoot ?? defaultWebRoot());
   app.setNotFoundHandler((req, reply) => {
+    // The web app's files and client routes (/lots/…) are not API routes: they answer here.
+    if (web.fallback(req, reply)) return;
     const e = new LotlineError('NOT_FOUND', `there is no ${req.method} ${req.url.split('?')[0]}; the API is described at ${API_PREFIX}/openapi.json and ${API_PREFIX}/docs`);
     void reply.status(HTTP_STATUS.NOT_FOUND).type(PROBLEM_CONTENT_TYPE).send(problemOf(e, req.url.split('?')[0]));
   });
@@ -236,6 +243,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerIdentityRoutes(api);
   registerEventRoutes(api);
   registerLotRoutes(api);
+  registerSearchRoutes(api);
   registerEpcisRoutes(api, app);
   registerReportRoutes(api);
   registerDossierRoutes(api);
@@ -251,7 +259,6 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     api.events.on('appended', () => monitor.afterCapture());
     app.addHook('onClose', async () => monitor.stop());
   }
-  app.get('/', async (_req, reply) => reply.redirect(`${API_PREFIX}/docs`));
   app.decorate('api', api);
   return app as unknown as FastifyInstance & { api: Api };
 }

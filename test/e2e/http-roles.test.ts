@@ -55,6 +55,7 @@ const webhookVictims: Record<string, string> = {};
 const CASES: readonly Case[] = [
   { name: 'who am I', allowed: EVERYONE, method: 'GET', url: '/api/v1/session' },
   { name: 'search lots', allowed: EVERYONE, method: 'GET', url: '/api/v1/lots?query=A' },
+  { name: 'search as you type', allowed: EVERYONE, method: 'GET', url: '/api/v1/search?q=A' },
   { name: 'lot state', allowed: EVERYONE, method: 'GET', url: `/api/v1/lots/${lotA}` },
   { name: 'lot audit trail', allowed: EVERYONE, method: 'GET', url: `/api/v1/lots/${lotA}/events` },
   { name: 'trace forward', allowed: EVERYONE, method: 'GET', url: '/api/v1/trace/forward?item=RAW&lot=A' },

@@ -1,0 +1,91 @@
+/**
+ * What the genealogy drawing shows, on the README's six-event plant (answers worked out by hand):
+ * the dough D-0504-1 is 75% flour F-0504 and 25% butter ND-7 (300 and 100 of 400 KGM), all of it
+ * went into biscuits BC-0504-A (400 KGM), and 960 packs left on one pallet for FreshMart DC South.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNativeValue } from '../../src/capture/native/read-native-line.js';
+import type { Issue } from '../../src/domain/errors.js';
+import { trace } from '../../src/genealogy/trace.js';
+import type { TestApi } from '../helpers/http.js';
+import { testApi } from '../helpers/http.js';
+import type { TraceResult } from '../../web/src/api.js';
+import { buildGraphModel } from '../../web/src/graph/graph-model.js';
+import { layoutGraph } from '../../web/src/graph/layout.js';
+import { traceCsv, traceRows } from '../../web/src/trace-csv.js';
+import { WALK } from './web-app.js';
+
+describe('the genealogy drawing of the walk-through plant', () => {
+  let t: TestApi;
+  let backward: TraceResult;
+  let forward: TraceResult;
+  const dough = { kind: 'lot', item: 'DOUGH', lot: 'D-0504-1' } as const;
+
+  beforeAll(async () => {
+    t = await testApi({ accounts: false });
+    const session = await t.store.beginCapture();
+    await session.append(WALK.map((c) => readNativeValue(c, [] as Issue[])!));
+    await session.commit();
+    backward = (await trace(t.store, dough, 'backward')) as unknown as TraceResult;
+    forward = (await trace(t.store, dough, 'forward')) as unknown as TraceResult;
+  });
+  afterAll(async () => t.close());
+
+  it('draws ancestors left, descendants right, with shares, quantities, suppliers and the customer', () => {
+    const m = buildGraphModel(backward, forward);
+    const byLabel = new Map(m.nodes.map((n) => [n.label, n]));
+    expect([...byLabel.keys()].sort()).toEqual(['00614141100118 / BC-0504-A', '13012345001011 / ND-7', 'DOUGH / D-0504-1', 'FLOUR-T55 / F-0504', 'FreshMart DC South', 'Northfield Dairy', 'Valley Mills']);
+    expect(byLabel.get('DOUGH / D-0504-1')).toMatchObject({ level: 0, root: true });
+    expect(byLabel.get('FLOUR-T55 / F-0504')).toMatchObject({ level: -1, share: 0.75, detail: '75% of this lot' });
+    expect(byLabel.get('13012345001011 / ND-7')).toMatchObject({ level: -1, share: 0.25, detail: '25% of this lot' });
+    expect(byLabel.get('00614141100118 / BC-0504-A')).toMatchObject({ level: 1, share: 1, detail: '100% from this lot' });
+    expect(byLabel.get('Valley Mills')).toMatchObject({ kind: 'supplier', level: -2, detail: 'supplier · 1 receipt' });
+    expect(byLabel.get('FreshMart DC South')).toMatchObject({ kind: 'customer', level: 2, detail: 'customer · 1 shipment' });
+    const id = (label: string) => byLabel.get(label)!.id;
+    const edges = new Map(m.edges.map((e) => [`${e.from} → ${e.to}`, e.label]));
+    expect(edges).toEqual(
+      new Map([
+        [`${id('Valley Mills')} → ${id('FLOUR-T55 / F-0504')}`, '1000 KGM'],
+        [`${id('Northfield Dairy')} → ${id('13012345001011 / ND-7')}`, '200 KGM'],
+        [`${id('FLOUR-T55 / F-0504')} → ${id('DOUGH / D-0504-1')}`, '300 KGM'],
+        [`${id('13012345001011 / ND-7')} → ${id('DOUGH / D-0504-1')}`, '100 KGM'],
+        [`${id('DOUGH / D-0504-1')} → ${id('00614141100118 / BC-0504-A')}`, '400 KGM'],
+        [`${id('00614141100118 / BC-0504-A')} → ${id('FreshMart DC South')}`, '960 EA on 1 unit'],
+      ]),
+    );
+    expect(m).toMatchObject({ levelsBack: 1, levelsForward: 1 });
+  });
+
+  it('collapses levels: no descendants, so neither the biscuits nor their customer', () => {
+    const m = buildGraphModel(backward, forward, { back: Infinity, forward: 0 });
+    expect(m.nodes.map((n) => n.label).sort()).toEqual(['13012345001011 / ND-7', 'DOUGH / D-0504-1', 'FLOUR-T55 / F-0504', 'Northfield Dairy', 'Valley Mills']);
+    expect(m.edges).toHaveLength(4);
+  });
+
+  it('lays the levels out left to right, one column each', () => {
+    const laid = layoutGraph(buildGraphModel(backward, forward));
+    const x = (label: string) => laid.nodes.find((n) => n.label === label)!.x;
+    expect(x('Valley Mills')).toBeLessThan(x('FLOUR-T55 / F-0504'));
+    expect(x('FLOUR-T55 / F-0504')).toBe(x('13012345001011 / ND-7'));
+    expect(x('FLOUR-T55 / F-0504')).toBeLessThan(x('DOUGH / D-0504-1'));
+    expect(x('DOUGH / D-0504-1')).toBeLessThan(x('00614141100118 / BC-0504-A'));
+    expect(x('00614141100118 / BC-0504-A')).toBeLessThan(x('FreshMart DC South'));
+    for (const e of laid.edges) expect(e.points.length).toBeGreaterThanOrEqual(2);
+    expect(laid.width).toBeGreaterThan(4 * 210);
+  });
+
+  it('writes the trace as CSV: ancestors, descendants, the shipment and the receipts; no cell starts a formula', () => {
+    const csv = traceCsv(traceRows(backward, forward)).split('\r\n');
+    expect(csv[0]).toBe('relation,depth,item,lot,serial,share,quantity,uom,party,unit,time,eventId');
+    const rows = csv.slice(1, -1).map((l) => l.split(',').slice(0, 10).join(','));
+    expect(rows).toEqual([
+      'ancestor,1,13012345001011,ND-7,,0.25,,,,',
+      'ancestor,1,FLOUR-T55,F-0504,,0.75,,,,',
+      'descendant,1,00614141100118,BC-0504-A,,1,,,,',
+      'shipment,,00614141100118,BC-0504-A,,,960,EA,FreshMart DC South,006141419990000019',
+      'receipt,,FLOUR-T55,F-0504,,,1000,KGM,Valley Mills,',
+      'receipt,,13012345001011,ND-7,,,200,KGM,Northfield Dairy,',
+    ]);
+    expect(traceCsv([{ relation: 'receipt', party: '=HYPERLINK("x")' }])).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+});

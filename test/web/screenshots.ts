@@ -1,0 +1,82 @@
+/**
+ * `npm run screenshots`: the pages as a user sees them, on the demo plant, into docs/img/web-*.png
+ * (README and docs/web.md show them). Run after changing a page, and look at every picture.
+ */
+import { mkdirSync } from 'node:fs';
+import { PASSWORD } from '../helpers/http.js';
+import { context, launch, NO_BROWSER, signIn, startWebApp } from './web-app.js';
+
+const OUT = new URL('../../docs/img/', import.meta.url).pathname;
+const lot = (ref: string) => `/lots/${encodeURIComponent(ref)}`;
+
+async function main(): Promise<void> {
+  if (NO_BROWSER) throw new Error(`cannot take screenshots: ${NO_BROWSER}`);
+  mkdirSync(OUT, { recursive: true });
+  const app = await startWebApp();
+  const post = async (path: string, body: unknown, key: { authorization: string }) => {
+    const r = await fetch(`${app.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...key }, body: JSON.stringify(body) });
+    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  };
+  // Something to show in the inbox and at the station: a held lot consumed, and a station.
+  await post('/holds', { lots: ['urn:lotline:lot:13012345001011:ND-7'], reason: 'supplier notice SN-17: possible foreign body' }, app.t.keys.quality);
+  await post('/events', { cmd: 'produce', time: new Date(Date.now() + 1000).toISOString(), inputs: [{ gtin: '13012345001011', lot: 'ND-7', quantity: 5, uom: 'KGM' }], outputs: [{ item: 'DOUGH', lot: 'D-0506-1', quantity: 5, uom: 'KGM' }], location: 'Mixing room' }, app.t.keys.operator);
+  await post('/stations', { id: 'MIX-1', site: 'Plant 1', line: 'L1', role: 'production', defaults: { outputItem: '09520123456788' } }, app.t.keys.admin);
+  const browser = await launch();
+  const started = Date.now();
+  try {
+    const ctx = await context(browser, { width: 1280, height: 800 });
+    const page = await ctx.newPage();
+    const shot = async (name: string, fullPage = false) => {
+      await page.screenshot({ path: `${OUT}web-${name}.png`, fullPage });
+      console.log(`docs/img/web-${name}.png`);
+    };
+    await page.goto(app.url);
+    await page.getByLabel('User name').fill('qa');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await shot('sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('combobox').fill('EGG-2610');
+    await page.getByRole('option').first().waitFor();
+    await shot('search');
+    await page.goto(app.url + lot('urn:lotline:lot:IM-COOKIE-DOUGH:CD261006-1'));
+    await page.locator('svg.genealogy').waitFor();
+    await page.waitForTimeout(1500);
+    await page.getByRole('heading', { name: 'Genealogy' }).evaluate((e) => e.scrollIntoView());
+    await shot('lot');
+    await page.goto(app.url + lot('urn:lotline:lot:DOUGH:D-0504-1'));
+    await page.locator('svg.genealogy').waitFor();
+    await page.waitForTimeout(500);
+    await shot('lot-small', true);
+    await page.goto(app.url + lot('urn:lotline:lot:13012345001011:ND-7'));
+    await page.getByRole('button', { name: 'Release…' }).click();
+    await page.getByLabel('Your password, again').fill(PASSWORD);
+    await shot('sign-dialog');
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    await page.getByText('Released.').waitFor();
+    await shot('signature');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.goto(`${app.url}/exceptions`);
+    await page.locator('figure.chart svg').first().waitFor();
+    await shot('exceptions');
+    const tablet = await context(browser, { width: 1024, height: 768 });
+    const t = await tablet.newPage();
+    await signIn(t, app.url, 'op');
+    await t.goto(`${app.url}/scan/MIX-1`);
+    await t.locator('#scan').waitFor();
+    await t.keyboard.type('(01)13012345001011(10)NO-SUCH-LOT(3102)001000');
+    await t.keyboard.press('Enter');
+    await t.locator('.scan-result.bad').waitFor();
+    await t.screenshot({ path: `${OUT}web-scan-refused.png` });
+    await t.keyboard.type('(01)13012345001011(10)ND-7(3102)000500');
+    await t.keyboard.press('Enter');
+    await t.locator('.scan-result.ok').waitFor();
+    await t.screenshot({ path: `${OUT}web-scan.png` });
+    console.log('docs/img/web-scan-refused.png\ndocs/img/web-scan.png');
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+  console.log(`${Date.now() - started} ms`);
+}
+
+await main();

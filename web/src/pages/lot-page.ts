@@ -1,0 +1,277 @@
+/**
+ * A lot's page: where it is now (status, on hand, location, hold), its genealogy drawn left to
+ * right (click a lot to re-centre on it), the same trace as tables with a CSV download, and the
+ * lot's events. A logistic unit (SSCC) shows what it holds.
+ */
+import type { Principal, RefJson, TraceResult } from '../api.js';
+import { api, ApiError } from '../api.js';
+import { h, mount } from '../dom.js';
+import { buildGraphModel } from '../graph/graph-model.js';
+import { download, drawGraph, paintStatus, pngBlob, svgText } from '../graph/draw-graph.js';
+import { layoutGraph } from '../graph/layout.js';
+import { lotPath, placeName, quantity, refLabel, refUri, when } from '../names.js';
+import { navigate } from '../router.js';
+import { holdActions } from './hold-actions.js';
+import { traceCsv, traceRows } from '../trace-csv.js';
+import { traceTables } from '../trace-table.js';
+
+interface LotState {
+  readonly ref: RefJson;
+  readonly status: string;
+  readonly onHand: { quantity: number; uom: string } | null;
+  readonly location: string | null;
+  readonly lastEvent: { eventId: string; bizStep: string | null; time: string; location: string | null } | null;
+  readonly hold: { since: string; eventId: string; reason: string | null } | null;
+  readonly balance: { received: number; produced: number; consumed: number; shipped: number; scrapped: number; adjusted: number; uom: string } | null;
+  readonly supplierLots: readonly string[];
+  readonly inUnits: readonly string[];
+  readonly events: number;
+}
+
+interface UnitState {
+  readonly unit: { scheme: string; id: string };
+  readonly contents: readonly { ref: RefJson; quantity?: number; uom?: string }[];
+  readonly lastEvent: { bizStep: string | null; time: string; location: string | null } | null;
+  readonly events: number;
+}
+
+interface EventRow {
+  readonly seq: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly action: string | null;
+  readonly bizStep: string | null;
+  readonly disposition: string | null;
+  readonly eventTime: string;
+  readonly bizLocation: string | null;
+  readonly readPoint: string | null;
+  readonly source: string | null;
+  readonly destination: string | null;
+  readonly voidSeq: number | null;
+  readonly recordedBy: string | null;
+  readonly role: string;
+}
+
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  on_hold: 'On hold',
+  released: 'Released',
+  consumed: 'Consumed',
+  shipped: 'Shipped',
+  recalled: 'Recalled',
+  destroyed: 'Destroyed',
+};
+
+/** What the lot was in an event. */
+const ROLE_WORDS: Readonly<Record<string, string>> = { input: 'used as input', output: 'produced', parent: 'as the unit', object: '' };
+
+/** A CBV value as words: creating_class_instance → creating class instance. */
+const words = (v: string | null): string => (v ?? '').replace(/^.*[-:]/, '').replace(/_/g, ' ');
+
+export const statusBadge = (status: string) => h('span', { class: `badge status-${status}` }, STATUS_WORDS[status] ?? status);
+
+function facts(rows: readonly [string, unknown][]): HTMLElement {
+  return h(
+    'dl',
+    { class: 'facts' },
+    rows.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v as Node | string)]),
+  );
+}
+
+export async function lotPage(ref: string, me?: Principal, reload: () => void = () => undefined): Promise<HTMLElement> {
+  const main = h('main', { id: 'main', class: 'page lot-page' });
+  let state: LotState | UnitState;
+  try {
+    state = await api<LotState | UnitState>(`/lots/${encodeURIComponent(ref)}`);
+  } catch (e) {
+    mount(main, h('h1', {}, 'Lot not found'), h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)), h('p', {}, h('a', { href: '/', 'data-link': true }, 'Search again')));
+    return main;
+  }
+  if ('unit' in state) return unitPage(main, state);
+  const lot = state;
+  const title = refLabel(lot.ref);
+  document.title = `${title} — Lotline`;
+  const b = lot.balance;
+  mount(
+    main,
+    h('div', { class: 'title-row' }, h('h1', {}, title), statusBadge(lot.status)),
+    lot.hold ? h('p', { class: 'banner held', role: 'status' }, `On hold since ${when(lot.hold.since)}${lot.hold.reason ? `: ${lot.hold.reason}` : ''}.`) : null,
+    lot.status === 'destroyed' ? null : holdActions(ref, title, lot.hold !== null, me, reload),
+    facts([
+      ['On hand', lot.onHand ? quantity(lot.onHand.quantity, lot.onHand.uom) : 'unknown (units do not convert)'],
+      ['Location', placeName(lot.location) || 'not recorded'],
+      ['Last event', lot.lastEvent ? `${words(lot.lastEvent.bizStep) || 'event'} at ${when(lot.lastEvent.time)}` : null],
+      ['Balance', b ? `received ${b.received} + produced ${b.produced} − consumed ${b.consumed} − shipped ${b.shipped} − scrapped ${b.scrapped} ± adjusted ${b.adjusted} (${b.uom})` : null],
+      ['Supplier lot', lot.supplierLots.join(', ')],
+      ['On units', lot.inUnits.length ? h('span', {}, lot.inUnits.map((u, i) => [i ? ', ' : '', h('a', { href: lotPath(`(00)${u}`), 'data-link': true }, u)])) : null],
+    ]),
+  );
+  const graphSection = h('section', { 'aria-labelledby': 'graph-title', class: 'graph-section' }, h('h2', { id: 'graph-title' }, 'Genealogy'), h('p', { class: 'muted' }, 'Tracing…'));
+  const tableSection = h('section', { 'aria-labelledby': 'table-title' }, h('h2', { id: 'table-title' }, 'Trace table'));
+  const eventsSection = h('section', { 'aria-labelledby': 'events-title' }, h('h2', { id: 'events-title' }, 'Events'), h('p', { class: 'muted' }, 'Loading…'));
+  main.append(graphSection, tableSection, eventsSection);
+
+  // The state shows at once; the traces and the drawing follow (a big graph takes a moment to lay out).
+  void (async () => {
+    const q = `ref=${encodeURIComponent(ref)}`;
+    const [backward, forward] = await Promise.all([api<TraceResult>(`/trace/backward?${q}`), api<TraceResult>(`/trace/forward?${q}`)]).catch((e: unknown) => {
+      mount(graphSection, h('h2', { id: 'graph-title' }, 'Genealogy'), h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)));
+      return [undefined, undefined] as const;
+    });
+    if (!backward || !forward) return;
+    tableSection.append(
+      h('p', {}, h('button', { type: 'button', onClick: () => download(`trace-${title.replace(/[^\w.-]+/g, '_')}.csv`, new Blob([traceCsv(traceRows(backward, forward))], { type: 'text/csv;charset=utf-8' })) }, 'Download CSV')),
+      traceTables(backward, forward),
+    );
+    // Let the browser paint the tables before the layout runs.
+    await new Promise((r) => setTimeout(r, 0));
+    graphPanel(graphSection, backward, forward, title);
+  })();
+  void timeline(eventsSection, ref);
+  return main;
+}
+
+function unitPage(main: HTMLElement, unit: UnitState): HTMLElement {
+  const title = `${unit.unit.scheme.toUpperCase()} ${unit.unit.id}`;
+  document.title = `${title} — Lotline`;
+  mount(
+    main,
+    h('h1', {}, title),
+    facts([['Last event', unit.lastEvent ? `${words(unit.lastEvent.bizStep) || 'event'} at ${when(unit.lastEvent.time)}${unit.lastEvent.location ? `, ${placeName(unit.lastEvent.location)}` : ''}` : null]]),
+    h(
+      'table',
+      { class: 'data' },
+      h('caption', {}, `On the unit (${unit.contents.length})`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Lot'), h('th', { scope: 'col', class: 'num' }, 'Quantity'))),
+      h('tbody', {}, unit.contents.map((c) => h('tr', {}, h('td', {}, h('a', { href: lotPath(refUri(c.ref)), 'data-link': true }, refLabel(c.ref))), h('td', { class: 'num' }, quantity(c.quantity, c.uom))))),
+    ),
+  );
+  return main;
+}
+
+/** The drawing with its controls: levels shown each way, zoom, export. */
+function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceResult, title: string): void {
+  const full = buildGraphModel(backward, forward);
+  const levels = (max: number) => ['all', ...Array.from({ length: max }, (_, i) => String(i + 1))];
+  const back = h('select', { id: 'levels-back' }, levels(full.levelsBack).map((v) => h('option', { value: v }, v)));
+  const fwd = h('select', { id: 'levels-forward' }, levels(full.levelsForward).map((v) => h('option', { value: v }, v)));
+  // A big graph opens collapsed to two levels each way: readable (and laid out) in a moment, complete on request.
+  if (full.nodes.length > 60) {
+    if (full.levelsBack > 2) back.value = '2';
+    if (full.levelsForward > 2) fwd.value = '2';
+  }
+  const viewport = h('div', { class: 'graph-viewport', tabindex: 0, 'aria-label': 'Genealogy drawing; scroll to pan' });
+  const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
+  let zoom = 1;
+  let svg: SVGSVGElement | undefined;
+  const status = new Map<string, string>();
+  const applyZoom = () => {
+    if (!svg) return;
+    svg.setAttribute('width', String(Math.round(svg.viewBox.baseVal.width * zoom)));
+    svg.setAttribute('height', String(Math.round(svg.viewBox.baseVal.height * zoom)));
+  };
+  const draw = () => {
+    const limit = (v: string) => (v === 'all' ? Infinity : Number(v));
+    const model = buildGraphModel(backward, forward, { back: limit(back.value), forward: limit(fwd.value) });
+    const laid = layoutGraph(model);
+    svg = drawGraph(laid, { status, onChoose: (n) => n.ref && navigate(lotPath(refUri(n.ref))) });
+    mount(viewport, svg);
+    // A small graph gets a small frame; a large one a frame of most of the screen, scrolled inside.
+    viewport.style.height = `${Math.min(laid.height + 24, Math.max(320, Math.round(window.innerHeight * 0.7)))}px`;
+    applyZoom();
+    const lots = model.nodes.filter((n) => n.kind === 'lot').length;
+    const hidden = full.nodes.filter((n) => n.kind === 'lot').length - lots;
+    summary.textContent = `${lots} lot${lots === 1 ? '' : 's'} drawn${hidden > 0 ? `, ${hidden} more in hidden levels` : ''}; ${backward.receipts.length} receipt(s), ${forward.shipments.length} shipment(s).${backward.truncated || forward.truncated ? ' The trace was cut at its depth limit.' : ''}`;
+    // The first drawing is centred on the lot itself.
+    const root = laid.nodes.find((n) => n.root);
+    if (root) requestAnimationFrame(() => viewport.scrollTo({ left: root.x * zoom - viewport.clientWidth / 2, top: root.y * zoom - viewport.clientHeight / 2 }));
+  };
+  back.addEventListener('change', draw);
+  fwd.addEventListener('change', draw);
+  const zoomBy = (k: number) => () => {
+    zoom = Math.min(3, Math.max(0.2, zoom * k));
+    applyZoom();
+  };
+  const fit = () => {
+    if (!svg) return;
+    zoom = Math.min(1, viewport.clientWidth / svg.viewBox.baseVal.width, viewport.clientHeight / svg.viewBox.baseVal.height);
+    applyZoom();
+  };
+  const file = `genealogy-${title.replace(/[^\w.-]+/g, '_')}`;
+  mount(
+    section,
+    h('h2', { id: 'graph-title' }, 'Genealogy'),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('label', { for: 'levels-back' }, 'Levels back '),
+      back,
+      h('label', { for: 'levels-forward' }, 'Levels forward '),
+      fwd,
+      h('span', { class: 'spacer' }),
+      h('button', { type: 'button', onClick: zoomBy(1 / 1.25), 'aria-label': 'Zoom out' }, '−'),
+      h('button', { type: 'button', onClick: zoomBy(1.25), 'aria-label': 'Zoom in' }, '+'),
+      h('button', { type: 'button', onClick: fit }, 'Fit'),
+      h('button', { type: 'button', onClick: () => svg && download(`${file}.svg`, new Blob([svgText(svg)], { type: 'image/svg+xml' })) }, 'SVG'),
+      h('button', { type: 'button', onClick: () => svg && void pngBlob(svg).then((b) => download(`${file}.png`, b)) }, 'PNG'),
+    ),
+    summary,
+    h('p', { class: 'legend' }, h('span', { class: 'key key-supplier' }, 'supplier'), h('span', { class: 'key key-root' }, 'this lot'), h('span', { class: 'key key-held' }, 'on hold'), h('span', { class: 'key key-recalled' }, 'recalled'), h('span', { class: 'key key-customer' }, 'customer'), ' Click a lot to open it.'),
+    viewport,
+  );
+  draw();
+  void colourStatuses(full.nodes.filter((n) => n.kind === 'lot' && !n.root && n.ref).map((n) => n.id), status, (id, st) => svg && paintStatus(svg, id, st));
+}
+
+/**
+ * Fetches the status of the drawn lots, a few at a time, and paints each as it arrives, so held and
+ * recalled lots stand out. (One request per lot: a batch route would be better past a few hundred.)
+ */
+async function colourStatuses(ids: readonly string[], status: Map<string, string>, paint: (id: string, status: string) => void): Promise<void> {
+  const todo = ids.slice(0, 300);
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const id = todo[next++]!;
+      try {
+        const st = await api<{ status?: string }>(`/lots/${encodeURIComponent(id)}`);
+        if (st.status) {
+          status.set(id, st.status);
+          paint(id, st.status);
+        }
+      } catch {
+        /* a lot whose state cannot be read is drawn without colour */
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+}
+
+async function timeline(section: HTMLElement, ref: string): Promise<void> {
+  try {
+    const { events } = await api<{ events: EventRow[] }>(`/lots/${encodeURIComponent(ref)}/events?limit=500`);
+    const list = h(
+      'ol',
+      { class: 'timeline' },
+      [...events]
+        .sort((a, b) => a.eventTime.localeCompare(b.eventTime))
+        .map((e) =>
+          h(
+            'li',
+            { class: e.voidSeq !== null ? 'voided' : '' },
+            h('time', { datetime: e.eventTime }, when(e.eventTime)),
+            h('strong', {}, words(e.bizStep) || e.type),
+            e.disposition ? h('span', { class: 'muted' }, ` · ${e.disposition}`) : null,
+            ROLE_WORDS[e.role] ? h('span', {}, ` · ${ROLE_WORDS[e.role]}`) : null,
+            e.bizLocation || e.readPoint ? h('span', {}, ` · ${placeName(e.bizLocation ?? e.readPoint)}`) : null,
+            e.source ? h('span', {}, ` · from ${placeName(e.source)}`) : null,
+            e.destination ? h('span', {}, ` · to ${placeName(e.destination)}`) : null,
+            e.recordedBy ? h('span', { class: 'muted' }, ` · recorded by ${e.recordedBy}`) : null,
+            e.voidSeq !== null ? h('span', { class: 'badge status-recalled' }, 'declared in error') : null,
+          ),
+        ),
+    );
+    mount(section, h('h2', { id: 'events-title' }, `Events (${events.length})`), list);
+  } catch (e) {
+    mount(section, h('h2', { id: 'events-title' }, 'Events'), h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)));
+  }
+}
