@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'SIGNATURE_REFUSED',
   'SIGNATURE_INVALID',
   'EXCEPTION_STATE',
+  'SUPPLIER_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
