@@ -218,7 +218,8 @@ export async function auditTrail(sources: AuditSources, filter: AuditFilter = {}
     records.push({
       time: e.recordTime,
       kind,
-      action: bizStep ?? facts.type,
+      // a signed decision reads as what it decided (`release`, `reject`), not as its CBV step (`inspecting`)
+      action: typeof body['lotline:decision'] === 'string' ? body['lotline:decision'] : (bizStep ?? facts.type),
       ...base(e),
       subject,
       details: describeEvent(facts, body) + (retro ? `; recorded after the fact for exception ${String(retro['exception'])}, confirmed by ${String(retro['confirmedBy'])}` : ''),

@@ -244,20 +244,24 @@ export async function supplierReport(store: EventStore, quality: QualityStore, p
     }
   }
 
-  // Holds on any linked lot: holding events naming it (or a unit carrying it is not a hold of the lot itself).
-  const linkedNodes = await store.findNodes([...linked.values()]);
-  const labelOfNode = new Map([...linkedNodes.values()].map((n) => [n.id, refLabel(n.ref)]));
-  const holdRows = (await store.eventObjectsOfNodes([...labelOfNode.keys()])).filter((o) => o.role === 'object');
-  const holdEvents = new Map((await store.eventsBySeq([...new Set(holdRows.map((o) => o.seq))])).filter((e) => e.voidSeq === null && e.bizStep?.replace(/^.*BizStep-/, '') === 'holding' && e.disposition !== 'available').map((e) => [e.seq, e]));
-  const holdBodies = await store.eventBodies([...holdEvents.keys()]);
+  // Holds on any linked lot (holding events naming it), and the exceptions about it or shown by its events.
+  const linkedNodes = [...(await store.findNodes([...linked.values()])).values()];
+  const nodeById = new Map(linkedNodes.map((n) => [n.id, n]));
+  const objectRowsOfLinked = await store.eventObjectsOfNodes([...nodeById.keys()]);
+  const linkedEvents = new Map((await store.eventsBySeq([...new Set(objectRowsOfLinked.map((o) => o.seq))])).filter((e) => e.voidSeq === null).map((e) => [e.seq, e]));
+  const isHold = (seq: number): boolean => {
+    const e = linkedEvents.get(seq);
+    return e !== undefined && e.bizStep?.replace(/^.*BizStep-/, '') === 'holding' && e.disposition !== 'available';
+  };
+  const holdRows = objectRowsOfLinked.filter((o) => o.role === 'object' && isHold(o.seq));
+  const holdBodies = await store.eventBodies([...new Set(holdRows.map((o) => o.seq))]);
   const holds: SupplierHold[] = [];
   for (const o of holdRows) {
-    const e = holdEvents.get(o.seq);
-    if (!e) continue;
+    const e = linkedEvents.get(o.seq)!;
     const body = holdBodies.get(o.seq) ?? {};
-    const ref = [...linkedNodes.values()].find((n) => n.id === o.node)!.ref;
+    const ref = nodeById.get(o.node)!.ref;
     holds.push({
-      lot: labelOfNode.get(o.node)!,
+      lot: refLabel(ref),
       time: e.eventTime,
       reason: typeof body['lotline:reason'] === 'string' ? body['lotline:reason'] : null,
       reference: typeof body['lotline:reference'] === 'string' ? body['lotline:reference'] : null,
@@ -268,11 +272,17 @@ export async function supplierReport(store: EventStore, quality: QualityStore, p
   }
   holds.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.lot < b.lot ? -1 : 1));
 
+  const eventIds = new Map<string, string>();
+  for (const o of objectRowsOfLinked) {
+    const e = linkedEvents.get(o.seq);
+    if (e && !eventIds.has(e.eventId)) eventIds.set(e.eventId, refLabel(nodeById.get(o.node)!.ref));
+  }
   const exceptions: SupplierException[] = [];
-  for (const [uri, ref] of linked) {
-    for (const x of await quality.queryExceptions({ lot: uri, limit: 10_000 })) {
-      exceptions.push({ id: x.id, lot: refLabel(ref), rule: x.ruleId, severity: x.severity, state: x.state, detectedAt: x.detectedAt, owner: x.owner, explanation: x.explanation });
-    }
+  for (const x of await quality.queryExceptions({ limit: 10_000 })) {
+    const subject = linked.get(x.subject.ref);
+    const via = x.eventIds.find((id) => eventIds.has(id));
+    if (!subject && via === undefined) continue;
+    exceptions.push({ id: x.id, lot: subject ? refLabel(subject) : eventIds.get(via!)!, rule: x.ruleId, severity: x.severity, state: x.state, detectedAt: x.detectedAt, owner: x.owner, explanation: x.explanation });
   }
   exceptions.sort((a, b) => a.id - b.id);
 
