@@ -73,7 +73,7 @@ describe('audit reports over HTTP', () => {
     expect(unknown.json()).toMatchObject({ code: 'LOT_NOT_FOUND' });
     const bad = await app.inject({ method: 'POST', url: '/api/v1/mock-recalls', headers: keys.quality, payload: { item: 'FLOUR' } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: 'query.lot' }] });
+    expect(bad.json()).toMatchObject({ code: 'INPUT_INVALID', detail: expect.stringMatching(/^\$\.lot: /), issues: [{ path: '$.lot' }] });
     expect((await get('/mock-recalls/999', 'auditor')).json()).toMatchObject({ code: 'NOT_FOUND', issues: [{ path: 'path.id' }] });
   });
 

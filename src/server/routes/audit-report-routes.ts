@@ -44,6 +44,17 @@ function invalid(path: string, reason: string): LotlineError {
   return new LotlineError('INPUT_INVALID', `${path}: ${reason}`, { issues: [{ path, reason }] });
 }
 
+/** refFrom names query parameters; in a body the same fields are `$.item`, `$.lot`. */
+function inBody<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof LotlineError)) throw e;
+    const issues = e.issues.map((i) => ({ ...i, path: i.path.replace(/^query\./, '$.') }));
+    throw new LotlineError(e.code, e.message.replace(/^query\./, '$.'), { issues, cause: e });
+  }
+}
+
 function checkPeriod(from: string | undefined, to: string | undefined): void {
   if (from !== undefined && to !== undefined && toMs(from, 'from', 0) >= toMs(to, 'to', 0)) throw invalid('query.to', `the period is empty: ${from} is not before ${to}`);
 }
@@ -80,7 +91,7 @@ export function registerAuditReportRoutes(api: Api, deps: AuditReportDeps): void
         ...COMMON_ERRORS,
       },
       handler: async ({ reply, body, principal }) => {
-        const root = await resolveStored(store, refFrom(body, 'query'), body.item !== undefined);
+        const root = await resolveStored(store, inBody(() => refFrom(body, 'query')), body.item !== undefined);
         const report = await runMockRecall(store, root, { runBy: principal.actor, quality: api.qualityConfig });
         const saved = await archive.save(report);
         void reply.status(201).header('Location', `/api/v1/mock-recalls/${saved.id}`);
