@@ -36,6 +36,23 @@ export interface AuditReportFlags extends RefFlags {
   'quality-config'?: string | undefined;
 }
 
+/** The flags each report reads, beyond --db and --json: `lotline report` takes the union, so each report refuses the others' flags. */
+const REPORT_FLAGS: Record<string, readonly string[]> = {
+  fsma204: ['out', 'format', 'tlc', 'item', 'from', 'to', 'as-of', 'direction'],
+  audit: ['out', 'format', 'from', 'to', 'user', 'item', 'gtin', 'lot', 'serial'],
+  supplier: ['out', 'format', 'from', 'to'],
+};
+
+/** Refuses a flag the named report does not read (it would otherwise be silently ignored). */
+export function checkReportFlags(kind: string | undefined, flags: Readonly<Record<string, unknown>>): void {
+  const allowed = kind === undefined ? undefined : REPORT_FLAGS[kind];
+  if (!allowed) return;
+  const extra = Object.keys(REPORT_FLAGS)
+    .flatMap((k) => REPORT_FLAGS[k]!)
+    .filter((f, i, all) => all.indexOf(f) === i && !allowed.includes(f) && flags[f] !== undefined);
+  if (extra.length > 0) throw new UsageError(`'lotline report ${kind}' does not take ${extra.map((f) => `--${f}`).join(', ')}`);
+}
+
 /** The format: --format, else --out's extension, else `fallback`; checked against `allowed`. */
 function formatOf<F extends string>(flags: AuditReportFlags, allowed: readonly F[], fallback: F): F {
   const f = flags.format ?? (flags.out !== undefined ? /\.([a-z]+)$/i.exec(flags.out)?.[1]?.toLowerCase() : undefined) ?? fallback;

@@ -23,7 +23,7 @@ import type { CliIo } from './io.js';
 import { cliContext, UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
 import { cmdExport, cmdReport } from './report-commands.js';
-import { cmdAuditReport, cmdMockRecall } from './audit-report-commands.js';
+import { checkReportFlags, cmdAuditReport, cmdMockRecall } from './audit-report-commands.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -277,6 +277,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       }
       case 'report':
+        checkReportFlags(rest[0], flags);
         if (rest[0] === 'audit' || rest[0] === 'supplier') return await cmdAuditReport(rest, flags, io);
         return await cmdReport(open, rest, flags, io);
       case 'mock-recall':

@@ -161,5 +161,8 @@ describe('audit reports on the command line', () => {
     expect(unknown.stderr).toContain('SUPPLIER_NOT_FOUND');
     expect((await cli('report', 'audit', '--format', 'xlsx', '--db', db)).stderr).toContain('an XLSX report needs --out FILE.xlsx');
     expect((await cli('report', 'audit', '--from', 'last week', '--db', db)).stderr).toContain('the from time must be a date');
+    // each report refuses the flags of the others, which it would otherwise ignore
+    expect((await cli('report', 'supplier', 'Nobody', '--item', 'FLOUR', '--lot', 'F-1', '--db', db)).stderr).toContain("'lotline report supplier' does not take --item, --lot");
+    expect((await cli('report', 'fsma204', '--user', 'anne', '--out', join(dirname(db), 'x.csv'), '--db', db)).stderr).toContain("'lotline report fsma204' does not take --user");
   });
 });
