@@ -197,7 +197,13 @@ for (const kind of KINDS) {
       const t = await auditTrail({ store, quality, identity }, { from: afterLoad });
       expect(t.records[0]!.action).toBe('user.change');
       expect(t.records).toHaveLength(all.records.length - 11);
-      expect((await auditTrail({ store, quality, identity }, { to: afterLoad })).records).toHaveLength(11);
+      const before = await auditTrail({ store, quality, identity }, { to: afterLoad });
+      expect(before.records).toHaveLength(11);
+      // the period reads only its part of the log, yet a correction made later still shows, and
+      // a correction in the period still shows the values it superseded, recorded before it
+      expect(before.records.find((r) => r.reference === shipmentId)!.supersededBy).toMatch(/^declared erroneous, recorded /);
+      expect(t.records.find((r) => r.kind === 'correction')!.earlier).toContain('lots: BISCUIT / BC-1 1500 EA');
+      expect(t.records.find((r) => r.kind === 'correction')!.details).toContain(`corrected by ${CORRECTED}: shipping`);
     });
 
     it('filters by lot: its events, hold, release and signature, and the exception its batch raised', async () => {

@@ -179,34 +179,57 @@ export async function auditTrail(sources: AuditSources, filter: AuditFilter = {}
   }
 
   const records: AuditRecord[] = [];
-  const entries = new Map<string, LogEntry>();
-  const declarations: LogEntry[] = [];
   const lotEventIds = new Set<string>();
-  for (let after = 0; after < asOfSeq; ) {
-    const page = await store.readLog(after, PAGE);
-    if (page.length === 0) break;
-    for (const e of page) {
-      if (e.kind === 'declaration') declarations.push(e);
-      else {
-        entries.set(e.eventId, e);
-        if (lotSeqs?.has(e.seq)) lotEventIds.add(e.eventId);
-      }
+  // Only the log entries the period and the lot reach are read: record times grow with the log position.
+  const lo = filter.from !== undefined ? await store.seqAt(new Date(fromMs - 1).toISOString()) : 0;
+  const hi = filter.to !== undefined ? Math.min(asOfSeq, await store.seqAt(new Date(toMsV - 1).toISOString())) : asOfSeq;
+  const entryAt = async (seq: number): Promise<LogEntry | undefined> => (await store.readLog(seq - 1, 1))[0];
+  const inRange: LogEntry[] = [];
+  if (lotSeqs) {
+    const rows = await store.eventsBySeq([...lotSeqs]);
+    for (const r of rows) lotEventIds.add(r.eventId);
+    const wanted = new Set([...rows.map((r) => r.seq), ...rows.flatMap((r) => (r.voidSeq !== null ? [r.voidSeq] : []))].filter((x) => x > lo && x <= hi));
+    for (const x of [...wanted].sort((p, q) => p - q)) {
+      const e = await entryAt(x);
+      if (e) inRange.push(e);
     }
-    after = page[page.length - 1]!.seq;
+  } else {
+    for (let after = lo; after < hi; ) {
+      const page = await store.readLog(after, Math.min(PAGE, hi - after));
+      if (page.length === 0) break;
+      inRange.push(...page);
+      after = page[page.length - 1]!.seq;
+    }
   }
+  const entries = new Map(inRange.filter((e) => e.kind === 'event').map((e) => [e.eventId, e]));
+  const declarations = inRange.filter((e) => e.kind === 'declaration');
+  // Events of the range declared erroneous (perhaps after it): when, and at which log position.
   const declaredBy = new Map<string, LogEntry>();
-  for (const d of declarations) declaredBy.set(d.eventId, d);
-
-  const read = (e: LogEntry): { facts: EventFacts; body: Record<string, unknown> } | undefined => {
-    const body = JSON.parse(e.body) as Record<string, unknown>;
+  const events = [...entries.values()];
+  for (let i = 0; i < events.length; i += PAGE) {
+    for (const row of await store.eventsBySeq(events.slice(i, i + PAGE).map((e) => e.seq))) {
+      if (row.voidSeq === null) continue;
+      const d = declarations.find((x) => x.seq === row.voidSeq) ?? (await entryAt(row.voidSeq));
+      if (d) declaredBy.set(row.eventId, d);
+    }
+  }
+  const readBody = (body: Record<string, unknown>): { facts: EventFacts; body: Record<string, unknown> } | undefined => {
     const issues: Issue[] = [];
     const facts = interpretEvent(body, '$', issues);
     return facts ? { facts, body } : undefined;
   };
+  const read = (e: LogEntry) => readBody(JSON.parse(e.body) as Record<string, unknown>);
+  /** An event's facts and body, from the range read or (outside it) from the store. */
+  const eventNamed = async (eventId: string): Promise<{ facts: EventFacts; body: Record<string, unknown> } | undefined> => {
+    const e = entries.get(eventId);
+    if (e) return read(e);
+    const stored = await store.eventById(eventId);
+    return stored ? readBody(stored.body as Record<string, unknown>) : undefined;
+  };
+
   const base = (e: LogEntry) => ({ actor: e.actor, origin: e.origin, logPosition: e.seq, hash: e.hash });
 
   for (const e of entries.values()) {
-    if (lotSeqs && !lotSeqs.has(e.seq)) continue;
     const r = read(e);
     if (!r) continue;
     const { facts, body } = r;
@@ -249,16 +272,14 @@ export async function auditTrail(sources: AuditSources, filter: AuditFilter = {}
   }
 
   for (const d of declarations) {
-    const original = entries.get(d.eventId);
-    if (lotSeqs && !(original && lotSeqs.has(original.seq))) continue;
     const r = read(d);
     const decl = r?.facts.errorDeclaration;
-    const was = original ? read(original) : undefined;
-    const corrective = (decl?.correctiveEventIds ?? []).map((id) => {
-      const c = entries.get(id);
-      const cr = c ? read(c) : undefined;
-      return cr ? `${id}: ${describeEvent(cr.facts, cr.body)}` : id;
-    });
+    const was = await eventNamed(d.eventId);
+    const corrective: string[] = [];
+    for (const id of decl?.correctiveEventIds ?? []) {
+      const c = await eventNamed(id);
+      corrective.push(c ? `${id}: ${describeEvent(c.facts, c.body)}` : id);
+    }
     records.push({
       time: d.recordTime,
       kind: 'correction',
