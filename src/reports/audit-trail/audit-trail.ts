@@ -294,7 +294,11 @@ export async function auditTrail(sources: AuditSources, filter: AuditFilter = {}
   }
 
   // Exceptions: all of them, or those about the lot or shown by its events.
-  const exceptions = (await quality.queryExceptions({ limit: 10_000 })).filter((x) => !lotUri || x.subject.ref === lotUri || x.eventIds.some((id) => lotEventIds.has(id)));
+  // An exception last changed before the period has no history in it: its history is not read.
+  const fromIso = filter.from !== undefined ? new Date(fromMs).toISOString() : undefined;
+  const exceptions = (await quality.queryExceptions({ limit: 10_000 })).filter(
+    (x) => (fromIso === undefined || x.updatedAt >= fromIso) && (!lotUri || x.subject.ref === lotUri || x.eventIds.some((id) => lotEventIds.has(id))),
+  );
   for (const x of exceptions) records.push(...exceptionRecords(x, await quality.historyOf(x.id)));
 
   if (!filter.lot) {
