@@ -15,6 +15,9 @@ import { GenealogyIndex, withGenealogyIndex } from './genealogy/genealogy-index.
 import type { StationStore } from './capture/scan/station-store.js';
 import { openPostgresStationStore } from './capture/scan/postgres/postgres-station-store.js';
 import { SqliteStationStore } from './capture/scan/sqlite/sqlite-station-store.js';
+import type { MockRecallStore } from './reports/mock-recall/mock-recall-store.js';
+import { openPostgresMockRecallStore } from './reports/mock-recall/postgres/postgres-mock-recall-store.js';
+import { SqliteMockRecallStore } from './reports/mock-recall/sqlite/sqlite-mock-recall-store.js';
 import type { EventStore } from './store/event-store.js';
 import { isPostgresUrl, openPostgresStore, parsePostgresUrl } from './store/postgres/open-postgres-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
@@ -86,4 +89,9 @@ export async function openIndexedStore(db: string, options: { create?: boolean }
 /** Opens the scan-station store on the same database as the events (after the event store made it a Lotline database), like the identity store. */
 export function openStationStore(db: string): Promise<StationStore> {
   return openBeside<StationStore>(db, openPostgresStationStore, (path) => new SqliteStationStore(path));
+}
+
+/** Opens the mock recall archive (every exercise run) on the same database as the events. */
+export function openMockRecallStore(db: string): Promise<MockRecallStore> {
+  return openBeside<MockRecallStore>(db, openPostgresMockRecallStore, (path) => new SqliteMockRecallStore(path));
 }

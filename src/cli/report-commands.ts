@@ -54,7 +54,7 @@ function outPath(flags: ReportFlags, command: string): string {
 /** `lotline report fsma204`. */
 export async function cmdReport(open: () => Promise<EventStore>, rest: readonly string[], flags: ReportFlags, io: CliIo): Promise<number> {
   const [kind, ...extra] = rest;
-  if (kind !== 'fsma204') throw new UsageError(`'lotline report' needs a report: fsma204${kind ? ` (got ${JSON.stringify(kind)})` : ''}`);
+  if (kind !== 'fsma204') throw new UsageError(`'lotline report' needs a report: fsma204, dossier, audit or supplier${kind ? ` (got ${JSON.stringify(kind)})` : ''}`);
   if (extra.length > 0) throw new UsageError(`'lotline report fsma204' takes no arguments (got ${extra.join(' ')}); name lots with --tlc CODE`);
   const out = outPath(flags, 'report fsma204');
   const format = (flags.format ?? /\.(csv|xlsx)$/i.exec(out)?.[1]?.toLowerCase()) as FsmaFormat | undefined;

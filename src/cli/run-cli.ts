@@ -24,6 +24,7 @@ import { cliContext, UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
 import { cmdExport, cmdReport } from './report-commands.js';
 import { cmdDossier } from './dossier-commands.js';
+import { checkReportFlags, cmdAuditReport, cmdMockRecall } from './audit-report-commands.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -35,6 +36,10 @@ Usage:
   lotline report fsma204 --out FILE      FSMA 204 sortable spreadsheet (CSV or XLSX) [--tlc CODE]... [--item ITEM] [--from T --to T]
   lotline report dossier REF --out FILE  genealogy dossier of one lot, PDF or HTML [--format pdf|html] [--as-of T]
                                          check a printed one: --as-of T --verify HASH (both from its footer)
+  lotline report audit [--out FILE]      audit trail: who, when, what, earlier values [--from T --to T] [--user U] [--item I --lot L]
+  lotline report supplier PARTY          a supplier's lots, where they went, holds and exceptions [--from T --to T] [--out FILE]
+  lotline mock-recall REF                mock recall exercise: both traces, quantities reconciled, gaps; saved [--out FILE] [--format md|csv|json]
+  lotline mock-recall list | show ID     the exercises run so far
   lotline export epcis --out FILE        EPCIS 2.0 document of a trace (--trace REF --direction D) or of a query (filters)
   lotline verify                         check the hash chain of the event log
   lotline migrate                        create the database, or bring its schema up to date
@@ -72,7 +77,9 @@ Options:
   --from T, --to T     trace: only events in this event-time window
   --as-of T            trace, lot: answer as known at this record time
   --out FILE           report, export: where to write (replaced whole, never half-written)
-  --format csv|xlsx    report fsma204: the file format (default: from --out's extension)
+  --format csv|xlsx    report fsma204: the file format (default: from --out's extension);
+                       report audit, report supplier: csv, xlsx, json or text; mock-recall: md, csv or json
+  --user U             report audit: only records by this user (alice, or user:alice, key:scanner-1)
   --tlc CODE           report fsma204: a traceability lot code (repeatable); --item ITEM: a product;
                        --direction forward|backward: also every lot traced from the --tlc lots
   --trace REF --direction forward|backward   export epcis: the events of this trace
@@ -199,7 +206,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   import: ['max-document-size'],
   trace: [...REF_FLAGS, 'max-depth', 'from', 'to', 'as-of'],
   lot: [...REF_FLAGS, 'as-of'],
-  report: [...REF_FLAGS, 'out', 'format', 'tlc', 'from', 'to', 'as-of', 'direction', 'verify'],
+  report: [...REF_FLAGS, 'out', 'format', 'tlc', 'from', 'to', 'as-of', 'direction', 'verify', 'user'],
+  'mock-recall': [...REF_FLAGS, 'out', 'format', 'quality-config', 'from', 'to', 'limit'],
   export: [...REF_FLAGS, 'out', 'trace', 'direction', 'from', 'to', 'as-of', 'event-type', 'biz-step', 'disposition', 'biz-location', 'epc'],
   verify: [],
   migrate: [],
@@ -278,7 +286,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       }
       case 'report':
-        return rest[0] === 'dossier' ? await cmdDossier(resolveDb(flags.db), open, rest.slice(1), flags, io) : await cmdReport(open, rest, flags, io);
+        checkReportFlags(rest[0], flags);
+        if (rest[0] === 'dossier') return await cmdDossier(resolveDb(flags.db), open, rest.slice(1), flags, io);
+        if (rest[0] === 'audit' || rest[0] === 'supplier') return await cmdAuditReport(rest, flags, io);
+        return await cmdReport(open, rest, flags, io);
+      case 'mock-recall':
+        return await cmdMockRecall(rest, flags, io);
       case 'export':
         return await cmdExport(open, rest, flags, io);
       case 'verify': {

@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'EXCEPTION_STATE',
   'DOSSIER_TOO_LARGE',
   'DOSSIER_MISMATCH',
+  'SUPPLIER_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

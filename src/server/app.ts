@@ -47,6 +47,8 @@ import { GAP_RULE_IDS } from '../quality/rules/index.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerSearchRoutes } from './routes/search-routes.js';
 import { defaultWebRoot, registerStaticWeb } from './static-web.js';
+import { registerAuditReportRoutes } from './routes/audit-report-routes.js';
+import type { MockRecallStore } from '../reports/mock-recall/mock-recall-store.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -86,6 +88,8 @@ export interface AppDeps {
   /** File-drop hashes and webhooks: with it, the webhook routes and the dispatcher exist. */
   readonly integrations?: IntegrationStore;
   readonly quality: QualityStore;
+  /** The mock recall archive: with it, the mock recall routes exist. */
+  readonly mockRecalls?: MockRecallStore;
 }
 
 /** What route modules get: the ports, the options, and a way to declare routes. */
@@ -252,6 +256,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerQualityRoutes(api);
   registerHoldRoutes(api);
   if (deps.integrations && webhooks) registerWebhookRoutes(api, deps.integrations, webhooks);
+  registerAuditReportRoutes(api, deps);
   registerDocsRoutes(api);
   if (options.quality) {
     const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api, sink), app.log, deps.quality);

@@ -32,6 +32,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   IDENTITY_EXISTS: 409,
   STATION_EXISTS: 409,
   STATION_NOT_FOUND: 404,
+  SUPPLIER_NOT_FOUND: 404,
   SCAN_REFUSED: 422,
   DOSSIER_TOO_LARGE: 422,
   // a dossier that no longer matches its hash: the records changed, or the copy was altered

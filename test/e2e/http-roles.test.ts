@@ -65,6 +65,11 @@ const CASES: readonly Case[] = [
   { name: 'FSMA 204 spreadsheet', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/fsma204?tlc=A' },
   { name: 'EPCIS export', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/epcis?EQ_bizStep=receiving' },
   { name: 'genealogy dossier', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/dossier?lot=urn:lotline:lot:RAW:A&format=html' },
+  { name: 'audit trail', allowed: [A, D], method: 'GET', url: '/api/v1/reports/audit?item=RAW&lot=A' },
+  { name: 'supplier report', allowed: EVERYONE, method: 'GET', url: '/api/v1/reports/supplier?supplier=Mill' },
+  { name: 'run a mock recall', allowed: [Q], method: 'POST', url: '/api/v1/mock-recalls', body: () => ({ item: 'RAW', lot: 'A' }) },
+  { name: 'mock recalls run', allowed: EVERYONE, method: 'GET', url: '/api/v1/mock-recalls' },
+  { name: 'one mock recall', allowed: EVERYONE, method: 'GET', url: '/api/v1/mock-recalls/1' },
   { name: 'EPCIS capture job', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/epcis/capture/${captureId}` },
   { name: 'completeness', allowed: EVERYONE, method: 'GET', url: '/api/v1/quality/completeness' },
   { name: 'gap rules (dry run)', allowed: EVERYONE, method: 'GET', url: '/api/v1/quality/gaps' },
@@ -177,7 +182,7 @@ describe('role table', () => {
     const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const covered = new Set(
-      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+\/signatures$/, '/events/{id}/signatures').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/exceptions\/\d+/, '/exceptions/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay').replace(/\/stations\/[^/]+$/, '/stations/{id}')}`),
+      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+\/signatures$/, '/events/{id}/signatures').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/exceptions\/\d+/, '/exceptions/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay').replace(/\/stations\/[^/]+$/, '/stations/{id}').replace(/\/mock-recalls\/\d+$/, '/mock-recalls/{id}')}`),
     );
     // Signing needs a signed-in person, not a key: POST /releases is covered in http-quality.test.ts.
     const publicOrElsewhere = ['POST /api/v1/session', 'DELETE /api/v1/session', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/stream', 'POST /api/v1/releases'];

@@ -10,6 +10,8 @@ import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-s
 import type { StationStore } from '../../src/capture/scan/station-store.js';
 import { SqliteStationStore } from '../../src/capture/scan/sqlite/sqlite-station-store.js';
 import type { QualityStore } from '../../src/quality/quality-store.js';
+import type { MockRecallStore } from '../../src/reports/mock-recall/mock-recall-store.js';
+import { SqliteMockRecallStore } from '../../src/reports/mock-recall/sqlite/sqlite-mock-recall-store.js';
 import { SqliteQualityStore } from '../../src/quality/sqlite/sqlite-quality-store.js';
 import type { Api, AppOptions } from '../../src/server/app.js';
 import { buildApp } from '../../src/server/app.js';
@@ -27,6 +29,7 @@ export interface TestApi {
   /** With `integrations: true`: the webhook and file-drop tables. */
   readonly integrations: IntegrationStore | undefined;
   readonly quality: QualityStore;
+  readonly mockRecalls: MockRecallStore;
   /** `Authorization` headers of one API key per role. */
   readonly keys: Readonly<Record<Role, { authorization: string }>>;
   close(): Promise<void>;
@@ -43,7 +46,8 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
   }
   const stations = new SqliteStationStore(options.db ?? ':memory:');
   const integrations = options.integrations ? new SqliteIntegrationStore(options.db ?? ':memory:') : undefined;
-  const app = await buildApp({ store, identity, quality, stations, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
+  const mockRecalls = new SqliteMockRecallStore(options.db ?? ':memory:');
+  const app = await buildApp({ store, identity, quality, stations, mockRecalls, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
   return {
     app,
     store,
@@ -51,11 +55,13 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
     stations,
     integrations,
     quality,
+    mockRecalls,
     keys,
     close: async () => {
       await app.close();
       await stations.close();
       await integrations?.close();
+      await mockRecalls.close();
       await quality.close();
       await identity.close();
       await store.close();
