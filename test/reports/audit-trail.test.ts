@@ -66,7 +66,7 @@ for (const kind of KINDS) {
       store = await openStore(db);
       quality = await openQualityStore(db);
       identity = await openIdentityStore(db);
-      await addUser(identity, { name: 'anne', role: 'operator', password: PASSWORD }, ADMIN);
+      await addUser(identity, { name: 'anne', role: 'operator', password: PASSWORD, fullName: 'Anne Martin' }, ADMIN);
       await append(store, captured(biscuitCommands()), MARC);
       await tick();
       afterLoad = new Date().toISOString();
@@ -156,7 +156,7 @@ for (const kind of KINDS) {
       expect(hold.details).toContain('reason: Supplier notice: possible glass');
       const sig = all.records.find((r) => r.kind === 'signature')!;
       expect(sig.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$/);
-      expect(sig.details).toMatch(/^signed by anne \(anne\), meaning: released after retest, at .*\+00:00; identified by password; binding hash [0-9a-f]{64}$/);
+      expect(sig.details).toMatch(/^signed by Anne Martin \(anne\), meaning: released after retest, at .*\+00:00; identified by password; binding hash [0-9a-f]{64}$/);
       expect(sig.subject).toBe('FLOUR / F-1');
     });
 

@@ -67,7 +67,7 @@ export async function buildDossierPlant(db: string): Promise<{ exceptionId: numb
   const quality = await openQualityStore(db);
   try {
     await append(store, captured(PLANT), 'user:anna');
-    await addUser(identity, { name: 'quinn', role: 'quality', password: PW }, { actor: 'cli:test' });
+    await addUser(identity, { name: 'quinn', role: 'quality', password: PW, fullName: 'Quinn Tester' }, { actor: 'cli:test' });
     // D2 was made with no recorded input: the exception, then the link the shift lead confirmed.
     const [opened] = await quality.report(
       [{ ruleId: 'produced-without-inputs', severity: 'warning', subject: { kind: 'lot', ref: 'urn:lotline:lot:DOUGH:D2' }, key: 'produced-without-inputs:D2', explanation: 'DOUGH D2 was produced with no recorded inputs.', eventIds: [], site: null, line: 'Line 1', detectedAt: '2026-05-04T09:00:00.000Z' }],

@@ -105,7 +105,7 @@ for (const kind of KINDS) {
         ['hold', ['FLOUR / F1'], 'supplier notice: possible foreign bodies', 'SN-3'],
         ['release', ['BISCUIT / BC1'], 'released after metal detector re-test', null],
       ]);
-      expect(dossier.data.holds[2]!.signatures).toEqual([{ printedName: 'quinn', signer: 'quinn', meaning: 'released after metal detector re-test', signedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\+00:00$/), valid: true, problem: null }]);
+      expect(dossier.data.holds[2]!.signatures).toEqual([{ printedName: 'Quinn Tester', signer: 'quinn', meaning: 'released after metal detector re-test', signedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\+00:00$/), valid: true, problem: null }]);
       expect(dossier.data.exceptions).toEqual([
         expect.objectContaining({ id: plant.exceptionId, rule: 'produced-without-inputs', lot: 'DOUGH / D2', state: 'resolved', resolution: 'shift lead confirmed the sugar went into batch MIX-2', correctiveEventId: plant.correctiveEventId }),
       ]);
@@ -155,7 +155,7 @@ describe('the dossier documents (SQLite)', () => {
     for (const h of ['Where this lot came from', 'Where it went', 'What happened to it', 'Holds, releases and signatures', 'Problems found and how they were handled']) expect(html).toContain(`<h2>${h}</h2>`);
     expect(html).toContain('<tr><td>FLOUR / F1</td><td class="n">2</td><td class="n">60%</td><td>ON HOLD</td></tr>');
     expect(html).toMatch(/<td>2026-05-05 07:30 UTC\+02:00<\/td><td>BISCUIT \/ BC1<\/td><td>FreshMart DC<\/td><td class="n">1200 EA<\/td>/);
-    expect(html).toContain('quinn — &quot;released after metal detector re-test&quot;');
+    expect(html).toContain('Quinn Tester — &quot;released after metal detector re-test&quot;');
     expect(html).toContain('(signature verified)');
     expect(html).toMatch(/<td>SUGAR \/ S1<\/td><td>DOUGH \/ D2<\/td><td class="n">100 KGM<\/td><td>recorded after the fact \(exception 1\)<\/td>/);
     expect(html).toContain('doughTempC = 23.5');
@@ -195,7 +195,7 @@ describe('the dossier documents (SQLite)', () => {
     }
     const all = pages.join('\n');
     for (const code of ['BISCUIT / BC1', 'DOUGH / D1', 'DOUGH / D2', 'FLOUR / F1', 'BUTTER / B1', 'SUGAR / S1', SSCC]) expect(all).toContain(code);
-    expect(all.replace(/\s+/g, ' ')).toContain('quinn — "released after metal detector re-test"');
+    expect(all.replace(/\s+/g, ' ')).toContain('Quinn Tester — "released after metal detector re-test"');
     expect(all).toContain('Where this lot came from');
     // page 2 is the drawing: its boxes carry the lot codes, and it is not blank
     expect(pages[1]).toContain('The genealogy at a glance');
