@@ -8,6 +8,10 @@ import { openPostgresIntegrationStore } from './integrations/postgres/postgres-i
 import { SqliteIntegrationStore } from './integrations/sqlite/sqlite-integration-store.js';
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
+import type { MasterDataStore } from './masterdata/master-data-store.js';
+import { openPostgresMasterDataStore } from './masterdata/postgres/postgres-master-data-store.js';
+import { SqliteMasterDataStore } from './masterdata/sqlite/sqlite-master-data-store.js';
+import type { RecallStore } from './reports/recall/recall-store.js';
 import type { QualityStore } from './quality/quality-store.js';
 import { openPostgresQualityStore } from './quality/postgres/postgres-quality-store.js';
 import { SqliteQualityStore } from './quality/sqlite/sqlite-quality-store.js';
@@ -61,6 +65,11 @@ export function openIdentityStore(db: string): Promise<IdentityStore> {
 /** Opens the quality store (exceptions, signature ledger, pending signatures) on the same database as the events. */
 export function openQualityStore(db: string): Promise<QualityStore> {
   return openBeside<QualityStore>(db, openPostgresQualityStore, (path) => new SqliteQualityStore(path));
+}
+
+/** Opens the master-data tables (items, parties, locations) and the saved recalls on the same database as the events. */
+export function openMasterDataStore(db: string): Promise<MasterDataStore & RecallStore> {
+  return openBeside<MasterDataStore & RecallStore>(db, openPostgresMasterDataStore, (path) => new SqliteMasterDataStore(path));
 }
 
 /** Opens the integration tables (file-drop hashes, webhook subscriptions and outbox) on the same database as the events. */

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, openIntegrationStore, openQualityStore, openStationStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openIntegrationStore, openMasterDataStore, openQualityStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
@@ -104,6 +104,7 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
           quality: track(await openQualityStore(db)),
           stations: track(await openStationStore(db)),
           integrations: track(await openIntegrationStore(db)),
+          masterData: track(await openMasterDataStore(db)),
         };
       } catch (e) {
         for (const x of opened.reverse()) await x.close();

@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   'SIGNATURE_REFUSED',
   'SIGNATURE_INVALID',
   'EXCEPTION_STATE',
+  'MASTER_DATA_NOT_FOUND',
+  'RECALL_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -22,6 +22,8 @@ import type { EscalationPolicy } from '../quality/exceptions.js';
 import { DEFAULT_ESCALATION, escalateOverdue, exceptionSink } from '../quality/exceptions.js';
 import { heldLotUsed } from '../quality/held-lot-used.js';
 import type { QualityStore } from '../quality/quality-store.js';
+import type { MasterDataStore } from '../masterdata/master-data-store.js';
+import type { RecallStore } from '../reports/recall/recall-store.js';
 import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 import { asLotlineError, HTTP_STATUS, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import type { RateLimit } from './rate-limit.js';
@@ -44,6 +46,8 @@ import type { QualityConfig } from '../quality/quality-config.js';
 import { defaultQualityConfig } from '../quality/quality-config.js';
 import { GAP_RULE_IDS } from '../quality/rules/index.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerMasterDataRoutes } from './routes/master-data-routes.js';
+import { registerRecallRoutes } from './routes/recall-routes.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -81,6 +85,8 @@ export interface AppDeps {
   /** File-drop hashes and webhooks: with it, the webhook routes and the dispatcher exist. */
   readonly integrations?: IntegrationStore;
   readonly quality: QualityStore;
+  /** Items, parties, locations and saved recalls: with it, the master-data and recall routes exist. */
+  readonly masterData?: MasterDataStore & RecallStore;
 }
 
 /** What route modules get: the ports, the options, and a way to declare routes. */
@@ -242,6 +248,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerQualityRoutes(api);
   registerHoldRoutes(api);
   if (deps.integrations && webhooks) registerWebhookRoutes(api, deps.integrations, webhooks);
+  if (deps.masterData) {
+    registerMasterDataRoutes(api, app, deps.masterData);
+    registerRecallRoutes(api, deps.masterData);
+  }
   registerDocsRoutes(api);
   if (options.quality) {
     const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api, sink), app.log);

@@ -10,6 +10,7 @@ import { SqliteIdentityStore } from '../../src/identity/sqlite/sqlite-identity-s
 import type { StationStore } from '../../src/capture/scan/station-store.js';
 import { SqliteStationStore } from '../../src/capture/scan/sqlite/sqlite-station-store.js';
 import type { QualityStore } from '../../src/quality/quality-store.js';
+import { SqliteMasterDataStore } from '../../src/masterdata/sqlite/sqlite-master-data-store.js';
 import { SqliteQualityStore } from '../../src/quality/sqlite/sqlite-quality-store.js';
 import type { Api, AppOptions } from '../../src/server/app.js';
 import { buildApp } from '../../src/server/app.js';
@@ -27,6 +28,7 @@ export interface TestApi {
   /** With `integrations: true`: the webhook and file-drop tables. */
   readonly integrations: IntegrationStore | undefined;
   readonly quality: QualityStore;
+  readonly masterData: SqliteMasterDataStore;
   /** `Authorization` headers of one API key per role. */
   readonly keys: Readonly<Record<Role, { authorization: string }>>;
   close(): Promise<void>;
@@ -43,7 +45,8 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
   }
   const stations = new SqliteStationStore(options.db ?? ':memory:');
   const integrations = options.integrations ? new SqliteIntegrationStore(options.db ?? ':memory:') : undefined;
-  const app = await buildApp({ store, identity, quality, stations, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
+  const masterData = new SqliteMasterDataStore(options.db ?? ':memory:');
+  const app = await buildApp({ store, identity, quality, stations, masterData, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
   return {
     app,
     store,
@@ -51,9 +54,11 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
     stations,
     integrations,
     quality,
+    masterData,
     keys,
     close: async () => {
       await app.close();
+      await masterData.close();
       await stations.close();
       await integrations?.close();
       await quality.close();

@@ -1,0 +1,1 @@
+export function registerRecallRoutes(..._args: unknown[]): void {}
