@@ -59,7 +59,7 @@ export function toRecallEntry(r: RecallRow): RecallListEntry {
 }
 
 export function toRecall(r: RecallRow): SavedRecall {
-  return { ...toRecallEntry(r), scope: JSON.parse(r.scope ?? '{}') as Record<string, unknown> };
+  return { ...toRecallEntry(r), scope: JSON.parse(r.scope ?? '{}') as object };
 }
 
 export function toAction(r: ActionRow): RecallAction {

@@ -15,7 +15,7 @@ export interface SavedRecall {
   readonly request: Readonly<Record<string, unknown>>;
   /** The headline figures, for lists. */
   readonly summary: Readonly<Record<string, unknown>>;
-  readonly scope: Readonly<Record<string, unknown>>;
+  readonly scope: object;
 }
 
 export type RecallListEntry = Omit<SavedRecall, 'scope'>;
