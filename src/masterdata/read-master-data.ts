@@ -93,6 +93,15 @@ export function readMasterDataJson(value: unknown, label: string, kind?: MasterD
   return out;
 }
 
+/** One record of `kind` (an API body), its fields' paths from `$`. */
+export function readMasterDataRecord(kind: MasterDataKind, value: unknown, label: string): RecordInput {
+  const issues: Issue[] = [];
+  const out: RecordInput[] = [];
+  validate(kind, value, '$', issues, out, new Map());
+  if (issues.length > 0) fail(label, issues);
+  return out[0]!;
+}
+
 /** Records of a CSV file of one kind (header row first). */
 export function readMasterDataCsv(text: string, kind: MasterDataKind, label: string): RecordInput[] {
   const rows = parseCsv(text, label);

@@ -10,7 +10,7 @@ import type { MasterDataKind } from '../../masterdata/master-data.js';
 import { MASTER_DATA_KINDS } from '../../masterdata/master-data.js';
 import { masterKey } from '../../masterdata/master-data-keys.js';
 import type { MasterDataStore } from '../../masterdata/master-data-store.js';
-import { readMasterDataCsv, readMasterDataJson } from '../../masterdata/read-master-data.js';
+import { readMasterDataCsv, readMasterDataJson, readMasterDataRecord } from '../../masterdata/read-master-data.js';
 import type { Api } from '../app.js';
 import { COMMON_ERRORS, problem } from '../schemas.js';
 
@@ -110,9 +110,9 @@ export function registerMasterDataRoutes(api: Api, app: FastifyInstance, masterD
     },
     handler: async ({ params, body, reply, principal }) => {
       const key = keyOf(params.kind, params.id);
-      const [record] = readMasterDataJson([{ id: params.id, ...body }], 'the record', params.kind);
-      if (record!.key !== key) throw new LotlineError('INPUT_INVALID', `$.id: names ${record!.key}, not the record of the path (${key})`, { issues: [{ path: '$.id', reason: `names ${record!.key}, not the record of the path (${key})` }] });
-      const result = await masterData.put([record!], principal.actor);
+      const record = readMasterDataRecord(params.kind, { id: params.id, ...body }, 'the record');
+      if (record.key !== key) throw new LotlineError('INPUT_INVALID', `$.id: names ${record.key}, not the record of the path (${key})`, { issues: [{ path: '$.id', reason: `names ${record.key}, not the record of the path (${key})` }] });
+      const result = await masterData.put([record], principal.actor);
       void reply.status(result.created === 1 ? 201 : 200);
       return (await masterData.get(params.kind, key))!;
     },
