@@ -13,6 +13,8 @@ import { lotlineUri } from '../../domain/identifiers/lotline-uri.js';
 import type { MasterDataStore } from '../../masterdata/master-data-store.js';
 import { loadMasterDataView } from '../../masterdata/master-data-view.js';
 import { holdEvent } from '../../quality/holds.js';
+import { lotState } from '../../genealogy/lot-state.js';
+import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import type { CapturedEvent, EventStore } from '../../store/event-store.js';
 import type { RecallStore, SavedRecall } from './recall-store.js';
 
@@ -86,9 +88,17 @@ export async function getRecall(recalls: RecallStore, id: string): Promise<Saved
   return r as SavedRecall & { scope: RecallScope };
 }
 
-/** The hold of a saved recall's on-hand lots (those not on hold yet), reason given, reference = the recall id; undefined when nothing is left to hold. */
+/**
+ * The hold of a saved recall's on-hand lots, reason given, reference = the recall id; undefined when
+ * nothing is left to hold. A lot on hold now (by this recall's earlier hold, or another) is left out:
+ * the scope was saved before, so its "already held" marks may be out of date.
+ */
 export async function recallHoldEvent(store: EventStore, recall: SavedRecall & { scope: RecallScope }, reason: string, time?: string): Promise<{ event: CapturedEvent; lots: ReturnType<typeof refJson>[] } | undefined> {
-  const lots = lotsToHold(recall.scope);
+  const lots: ObjectRef[] = [];
+  for (const l of lotsToHold(recall.scope)) {
+    const st = await lotState(store, l);
+    if (!('status' in st) || st.status !== 'on_hold') lots.push(l);
+  }
   if (lots.length === 0) return undefined;
   const { event } = await holdEvent(store, { lots, reason, reference: recall.id, ...(time !== undefined ? { time } : {}) });
   return { event, lots: lots.map(refJson) };
