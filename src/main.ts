@@ -9,6 +9,8 @@ import { SqliteIntegrationStore } from './integrations/sqlite/sqlite-integration
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
 import type { MasterDataStore } from './masterdata/master-data-store.js';
+import type { MasterDataView } from './masterdata/master-data-view.js';
+import { loadMasterDataView } from './masterdata/master-data-view.js';
 import { openPostgresMasterDataStore } from './masterdata/postgres/postgres-master-data-store.js';
 import { SqliteMasterDataStore } from './masterdata/sqlite/sqlite-master-data-store.js';
 import type { RecallStore } from './reports/recall/recall-store.js';
@@ -70,6 +72,16 @@ export function openQualityStore(db: string): Promise<QualityStore> {
 /** Opens the master-data tables (items, parties, locations) and the saved recalls on the same database as the events. */
 export function openMasterDataStore(db: string): Promise<MasterDataStore & RecallStore> {
   return openBeside<MasterDataStore & RecallStore>(db, openPostgresMasterDataStore, (path) => new SqliteMasterDataStore(path));
+}
+
+/** The plant's master data read into memory for one report (empty when the database has none yet). */
+export async function loadMasterData(db: string): Promise<MasterDataView> {
+  const md = await openMasterDataStore(db);
+  try {
+    return await loadMasterDataView(md);
+  } finally {
+    await md.close();
+  }
 }
 
 /** Opens the integration tables (file-drop hashes, webhook subscriptions and outbox) on the same database as the events. */

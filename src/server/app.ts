@@ -94,6 +94,8 @@ export interface Api {
   readonly store: EventStore;
   readonly identity: IdentityStore;
   readonly quality: QualityStore;
+  /** Items, parties, locations and saved recalls, when the app has them. */
+  readonly masterData: (MasterDataStore & RecallStore) | undefined;
   readonly options: Required<Omit<AppOptions, 'logger' | 'quality'>>;
   /** The quality configuration the gap rules and completeness use (the defaults when none was given). */
   readonly qualityConfig: QualityConfig;
@@ -179,6 +181,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     store: deps.store,
     identity: deps.identity,
     quality: deps.quality,
+    masterData: deps.masterData,
     options: opts,
     alerts,
     afterCapture: async (outcomes) => {
