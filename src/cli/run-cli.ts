@@ -10,7 +10,7 @@ import { isLotlineError } from '../domain/errors.js';
 import { lotState } from '../genealogy/lot-state.js';
 import { trace } from '../genealogy/trace.js';
 import type { TraceOptions } from '../genealogy/trace.js';
-import { openStore, openStoreWithVersion, resolveDb } from '../main.js';
+import { openMasterDataStore, openStore, openStoreWithVersion, resolveDb } from '../main.js';
 import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
@@ -319,7 +319,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const onlyIfEmpty = command === 'start';
         const days = intFlag(flags.days, 'days');
         const seed = intFlag(flags.seed, 'seed');
-        const result = await loadDemo(s, { onlyIfEmpty, context: cliContext(), ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) });
+        const masterData = await openMasterDataStore(resolveDb(flags.db));
+        const result = await loadDemo(s, { onlyIfEmpty, context: cliContext(), masterData, ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) }).finally(() => masterData.close());
         io.out(flags.json ? JSON.stringify({ loaded: result.loaded, events: result.events, highlights: result.highlights }, null, 2) : result.text);
         return 0;
       }

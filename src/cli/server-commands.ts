@@ -135,7 +135,8 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
     ...(flags.demo
       ? {
           loadIfEmpty: async (store) => {
-            const demo = await loadDemo(store, { onlyIfEmpty: true, context: cliContext(), ...(flags.db !== undefined ? { db: flags.db } : {}) });
+            const masterData = await openMasterDataStore(db);
+            const demo = await loadDemo(store, { onlyIfEmpty: true, context: cliContext(), masterData, ...(flags.db !== undefined ? { db: flags.db } : {}) }).finally(() => masterData.close());
             // The commands to try, for a person at the terminal; the log says what was loaded.
             io.err(demo.text);
             return demo.events;

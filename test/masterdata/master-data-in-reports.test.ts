@@ -73,3 +73,18 @@ describe('reports with master data', () => {
     await store.close();
   });
 });
+
+describe('the demo plant’s master data', () => {
+  it('is valid, names every supplier and customer the demo ships to but one, and every finished item', async () => {
+    const { demoMasterData } = await import('../../src/demo/demo-master-data.js');
+    const { generateDemoPlant } = await import('../../src/demo/demo-plant.js');
+    const records = readMasterDataJson(demoMasterData(), 'demo');
+    const parties = new Set(records.filter((r) => r.kind === 'parties').map((r) => r.key));
+    const plant = generateDemoPlant({ days: 14 });
+    const named = new Set(plant.commands.flatMap((c) => (c.cmd === 'ship' ? [String(c['to'])] : c.cmd === 'receive' ? [String(c['from'])] : [])));
+    const missing = [...named].filter((n) => !parties.has(masterKey('parties', n)));
+    expect(missing).toEqual(['SnackBox Vending']);
+    const items = new Set(records.filter((r) => r.kind === 'items').map((r) => r.key));
+    for (const c of plant.commands.filter((x) => x.cmd === 'produce')) for (const o of c['outputs'] as { gtin?: string; item?: string }[]) expect(items.has(itemKey(o.gtin ?? o.item!))).toBe(true);
+  });
+});
