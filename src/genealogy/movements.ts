@@ -48,6 +48,9 @@ export interface Movements {
   readonly carried: Map<number, EventRow[]>;
   /** The shipping and receiving events of the movements, by eventID (a recall reads their orders and carriers). */
   readonly eventsById: Map<string, EventRow>;
+  /** What was read on the way, for callers that need the lots' own events too (a recall): the object rows of the lots and of the units that held them, and their events (not those of transformations). */
+  readonly rows: readonly EventObjectRow[];
+  readonly events: ReadonlyMap<number, EventRow>;
 }
 
 /** `carried: false` leaves `carried` empty, for callers that only need shipments and receipts (a trace): it replays every unit event again. */
@@ -199,7 +202,7 @@ export async function collectMovements(
     const e = events.get(r.seq)!;
     eventsById.set(e.eventId, e);
   }
-  return { shipments, receipts, carried, eventsById };
+  return { shipments, receipts, carried, eventsById, rows, events };
 }
 
 function cmp(a: string, b: string): number {

@@ -8,12 +8,12 @@
 import { LotlineError } from '../domain/errors.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refKey, refLabel } from '../domain/identifiers/object-ref.js';
-import { partyUri } from '../domain/identifiers/lotline-uri.js';
+import { lotlineUri, partyUri } from '../domain/identifiers/lotline-uri.js';
 import type { MasterDataView } from '../masterdata/master-data-view.js';
 import { itemKey, masterKey, placeKey } from '../masterdata/master-data-keys.js';
 import { describePlace } from '../reports/place-description.js';
 import type { EventObjectRow, EventRow, EventStore, FlowRow, NodeRow } from '../store/event-store.js';
-import type { AggregationStep } from '../store/unit-contents.js';
+import type { AggregationStep, Held } from '../store/unit-contents.js';
 import { contentsAt } from '../store/unit-contents.js';
 import { HOLD_DISPOSITIONS, lotState } from './lot-state.js';
 import type { LotState, LotStatus } from './lot-state.js';
@@ -21,6 +21,7 @@ import { collectMovements } from './movements.js';
 import type { Movement } from './movements.js';
 import { inBase } from './quantity.js';
 import type { RefJson } from './trace.js';
+import type { TraceReads } from './trace-graph.js';
 import { refJson, toMs, trace, visibilityFor } from './trace.js';
 import { traceReads } from './genealogy-index.js';
 import { isVisible } from './visibility.js';
@@ -168,7 +169,6 @@ export interface RecallProgress {
 }
 
 const DAY_MS = 86_400_000;
-const SEARCH_LIMIT = 10_000_000;
 
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
@@ -258,17 +258,20 @@ async function startLots(store: EventStore, req: RecallRequest, vis: Visibility)
     return [...nodes.values()];
   }
   if (item === undefined) return [];
-  const candidates = (await store.searchNodes(item, SEARCH_LIMIT)).filter((n) => (n.ref.kind === 'lot' || n.ref.kind === 'serial') && n.ref.item === item);
+  const candidates = await store.lotsOfItem(item);
   const made = await madeAt(store, candidates.map((n) => n.id), vis);
   return candidates.filter((n) => (made.get(n.id) ?? []).some((m) => m.ms >= fromMs && m.ms < toMsV));
 }
 
-/** When and how much of each lot was made here or received: production outputs and receipts naming it directly. */
+/** When and how much of each lot was made here (production outputs) or, for a lot never made here, received (receipts naming it directly). */
 async function madeAt(store: EventStore, ids: readonly number[], vis: Visibility): Promise<Map<number, { ms: number; quantity: number | null; uom: string | null }[]>> {
   const out = new Map<number, { ms: number; quantity: number | null; uom: string | null }[]>();
   if (ids.length === 0) return out;
   for (const f of await store.flowsOfNodes(ids, 'out')) if (isVisible(vis, f)) push(out, f.node, { ms: f.eventMs, quantity: f.quantity, uom: f.uom });
-  const rows = (await store.eventObjectsOfNodes(ids)).filter((r) => r.role === 'object');
+  // only lots not made here need their receipts: reading every object row of finished lots (their shipments) costs far more
+  const bought = ids.filter((id) => !out.has(id));
+  if (bought.length === 0) return out;
+  const rows = (await store.eventObjectsOfNodes(bought)).filter((r) => r.role === 'object');
   const events = new Map((await store.eventsBySeq([...new Set(rows.map((r) => r.seq))])).map((e) => [e.seq, e]));
   for (const r of rows) {
     const e = events.get(r.seq);
@@ -370,8 +373,15 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const flowsIn = (await reads.flowsOfNodes(ids, 'in')).filter((f) => isVisible(vis, f));
   const flowsOut = (await reads.flowsOfNodes(ids, 'out')).filter((f) => isVisible(vis, f));
   const moves = await collectMovements(reads, ids, new Map(refById), vis, { carried: true });
-  const direct: EventObjectRow[] = (await reads.eventObjectsOfNodes(ids)).filter((r) => r.role === 'object' || r.role === 'parent');
-  const directEvents = new Map((await reads.eventsBySeq([...new Set(direct.map((r) => r.seq))])).filter((e) => isVisible({ ...vis, fromMs: -8.64e15, toMs: 8.64e15 }, e)).map((e) => [e.seq, e]));
+  // the lots' own events, as collectMovements read them (rows of units it climbed to are left aside)
+  const idSet = new Set(ids);
+  const direct: EventObjectRow[] = moves.rows.filter((r) => idSet.has(r.node) && (r.role === 'object' || r.role === 'parent'));
+  const anyTime: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
+  const directEvents = new Map<number, EventRow>();
+  for (const r of direct) {
+    const e = moves.events.get(r.seq);
+    if (e && isVisible(anyTime, e)) directEvents.set(r.seq, e);
+  }
   const ledger = new Map<number, { ms: number; kind: 'in' | 'out'; outflow?: 'consumed' | 'shipped'; quantity: number | null; uom: string | null }[]>();
   const complex = new Set<number>();
   for (const f of flowsOut) push(ledger, f.node, { ms: f.eventMs, kind: 'in', quantity: f.quantity, uom: f.uom });
@@ -388,8 +398,9 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   for (const r of direct) if (directEvents.has(r.seq) && needsFullState(directEvents.get(r.seq)!)) complex.add(r.node);
   for (const [n, evs] of moves.carried) if (evs.some(needsFullState)) complex.add(n);
   const states = new Map<number, { status: LotStatus; onHand: Quantity | null; location: string | null; hold: boolean; inUnits: string[] }>();
-  let fullDone = 0;
   const full: number[] = [];
+  // Lots with stock left that only moved and were used: released, on hand; where and on which units, below.
+  const stocked = new Map<number, { balance: number; base: string; uom: string }>();
   for (const id of ids) {
     const entries = (ledger.get(id) ?? []).sort((a, b) => a.ms - b.ms);
     let balance = 0;
@@ -406,14 +417,40 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
       balance += e.kind === 'in' ? b.value : -b.value;
       if (e.outflow) last = e.outflow;
     }
-    if (!complex.has(id) && convertible && balance <= 1e-9 && last !== null) states.set(id, { status: last, onHand: null, location: null, hold: false, inUnits: [] });
-    else full.push(id);
+    const firstIn = entries.find((e) => e.kind === 'in' && e.quantity !== null);
+    if (complex.has(id) || !convertible || base === null || firstIn === undefined) full.push(id);
+    else if (balance <= 1e-9 && last !== null) states.set(id, { status: last, onHand: null, location: null, hold: false, inUnits: [] });
+    else if (balance <= 1e-9) full.push(id);
+    else stocked.set(id, { balance, base, uom: firstIn.uom ?? 'EA' });
   }
-  for (const id of full) {
-    if (fullDone % 50 === 0) onProgress({ step: 'lot states', done: fullDone, total: full.length });
+  const unitContents = await unitsHolding(reads, [...stocked.keys()], direct, directEvents, vis);
+  if (stocked.size > 0) {
+    const stockedIds = new Set(stocked.keys());
+    const seqs = new Set([...flowsIn, ...flowsOut].filter((f) => stockedIds.has(f.node) && !directEvents.has(f.seq)).map((f) => f.seq));
+    const flowEvents = new Map((await reads.eventsBySeq([...seqs])).map((e) => [e.seq, e]));
+    const history = new Map<number, EventRow[]>();
+    for (const r of direct) if (stockedIds.has(r.node) && directEvents.has(r.seq)) push(history, r.node, directEvents.get(r.seq)!);
+    for (const f of [...flowsIn, ...flowsOut]) if (stockedIds.has(f.node) && flowEvents.has(f.seq)) push(history, f.node, flowEvents.get(f.seq)!);
+    for (const [n, evs] of moves.carried) if (stockedIds.has(n)) for (const e of evs) push(history, n, e);
+    for (const [id, st] of stocked) {
+      // where the lot was last seen: the latest of its events (and its units') that names a business location
+      const events = (history.get(id) ?? []).sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
+      let location: string | null = null;
+      for (const e of events) if (e.bizLocation) location = e.bizLocation;
+      const per = inBase(1, st.uom);
+      const quantity = per === null || per.base !== st.base ? null : round(st.balance / per.value);
+      if (quantity === null) {
+        full.push(id);
+        continue;
+      }
+      const inUnits = [...unitContents].filter(([, u]) => u.held.has(id)).map(([, u]) => u.label).sort();
+      states.set(id, { status: 'released', onHand: { quantity, uom: st.uom }, location, hold: false, inUnits });
+    }
+  }
+  for (const [i, id] of full.entries()) {
+    if (i % 50 === 0) onProgress({ step: 'lot states', done: i, total: full.length });
     const st = (await lotState(store, refById.get(id)!, req.asOf !== undefined ? { asOf: req.asOf } : {})) as LotState;
     states.set(id, { status: st.status, onHand: st.onHand, location: st.location, hold: st.hold !== null, inUnits: st.inUnits });
-    fullDone++;
   }
   onProgress({ step: 'lot states', done: full.length, total: full.length });
 
@@ -503,13 +540,19 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   // Pallets and cases still holding affected stock that no shipment took: what they hold now.
   const shippedUnits = new Set(moves.shipments.map((m) => m.via).filter((v): v is string => v !== undefined));
   const unitIds = [...new Set(onHand.flatMap((l) => l.lots.flatMap((x) => x.inUnits)))].filter((u) => !shippedUnits.has(u)).sort();
+  const byLabel = new Map([...unitContents.values()].map((u) => [u.label, u]));
+  const missingUnits = unitIds.filter((u) => !byLabel.has(u));
+  if (missingUnits.length > 0) {
+    // units of lots whose state was replayed in full: their contents the same way, in one pass
+    const unitNodes = await store.findNodes(missingUnits.map((u) => ({ kind: 'unit', scheme: /^\d{18}$/.test(u) ? 'sscc' : 'plant', id: u }) as ObjectRef));
+    for (const u of (await replayUnits(reads, [...unitNodes.values()].map((n) => n.id), vis)).values()) byLabel.set(u.label, u);
+  }
   for (const unit of unitIds) {
-    const ref: ObjectRef = { kind: 'unit', scheme: /^\d{18}$/.test(unit) ? 'sscc' : 'plant', id: unit };
-    const st = await lotState(store, ref, req.asOf !== undefined ? { asOf: req.asOf } : {}).catch(() => undefined);
-    if (!st || !('unit' in st)) continue;
-    const held = st.contents.filter((c) => onHandLots.has(refKey(refOf(c.ref))));
+    const u = byLabel.get(unit);
+    if (!u) continue;
+    const held = [...u.held].filter(([n]) => refById.has(n) && onHandLots.has(refKey(refById.get(n)!)));
     if (held.length === 0) continue;
-    openOrders.push({ kind: 'packed_not_shipped', order: null, customer: null, customerName: null, unit, eventId: null, time: null, lots: held.map((c) => ({ ...c.ref, quantity: c.quantity, uom: c.uom })) });
+    openOrders.push({ kind: 'packed_not_shipped', order: null, customer: null, customerName: null, unit, eventId: null, time: null, lots: held.map(([n, h]) => ({ ...refJson(refById.get(n)!), quantity: h.quantity, uom: h.uom }) as OpenOrder['lots'][number]) });
   }
   // a shipped unit holds nothing here any more
   for (const loc of onHand) for (const [i, l] of loc.lots.entries()) loc.lots[i] = { ...l, inUnits: l.inUnits.filter((u) => !shippedUnits.has(u)) };
@@ -593,33 +636,37 @@ async function precisionOf(
     finished = new Set(lots.filter((l) => !consumed.has(idOf.get(refKey(refOf(lotRef(l))))!)).map((l) => l.item));
   }
   const items: PrecisionLine[] = [];
+  const targetedOf = new Map<string, number[]>();
+  for (const item of finished) targetedOf.set(item, lots.filter((l) => l.item === item).map((l) => idOf.get(refKey(refOf(lotRef(l))))!));
+  const allOf = new Map<string, number[]>();
+  for (const item of finished) allOf.set(item, (await store.lotsOfItem(item)).map((n) => n.id));
+  // one read for every lot of every finished item (the targeted lots are among them)
+  const made = await madeAt(store, [...new Set([...allOf.values()].flat().concat([...targetedOf.values()].flat()))], vis);
+  const size = (ids: readonly number[]): { quantity: number | null; uom: string | null } => {
+    let base: string | null = null;
+    let sum = 0;
+    for (const id of ids) {
+      for (const x of made.get(id) ?? []) {
+        const b = inBase(x.quantity, x.uom);
+        if (b === null || (base !== null && base !== b.base)) return { quantity: null, uom: null };
+        base = b.base;
+        sum += b.value;
+      }
+    }
+    return { quantity: base === null ? null : round(sum), uom: base };
+  };
   for (const item of [...finished].sort()) {
-    const targetedIds = lots.filter((l) => l.item === item).map((l) => idOf.get(refKey(refOf(lotRef(l))))!);
-    const made = await madeAt(store, targetedIds, vis);
-    const times = [...made.values()].flat().map((m) => m.ms);
+    const targetedIds = targetedOf.get(item)!;
+    const times = targetedIds.flatMap((id) => (made.get(id) ?? []).map((m) => m.ms));
     if (times.length === 0) {
       items.push({ item, description: md.item(item)?.description ?? null, span: null, targeted: { lots: targetedIds.length, quantity: null, uom: null }, broad: { lots: 0, quantity: null, uom: null }, ratio: null });
       continue;
     }
-    const [lo, hi] = [Math.min(...times), Math.max(...times)];
-    const all = (await store.searchNodes(item, SEARCH_LIMIT)).filter((n) => (n.ref.kind === 'lot' || n.ref.kind === 'serial') && n.ref.item === item).map((n) => n.id);
-    const allMade = await madeAt(store, all, vis);
-    const broadIds = all.filter((id) => (allMade.get(id) ?? []).some((m) => m.ms >= lo && m.ms <= hi));
-    const size = (ids: readonly number[], m: Map<number, { quantity: number | null; uom: string | null }[]>): { quantity: number | null; uom: string | null } => {
-      let base: string | null = null;
-      let sum = 0;
-      for (const id of ids) {
-        for (const x of m.get(id) ?? []) {
-          const b = inBase(x.quantity, x.uom);
-          if (b === null || (base !== null && base !== b.base)) return { quantity: null, uom: null };
-          base = b.base;
-          sum += b.value;
-        }
-      }
-      return { quantity: base === null ? null : round(sum), uom: base };
-    };
-    const t = size(targetedIds, made);
-    const b = size(broadIds, allMade);
+    const lo = times.reduce((a, b) => Math.min(a, b));
+    const hi = times.reduce((a, b) => Math.max(a, b));
+    const broadIds = allOf.get(item)!.filter((id) => (made.get(id) ?? []).some((m) => m.ms >= lo && m.ms <= hi));
+    const t = size(targetedIds);
+    const b = size(broadIds);
     items.push({
       item,
       description: md.item(item)?.description ?? null,
@@ -635,6 +682,39 @@ async function precisionOf(
   const targeted = complete ? { quantity: round(items.reduce((s, i) => s + i.targeted.quantity!, 0)), uom: uom! } : null;
   const broad = complete ? { quantity: round(items.reduce((s, i) => s + i.broad.quantity!, 0)), uom: uom! } : null;
   return { items, targeted, broad, ratio: targeted && broad && broad.quantity > 0 ? round(targeted.quantity / broad.quantity) : null };
+}
+
+interface UnitContents {
+  readonly label: string;
+  /** What the unit holds now (after its last visible aggregation event). */
+  readonly held: Map<number, Held>;
+}
+
+/** The units that packing events of these lots name, with what each holds now (replayed from its aggregation events). */
+async function unitsHolding(reads: TraceReads, lots: readonly number[], direct: readonly EventObjectRow[], events: ReadonlyMap<number, EventRow>, vis: Visibility): Promise<Map<number, UnitContents>> {
+  const lotSet = new Set(lots);
+  const aggSeqs = [...new Set(direct.filter((r) => lotSet.has(r.node) && r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq))];
+  if (aggSeqs.length === 0) return new Map();
+  const parents = (await reads.eventObjectsOfEvents(aggSeqs)).filter((r) => r.role === 'parent');
+  return replayUnits(reads, [...new Set(parents.map((p) => p.node))], vis);
+}
+
+async function replayUnits(reads: TraceReads, units: readonly number[], vis: Visibility): Promise<Map<number, UnitContents>> {
+  const out = new Map<number, UnitContents>();
+  if (units.length === 0) return out;
+  const anyTime: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
+  const rows = (await reads.eventObjectsOfNodes(units)).filter((r) => r.role === 'parent');
+  const events = new Map((await reads.eventsBySeq([...new Set(rows.map((r) => r.seq))])).filter((e) => e.type === 'AggregationEvent' && isVisible(anyTime, e)).map((e) => [e.seq, e]));
+  const children = new Map<number, EventObjectRow[]>();
+  for (const c of await reads.eventObjectsOfEvents([...events.keys()])) if (c.role === 'object') push(children, c.seq, c);
+  const labels = new Map((await reads.nodesById(units)).map((n) => [n.id, n.ref.kind === 'unit' ? n.ref.id : lotlineUri(n.ref)]));
+  const steps = new Map<number, AggregationStep[]>();
+  for (const r of rows) {
+    const e = events.get(r.seq);
+    if (e) push(steps, r.node, { seq: e.seq, eventMs: e.eventMs, action: e.action, children: children.get(e.seq) ?? [] });
+  }
+  for (const u of units) out.set(u, { label: labels.get(u) ?? String(u), held: contentsAt(steps.get(u) ?? [], Number.MAX_SAFE_INTEGER) });
+  return out;
 }
 
 /** The lots a hold for this scope places: on hand, not destroyed, not already held. */
