@@ -15,6 +15,9 @@ import { SqliteMasterDataStore } from '../../src/masterdata/sqlite/sqlite-master
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { load } from '../helpers/store.js';
+import { freshPgUrl, pgSkipReason } from '../helpers/postgres.js';
+import { GenealogyIndex, withGenealogyIndex } from '../../src/genealogy/genealogy-index.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 import { BISCUIT, DAIRY_GLN, FRESHMART_GLN, NOW, RECALL_PLANT, recallPlantMasterData, S1, S2, S3 } from './recall-plant.js';
 
 let store: EventStore;
@@ -143,5 +146,22 @@ describe('recall scope from a supplier or an item with a date range', () => {
     await expect(recallScope(store, view, { lots: [{ kind: 'lot', item: 'FLOUR', lot: 'F1' }], supplier: 'Valley Mills' })).rejects.toMatchObject({ code: 'USAGE' });
     await expect(recallScope(store, view, { lots: [{ kind: 'lot', item: 'FLOUR', lot: 'NOPE' }] })).rejects.toMatchObject({ code: 'LOT_NOT_FOUND', message: expect.stringContaining('FLOUR / NOPE') });
     await expect(recallScope(store, view, { item: 'FLOUR', from: 'yesterday' })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('from time') });
+  });
+});
+
+describe('the same scope from every store', () => {
+  it('through the in-memory genealogy index (the server), and on PostgreSQL when it runs here', async () => {
+    const expected = await fromF1();
+    const indexed = withGenealogyIndex(store, await GenealogyIndex.build(store));
+    expect(await recallScope(indexed, view, { lots: [{ kind: 'lot', item: 'FLOUR', lot: 'F1' }], now: NOW, transitDays: 1 })).toEqual(expected);
+    if (pgSkipReason() !== undefined) return;
+    const pg = await openPostgresStore(freshPgUrl('rc'));
+    try {
+      await load(pg, RECALL_PLANT);
+      expect(await recallScope(pg, view, { lots: [{ kind: 'lot', item: 'FLOUR', lot: 'F1' }], now: NOW, transitDays: 1 })).toEqual(expected);
+      expect((await recallScope(pg, view, { supplier: DAIRY_GLN, item: 'BUTTER', now: NOW })).lots.map((l) => [l.lot, l.share])).toEqual([['B1', 1], ['D1', 0.25], ['BC-A', 0.25]]);
+    } finally {
+      await pg.close();
+    }
   });
 });
