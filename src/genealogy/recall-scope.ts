@@ -432,6 +432,9 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     for (const r of direct) if (stockedIds.has(r.node) && directEvents.has(r.seq)) push(history, r.node, directEvents.get(r.seq)!);
     for (const f of [...flowsIn, ...flowsOut]) if (stockedIds.has(f.node) && flowEvents.has(f.seq)) push(history, f.node, flowEvents.get(f.seq)!);
     for (const [n, evs] of moves.carried) if (stockedIds.has(n)) for (const e of evs) push(history, n, e);
+    // lot → the units holding it, inverted once (a scan of every unit per lot was quadratic)
+    const unitsOf = new Map<number, string[]>();
+    for (const u of unitContents.values()) for (const n of u.held.keys()) push(unitsOf, n, u.label);
     for (const [id, st] of stocked) {
       // where the lot was last seen: the latest of its events (and its units') that names a business location
       const events = (history.get(id) ?? []).sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
@@ -443,7 +446,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
         full.push(id);
         continue;
       }
-      const inUnits = [...unitContents].filter(([, u]) => u.held.has(id)).map(([, u]) => u.label).sort();
+      const inUnits = [...(unitsOf.get(id) ?? [])].sort();
       states.set(id, { status: 'released', onHand: { quantity, uom: st.uom }, location, hold: false, inUnits });
     }
   }
