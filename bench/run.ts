@@ -41,6 +41,7 @@ import type { HttpCaptureResult, LoadPlan } from './harness/http-capture.js';
 import { measureHttpCapture } from './harness/http-capture.js';
 import { PgCte, pgClient } from './harness/pg-cte.js';
 import { dropPostgresSchema, redactUrl } from '../src/store/postgres/open-postgres-store.js';
+import { benchRecall } from './reports-bench.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 type Direction = 'forward' | 'backward';
@@ -437,6 +438,21 @@ const lotStateSection: Section = {
   },
 };
 
+const recallSection: Section = {
+  name: 'recall',
+  title: 'Recall scope of a raw lot reaching about 10,000 lots (`lotline recall`, POST /api/v1/recalls)',
+  async run(ctx) {
+    const d = await loadSqlite(ctx);
+    const raws: number[] = [];
+    d.category.forEach((c, id) => c === 'raw' && raws.push(id));
+    const r = await benchRecall({ store: d.store, indexed: d.indexed, csr: d.csr, refs: d.refs, raws, repeats: ctx.opts.quick ? 1 : 5 });
+    out(ctx, `${r.lot} reaches ${int(r.reached)} nodes: ${int(r.affected)} affected lots, ${int(r.onHandLots)} on hand, ${int(r.shipments)} shipment lines to ${int(r.customers)} customers. Each way timed ${r.indexed.n} times (the whole scope: trace, lot states, shipments, orders, notices, precision):`);
+    out(ctx);
+    table(ctx, ['read through', 'p50 (ms)', 'max (ms)'], [['genealogy index (server)', fmtMs(r.indexed.p50), fmtMs(r.indexed.max)], ['SQL (one-shot CLI)', fmtMs(r.sql.p50), fmtMs(r.sql.max)]]);
+    ctx.results['recall'] = { ...r, targetMs: 1000 };
+  },
+};
+
 const pathExplosion: Section = {
   name: 'pathExplosion',
   title: 'Path explosion: a chain of tank lots, each fed by the two before it (carry-over)',
@@ -575,7 +591,7 @@ const postgresTraces: Section = {
   },
 };
 
-export const SECTIONS: readonly Section[] = [generate, sqliteImport, postgresImport, httpCapture, traces, worstCase, lotStateSection, pathExplosion, postgresTraces];
+export const SECTIONS: readonly Section[] = [generate, sqliteImport, postgresImport, httpCapture, traces, worstCase, lotStateSection, recallSection, pathExplosion, postgresTraces];
 
 // ─── main ────────────────────────────────────────────────────────────────────
 

@@ -8,6 +8,12 @@ import { openPostgresIntegrationStore } from './integrations/postgres/postgres-i
 import { SqliteIntegrationStore } from './integrations/sqlite/sqlite-integration-store.js';
 import { openPostgresIdentityStore } from './identity/postgres/postgres-identity-store.js';
 import { SqliteIdentityStore } from './identity/sqlite/sqlite-identity-store.js';
+import type { MasterDataStore } from './masterdata/master-data-store.js';
+import type { MasterDataView } from './masterdata/master-data-view.js';
+import { loadMasterDataView } from './masterdata/master-data-view.js';
+import { openPostgresMasterDataStore } from './masterdata/postgres/postgres-master-data-store.js';
+import { SqliteMasterDataStore } from './masterdata/sqlite/sqlite-master-data-store.js';
+import type { RecallStore } from './reports/recall/recall-store.js';
 import type { QualityStore } from './quality/quality-store.js';
 import { openPostgresQualityStore } from './quality/postgres/postgres-quality-store.js';
 import { SqliteQualityStore } from './quality/sqlite/sqlite-quality-store.js';
@@ -64,6 +70,21 @@ export function openIdentityStore(db: string): Promise<IdentityStore> {
 /** Opens the quality store (exceptions, signature ledger, pending signatures) on the same database as the events. */
 export function openQualityStore(db: string): Promise<QualityStore> {
   return openBeside<QualityStore>(db, openPostgresQualityStore, (path) => new SqliteQualityStore(path));
+}
+
+/** Opens the master-data tables (items, parties, locations) and the saved recalls on the same database as the events. */
+export function openMasterDataStore(db: string): Promise<MasterDataStore & RecallStore> {
+  return openBeside<MasterDataStore & RecallStore>(db, openPostgresMasterDataStore, (path) => new SqliteMasterDataStore(path));
+}
+
+/** The plant's master data read into memory for one report (empty when the database has none yet). */
+export async function loadMasterData(db: string): Promise<MasterDataView> {
+  const md = await openMasterDataStore(db);
+  try {
+    return await loadMasterDataView(md);
+  } finally {
+    await md.close();
+  }
 }
 
 /** Opens the integration tables (file-drop hashes, webhook subscriptions and outbox) on the same database as the events. */

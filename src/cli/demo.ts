@@ -5,6 +5,9 @@ import { readNativeValue } from '../capture/native/read-native-line.js';
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
 import { generateDemoPlant } from '../demo/demo-plant.js';
+import { demoMasterData } from '../demo/demo-master-data.js';
+import type { MasterDataStore } from '../masterdata/master-data-store.js';
+import { readMasterDataJson } from '../masterdata/read-master-data.js';
 import type { CapturedEvent, CaptureContext, EventStore } from '../store/event-store.js';
 
 export interface DemoLoadOptions {
@@ -15,6 +18,8 @@ export interface DemoLoadOptions {
   readonly db?: string;
   /** Who loads it, for the audit trail. */
   readonly context?: CaptureContext;
+  /** Where the demo's master data goes (items, suppliers, customers with contacts, places), when the plant is loaded now. */
+  readonly masterData?: MasterDataStore;
 }
 
 function shellQuote(s: string): string {
@@ -64,6 +69,7 @@ export async function loadDemo(store: EventStore, options: DemoLoadOptions = {})
       await session.rollback();
       throw e;
     }
+    await options.masterData?.put(readMasterDataJson(demoMasterData(), 'the demo master data'), options.context?.actor ?? 'demo');
     const after = await store.stats();
     stored = after.events - before.events;
     lines.push(`Lotline: loaded the demo plant — ${stored} events, ${after.nodes} lots, pallets and other objects.`);
@@ -77,6 +83,8 @@ export async function loadDemo(store: EventStore, options: DemoLoadOptions = {})
     lines.push(`  npx lotline trace backward ${lotArgs(h.finishedLot)}${db}`);
     lines.push(`  npx lotline lot '(00)${h.sscc}'${db}`);
   }
+  const first = plant.highlights[0];
+  if (first) lines.push('  # A recall of that raw lot: what to hold, whom to call, and how narrow it is', `  npx lotline recall ${lotArgs(first.rawLot)}${db}`);
   lines.push(`  npx lotline verify${db}`, '', 'Add --json to any command for machine-readable output; npx lotline --help lists everything.');
   return { loaded: stored > 0, events: stored, highlights: plant.highlights, text: lines.join('\n') };
 }

@@ -6,6 +6,7 @@ import { resolveEventFilters } from '../reports/epcis/event-filters.js';
 import type { FsmaFormat } from '../reports/fsma204/fsma204-files.js';
 import { FSMA_FORMATS, fsma204Csv, fsma204Xlsx } from '../reports/fsma204/fsma204-files.js';
 import { fsma204Report } from '../reports/fsma204/fsma204-report.js';
+import { loadMasterData, resolveDb } from '../main.js';
 import { writeReportFile } from '../reports/write-report-file.js';
 import type { EventStore } from '../store/event-store.js';
 import type { CliIo } from './io.js';
@@ -13,6 +14,7 @@ import { UsageError } from './io.js';
 import { refFromArgs, resolveStoredRef } from './ref-args.js';
 
 export interface ReportFlags {
+  db?: string | undefined;
   json?: boolean | undefined;
   out?: string | undefined;
   format?: string | undefined;
@@ -69,6 +71,7 @@ export async function cmdReport(open: () => Promise<EventStore>, rest: readonly 
     ...(flags.from !== undefined ? { from: flags.from } : {}),
     ...(flags.to !== undefined ? { to: flags.to } : {}),
     ...(flags['as-of'] !== undefined ? { asOf: flags['as-of'] } : {}),
+    masterData: await loadMasterData(resolveDb(flags.db)),
   });
   await writeReportFile(out, format === 'xlsx' ? await fsma204Xlsx(report) : fsma204Csv(report));
   const counts = Object.fromEntries(report.sheets.map((s) => [s.sheet.cte, s.rows.length]));

@@ -10,7 +10,7 @@ import { isLotlineError } from '../domain/errors.js';
 import { lotState } from '../genealogy/lot-state.js';
 import { trace } from '../genealogy/trace.js';
 import type { TraceOptions } from '../genealogy/trace.js';
-import { openStore, openStoreWithVersion, resolveDb } from '../main.js';
+import { openMasterDataStore, openStore, openStoreWithVersion, resolveDb } from '../main.js';
 import type { EventStore } from '../store/event-store.js';
 import { loadDemo } from './demo.js';
 import { formatLotState, formatTrace } from './format.js';
@@ -25,6 +25,7 @@ import { refFromArgs, resolveStoredRef } from './ref-args.js';
 import { cmdExport, cmdReport } from './report-commands.js';
 import { cmdDossier } from './dossier-commands.js';
 import { checkReportFlags, cmdAuditReport, cmdMockRecall } from './audit-report-commands.js';
+import { cmdMasterData, cmdRecall } from './recall-commands.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -64,6 +65,12 @@ Usage:
   lotline release REF... --user NAME --meaning M   sign a release (password from the terminal or stdin) [--reject] [--signatures 2]
   lotline exceptions [list] [REF]        exceptions [--line L] [--rule ID] [--state S] [--from T] [--to T]
   lotline exceptions show|ack|assign|resolve|dismiss ID   [--owner O] [--due T] [--note N] [--reason R]
+  lotline recall REF...                  recall scope: affected lots, stock to hold, shipments, customers, precision
+  lotline recall --supplier S [--item I] --from T --to T   …from what a supplier delivered (or --item I alone)
+                                         [--hold --reason R] [--csv | --out FILE] [--transit-days N]; saved
+  lotline recall list | show ID | hold ID --reason R
+  lotline master-data import FILE        items, parties, locations from CSV (--kind K) or JSON; all or nothing
+  lotline master-data list KIND | history KIND ID    [--search WORDS]
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -117,6 +124,12 @@ Options:
   --from T, --to T     completeness: only lots made (or received) in this window
   --period P           completeness: day, week or month (default month)
   --signatures N       serve: signatures a release or rejection needs: 1, or 2 (four-eyes)
+  --supplier S         recall: start from what supplier S delivered (GLN, URI or name)
+  --hold               recall: also hold what is on hand (with --reason; reference = the recall id)
+  --csv                recall: print the customer notification list as CSV; --out FILE writes it
+  --transit-days N     recall: a shipment younger than N days with no receipt recorded is in transit (3)
+  --kind K             master-data import: items, parties or locations (CSV files)
+  --search WORDS       master-data list: only records containing every word
   -h, --help           this help
 `;
 
@@ -195,6 +208,11 @@ const OPTIONS = {
   limit: { type: 'string' },
   status: { type: 'string' },
   verify: { type: 'string' },
+  hold: { type: 'boolean' },
+  'transit-days': { type: 'string' },
+  csv: { type: 'boolean' },
+  kind: { type: 'string' },
+  search: { type: 'string' },
 } as const;
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -225,6 +243,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   hold: [...REF_FLAGS, 'reason', 'reference', 'descendants'],
   release: [...REF_FLAGS, 'user', 'meaning', 'reject', 'reason', 'signatures', 'password-stdin'],
   exceptions: [...REF_FLAGS, 'line', 'rule', 'state', 'from', 'to', 'owner', 'due', 'note', 'reason'],
+  recall: [...REF_FLAGS, 'supplier', 'from', 'to', 'as-of', 'hold', 'reason', 'transit-days', 'csv', 'out', 'limit'],
+  'master-data': ['kind', 'search', 'limit'],
 };
 
 function intFlag(value: string | undefined, name: string): number | undefined {
@@ -321,7 +341,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const onlyIfEmpty = command === 'start';
         const days = intFlag(flags.days, 'days');
         const seed = intFlag(flags.seed, 'seed');
-        const result = await loadDemo(s, { onlyIfEmpty, context: cliContext(), ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) });
+        const masterData = await openMasterDataStore(resolveDb(flags.db));
+        const result = await loadDemo(s, { onlyIfEmpty, context: cliContext(), masterData, ...(days !== undefined ? { days } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.db !== undefined ? { db: flags.db } : {}) }).finally(() => masterData.close());
         io.out(flags.json ? JSON.stringify({ loaded: result.loaded, events: result.events, highlights: result.highlights }, null, 2) : result.text);
         return 0;
       }
@@ -347,6 +368,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdRelease(rest, flags, io);
       case 'exceptions':
         return await cmdExceptions(rest, flags, io);
+      case 'recall':
+        return await cmdRecall(rest, flags, io);
+      case 'master-data':
+        return await cmdMasterData(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
-import { openIdentityStore, openIndexedStore, openIntegrationStore, openMockRecallStore, openQualityStore, openStationStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIndexedStore, openIntegrationStore, openMasterDataStore, openMockRecallStore, openQualityStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { serve } from '../server/serve.js';
@@ -106,6 +106,7 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
           stations: track(await openStationStore(db)),
           integrations: track(await openIntegrationStore(db)),
           mockRecalls: track(await openMockRecallStore(db)),
+          masterData: track(await openMasterDataStore(db)),
         };
       } catch (e) {
         for (const x of opened.reverse()) await x.close();
@@ -136,7 +137,8 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
     ...(flags.demo
       ? {
           loadIfEmpty: async (store) => {
-            const demo = await loadDemo(store, { onlyIfEmpty: true, context: cliContext(), ...(flags.db !== undefined ? { db: flags.db } : {}) });
+            const masterData = await openMasterDataStore(db);
+            const demo = await loadDemo(store, { onlyIfEmpty: true, context: cliContext(), masterData, ...(flags.db !== undefined ? { db: flags.db } : {}) }).finally(() => masterData.close());
             // The commands to try, for a person at the terminal; the log says what was loaded.
             io.err(demo.text);
             return demo.events;

@@ -204,7 +204,7 @@ function two(n: number): string {
 
 type Uom = 'KGM' | 'LTR' | 'EA';
 
-interface BaseItem {
+export interface BaseItem {
   readonly key: string;
   readonly name: string;
   readonly uom: Uom;
@@ -212,7 +212,7 @@ interface BaseItem {
   readonly code?: string;
 }
 
-interface RawItem extends BaseItem {
+export interface RawItem extends BaseItem {
   readonly kind: 'raw';
   readonly supplier: string;
   /** nominal lot size (uom units) and its variation */
@@ -230,12 +230,12 @@ interface RawItem extends BaseItem {
   readonly supplierLot: (rng: Random, day: DayInfo) => string;
 }
 
-interface MadeItem extends BaseItem {
+export interface MadeItem extends BaseItem {
   readonly kind: 'intermediate';
   readonly lotPrefix: string;
 }
 
-interface FinishedItem extends BaseItem {
+export interface FinishedItem extends BaseItem {
   readonly kind: 'finished';
   readonly lotPrefix: string;
   readonly packKg: number;
@@ -245,7 +245,7 @@ interface FinishedItem extends BaseItem {
 
 type Item = RawItem | MadeItem | FinishedItem;
 
-const LOC = {
+export const LOC = {
   goodsIn: 'Plant 1 / Goods in',
   coldStore: 'Plant 1 / Cold store',
   dryStore: 'Plant 1 / Dry store',
@@ -263,7 +263,7 @@ const LOC = {
   dispatch: 'Plant 1 / Dispatch',
 } as const;
 
-const SUPPLIERS = {
+export const SUPPLIERS = {
   mill: 'Valley Mills',
   dairy: 'Northfield Dairy',
   sugar: 'Sweetland Sugar',
@@ -275,7 +275,7 @@ const SUPPLIERS = {
   packaging: 'FlexiPack GmbH',
 } as const;
 
-const RAW: readonly RawItem[] = [
+export const RAW: readonly RawItem[] = [
   {
     kind: 'raw', key: 'fat', name: 'Vegetable fat, palm-free', uom: 'KGM', code: 'RM-VEG-FAT',
     supplier: SUPPLIERS.oils, lotSize: 1000, lotJitter: 0, dailyUse: 120, receiveAt: LOC.goodsIn,
@@ -356,11 +356,11 @@ function rawItem(key: string): RawItem {
   return item;
 }
 
-const COOKIE_DOUGH: MadeItem = { kind: 'intermediate', key: 'cookieDough', name: 'Cookie dough', uom: 'KGM', code: 'IM-COOKIE-DOUGH', lotPrefix: 'CD' };
-const BRIOCHE_DOUGH: MadeItem = { kind: 'intermediate', key: 'briocheDough', name: 'Brioche dough', uom: 'KGM', code: 'IM-BRIOCHE-DOUGH', lotPrefix: 'BD' };
-const FILLING: MadeItem = { kind: 'intermediate', key: 'filling', name: 'Cocoa cream filling', uom: 'KGM', code: 'IM-CREAM-FILLING', lotPrefix: 'CF' };
+export const COOKIE_DOUGH: MadeItem = { kind: 'intermediate', key: 'cookieDough', name: 'Cookie dough', uom: 'KGM', code: 'IM-COOKIE-DOUGH', lotPrefix: 'CD' };
+export const BRIOCHE_DOUGH: MadeItem = { kind: 'intermediate', key: 'briocheDough', name: 'Brioche dough', uom: 'KGM', code: 'IM-BRIOCHE-DOUGH', lotPrefix: 'BD' };
+export const FILLING: MadeItem = { kind: 'intermediate', key: 'filling', name: 'Cocoa cream filling', uom: 'KGM', code: 'IM-CREAM-FILLING', lotPrefix: 'CF' };
 
-const FINISHED = {
+export const FINISHED = {
   butter: { kind: 'finished', key: 'butterCookies', name: 'Butter cookies 200 g', uom: 'EA', gtin: gtin14('0', PLANT_PREFIX, '10011'), lotPrefix: 'BC', packKg: 0.2, caseSize: 12, palletCases: 80 },
   choc: { kind: 'finished', key: 'chocCookies', name: 'Chocolate chip cookies 200 g', uom: 'EA', gtin: gtin14('0', PLANT_PREFIX, '10028'), lotPrefix: 'CC', packKg: 0.2, caseSize: 12, palletCases: 80 },
   sandwich: { kind: 'finished', key: 'sandwich', name: 'Cocoa cream sandwich biscuits 150 g', uom: 'EA', gtin: gtin14('0', PLANT_PREFIX, '10035'), lotPrefix: 'SB', packKg: 0.15, caseSize: 12, palletCases: 90 },
@@ -369,7 +369,7 @@ const FINISHED = {
 } as const satisfies Record<string, FinishedItem>;
 
 /** Distribution centres: take whole pallets. */
-const DC_CUSTOMERS = [
+export const DC_CUSTOMERS = [
   'FreshMart DC North',
   'FreshMart DC South',
   'Discount Foods DC Lyon',
@@ -380,7 +380,7 @@ const DC_CUSTOMERS = [
 ] as const;
 
 /** Small customers: take loose cases. */
-const SMALL_CUSTOMERS = [
+export const SMALL_CUSTOMERS = [
   'Corner Shop Wholesale',
   'Riviera Hotel Group',
   'West Schools Catering',
@@ -389,9 +389,9 @@ const SMALL_CUSTOMERS = [
   'City Cafés Co-op',
 ] as const;
 
-const FOOD_BANK = 'Regional Food Bank';
+export const FOOD_BANK = 'Regional Food Bank';
 
-const CARRIERS = ['Transports Dupuis', 'Kuehne+Nagel Road', 'DHL Freight', 'Own fleet'] as const;
+export const CARRIERS = ['Transports Dupuis', 'Kuehne+Nagel Road', 'DHL Freight', 'Own fleet'] as const;
 
 const STAFF = {
   goodsIn: 'Marc Leroy',

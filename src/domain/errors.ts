@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   'DOSSIER_TOO_LARGE',
   'DOSSIER_MISMATCH',
   'SUPPLIER_NOT_FOUND',
+  'MASTER_DATA_NOT_FOUND',
+  'RECALL_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -46,6 +46,11 @@ export interface Movements {
   readonly receipts: Movement[];
   /** Per lot: the ObjectEvents that named a unit while it held the lot (a pallet held, moved, shipped). */
   readonly carried: Map<number, EventRow[]>;
+  /** The shipping and receiving events of the movements, by eventID (a recall reads their orders and carriers). */
+  readonly eventsById: Map<string, EventRow>;
+  /** What was read on the way, for callers that need the lots' own events too (a recall): the object rows of the lots and of the units that held them, and their events (not those of transformations). */
+  readonly rows: readonly EventObjectRow[];
+  readonly events: ReadonlyMap<number, EventRow>;
 }
 
 /** `carried: false` leaves `carried` empty, for callers that only need shipments and receipts (a trace): it replays every unit event again. */
@@ -192,7 +197,12 @@ export async function collectMovements(
     cmp(a.via ?? '', b.via ?? '');
   shipments.sort(order);
   receipts.sort(order);
-  return { shipments, receipts, carried };
+  const eventsById = new Map<string, EventRow>();
+  for (const r of movementRows) {
+    const e = events.get(r.seq)!;
+    eventsById.set(e.eventId, e);
+  }
+  return { shipments, receipts, carried, eventsById, rows, events };
 }
 
 function cmp(a: string, b: string): number {

@@ -1,12 +1,15 @@
 /**
- * What a report prints for a party or location URI. Lotline keeps no address book yet, so the
- * description is what the identifier itself says: the plant's own name for `urn:lotline:party:…`
- * and `urn:lotline:loc:…`, the GLN (with its extension) for SGLN/PGLN URIs and Digital Links,
- * and any other URI as written.
+ * What a report prints for a party or location URI: the name master data gives it when the plant
+ * recorded one (docs/masterdata.md); otherwise what the identifier itself says: the plant's own
+ * name for `urn:lotline:party:…` and `urn:lotline:loc:…`, the GLN (with its extension) for
+ * SGLN/PGLN URIs and Digital Links, and any other URI as written.
  */
 import { parsePlaceUri } from '../domain/identifiers/index.js';
+import type { MasterDataView } from '../masterdata/master-data-view.js';
 
-export function describePlace(uri: string): string {
+export function describePlace(uri: string, masterData?: MasterDataView): string {
+  const known = masterData?.party(uri) ?? masterData?.location(uri);
+  if (known) return known.name;
   try {
     const p = parsePlaceUri(uri);
     switch (p.kind) {

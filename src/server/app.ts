@@ -22,6 +22,8 @@ import type { EscalationPolicy } from '../quality/exceptions.js';
 import { DEFAULT_ESCALATION, escalateOverdue, exceptionSink } from '../quality/exceptions.js';
 import { heldLotUsed } from '../quality/held-lot-used.js';
 import type { QualityStore } from '../quality/quality-store.js';
+import type { MasterDataStore } from '../masterdata/master-data-store.js';
+import type { RecallStore } from '../reports/recall/recall-store.js';
 import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 import { asLotlineError, HTTP_STATUS, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import type { RateLimit } from './rate-limit.js';
@@ -49,6 +51,8 @@ import { registerSearchRoutes } from './routes/search-routes.js';
 import { defaultWebRoot, registerStaticWeb } from './static-web.js';
 import { registerAuditReportRoutes } from './routes/audit-report-routes.js';
 import type { MockRecallStore } from '../reports/mock-recall/mock-recall-store.js';
+import { registerMasterDataRoutes } from './routes/master-data-routes.js';
+import { registerRecallRoutes } from './routes/recall-routes.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -90,6 +94,8 @@ export interface AppDeps {
   readonly quality: QualityStore;
   /** The mock recall archive: with it, the mock recall routes exist. */
   readonly mockRecalls?: MockRecallStore;
+  /** Items, parties, locations and saved recalls: with it, the master-data and recall routes exist. */
+  readonly masterData?: MasterDataStore & RecallStore;
 }
 
 /** What route modules get: the ports, the options, and a way to declare routes. */
@@ -98,6 +104,8 @@ export interface Api {
   readonly identity: IdentityStore;
   readonly quality: QualityStore;
   readonly options: Required<Omit<AppOptions, 'logger' | 'quality' | 'webRoot'>>;
+  /** Items, parties, locations and saved recalls, when the app has them. */
+  readonly masterData: (MasterDataStore & RecallStore) | undefined;
   /** The quality configuration the gap rules and completeness use (the defaults when none was given). */
   readonly qualityConfig: QualityConfig;
   /** Where alerts go: the live stream, and the webhook subscriptions that list the alert's kind. */
@@ -182,6 +190,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     store: deps.store,
     identity: deps.identity,
     quality: deps.quality,
+    masterData: deps.masterData,
     options: opts,
     alerts,
     afterCapture: async (outcomes) => {
@@ -257,6 +266,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerHoldRoutes(api);
   if (deps.integrations && webhooks) registerWebhookRoutes(api, deps.integrations, webhooks);
   registerAuditReportRoutes(api, deps);
+  if (deps.masterData) {
+    registerMasterDataRoutes(api, app, deps.masterData);
+    registerRecallRoutes(api, deps.masterData);
+  }
   registerDocsRoutes(api);
   if (options.quality) {
     const monitor = new GapMonitor(deps.store, options.quality, findingSinkFor(api, sink), app.log, deps.quality);

@@ -33,6 +33,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   STATION_EXISTS: 409,
   STATION_NOT_FOUND: 404,
   SUPPLIER_NOT_FOUND: 404,
+  MASTER_DATA_NOT_FOUND: 404,
+  RECALL_NOT_FOUND: 404,
   SCAN_REFUSED: 422,
   DOSSIER_TOO_LARGE: 422,
   // a dossier that no longer matches its hash: the records changed, or the copy was altered

@@ -12,6 +12,8 @@ import { DropWatcher } from '../integrations/file-drops/watch-dir.js';
 import type { IntegrationStore } from '../integrations/integration-store.js';
 import type { QualityStore } from '../quality/quality-store.js';
 import type { MockRecallStore } from '../reports/mock-recall/mock-recall-store.js';
+import type { MasterDataStore } from '../masterdata/master-data-store.js';
+import type { RecallStore } from '../reports/recall/recall-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { StationStore } from '../capture/scan/station-store.js';
 import type { Api, AppOptions } from './app.js';
@@ -23,7 +25,7 @@ export interface ServeOptions extends AppOptions {
   readonly host: string;
   /** Fills a database that holds no event (`npm start` loads the demo plant); returns how many events it stored. */
   readonly loadIfEmpty?: (store: EventStore) => Promise<number>;
-  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore; quality: QualityStore; stations?: StationStore; integrations?: IntegrationStore; mockRecalls?: MockRecallStore }>;
+  readonly openStores: () => Promise<{ store: EventStore; identity: IdentityStore; quality: QualityStore; stations?: StationStore; integrations?: IntegrationStore; mockRecalls?: MockRecallStore; masterData?: MasterDataStore & RecallStore }>;
   /** `--watch DIR --mapping FILE`: import file drops through the server's writer (the live stream sees them). */
   readonly watch?: { readonly dir: string; readonly mapping: Mapping; readonly pollMs?: number };
   /** Starts more inputs once the API is up (MQTT ingestion); the returned function stops them, before the stores close. */
@@ -46,12 +48,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           // Credentials never reach the log, whatever a serializer prints.
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'password', 'secret'], censor: '[redacted]' },
         }) as unknown as FastifyBaseLogger);
-  const { store, identity, quality, stations, integrations, mockRecalls } = await options.openStores();
+  const { store, identity, quality, stations, integrations, mockRecalls, masterData } = await options.openStores();
   if (options.loadIfEmpty && (await store.stats()).events === 0) {
     const events = await options.loadIfEmpty(store);
     log.info({ events }, `the database was empty: loaded the demo plant (${events} events) so that there is something to look at`);
   }
-  const app = await buildApp({ store, identity, quality, ...(stations ? { stations } : {}), ...(integrations ? { integrations } : {}), ...(mockRecalls ? { mockRecalls } : {}) }, {
+  const app = await buildApp({ store, identity, quality, ...(stations ? { stations } : {}), ...(integrations ? { integrations } : {}), ...(mockRecalls ? { mockRecalls } : {}), ...(masterData ? { masterData } : {}) }, {
     ...options,
     logger: log,
     webhooks: { onError: (e: unknown) => log.error({ err: e }, 'webhooks: a round of queueing or delivery failed; tried again at the next poll'), ...options.webhooks },
@@ -59,6 +61,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const closeIntegrations = async (): Promise<void> => {
     await integrations?.close();
     await mockRecalls?.close();
+    await masterData?.close();
   };
   let url: string;
   try {

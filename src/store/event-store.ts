@@ -197,6 +197,8 @@ export interface EventStore {
   queryEvents(query: EventQuery): Promise<EventRow[]>;
   /** Lots, serials and units whose code or item equals `text` (or whose code starts with it), or received under supplier lot code `text`; at most `limit`. */
   searchNodes(text: string, limit: number): Promise<NodeRow[]>;
+  /** Every lot and serial of this item (plant code or GTIN-14), by id: "all lots of this product" without scanning receipts. */
+  lotsOfItem(item: string): Promise<NodeRow[]>;
   /** The last log position recorded at or before this record time (0 when none). */
   seqAt(recordTime: string): Promise<number>;
   /** The last log position. */

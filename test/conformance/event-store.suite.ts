@@ -235,6 +235,9 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect(labels(await s.searchNodes('RAW', 10))).toEqual([JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-100' }), JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-200' })]);
         expect(labels(await s.searchNodes('SUP-9', 10))).toEqual([JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-100' })]);
         expect(await s.searchNodes('NOPE', 10)).toEqual([]);
+        // every lot of one item, and only lots: not the supplier lot code, not another item's lot of the same code
+        expect(labels(await s.lotsOfItem('RAW'))).toEqual([JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-100' }), JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-200' })]);
+        expect(await s.lotsOfItem('SUP-9')).toEqual([]);
       }));
 
     caseIt('feeds the genealogy index: flows by log position, and the events each declaration voided', async () =>

@@ -40,7 +40,7 @@ const epcisDoc = (bizStep: string, disposition: string, lot: string) => ({
 interface Case {
   readonly name: string;
   readonly allowed: readonly Role[];
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly url: string | ((who: Who) => string);
   readonly body?: (who: Who) => unknown;
 }
@@ -113,8 +113,20 @@ const CASES: readonly Case[] = [
   { name: 'assign an exception', allowed: [O, Q], method: 'POST', url: () => `/api/v1/exceptions/${exceptionIds['read']}/assign`, body: () => ({ owner: 'sam' }) },
   { name: 'resolve an exception', allowed: [O, Q], method: 'POST', url: (who) => `/api/v1/exceptions/${exceptionIds[`resolve-${who}`]}/resolve`, body: () => ({ note: 'done' }) },
   { name: 'dismiss an exception', allowed: [Q], method: 'POST', url: (who) => `/api/v1/exceptions/${exceptionIds[`dismiss-${who}`]}/dismiss`, body: () => ({ reason: 'not a problem' }) },
+  { name: 'list master data', allowed: EVERYONE, method: 'GET', url: '/api/v1/master-data/parties?search=mill' },
+  { name: 'one master-data record', allowed: EVERYONE, method: 'GET', url: '/api/v1/master-data/parties/Mill' },
+  { name: 'master-data history', allowed: EVERYONE, method: 'GET', url: '/api/v1/master-data/parties/Mill/history' },
+  { name: 'put a master-data record', allowed: [Q], method: 'PUT', url: '/api/v1/master-data/parties/Mill', body: (who) => ({ name: `Mill (${who})`, roles: ['supplier'] }) },
+  { name: 'import master data of one kind', allowed: [Q], method: 'POST', url: '/api/v1/master-data/items/import', body: (who) => [{ id: `ITEM-${who}`, description: 'x' }] },
+  { name: 'import master data', allowed: [Q], method: 'POST', url: '/api/v1/master-data/import', body: (who) => ({ items: [{ id: `ITEM2-${who}`, description: 'x' }] }) },
+  { name: 'compute a recall', allowed: [Q], method: 'POST', url: '/api/v1/recalls', body: () => ({ lots: ['urn:lotline:lot:RAW:A'] }) },
+  { name: 'list recalls', allowed: EVERYONE, method: 'GET', url: '/api/v1/recalls' },
+  { name: 'one recall', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/recalls/${recallId}` },
+  { name: 'recall notification list', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/recalls/${recallId}/notification.csv` },
+  { name: 'hold a recall', allowed: [Q], method: 'POST', url: () => `/api/v1/recalls/${recallId}/holds`, body: () => ({ reason: 'recall' }) },
 ];
 const exceptionIds: Record<string, number> = {};
+let recallId = '';
 
 describe('role table', () => {
   let t: TestApi;
@@ -142,6 +154,8 @@ describe('role table', () => {
       'test',
     );
     for (const e of opened) exceptionIds[e.key] = e.id;
+    await t.app.inject({ method: 'PUT', url: '/api/v1/master-data/parties/Mill', headers: t.keys.quality, payload: { name: 'Mill', roles: ['supplier'] } });
+    recallId = ((await t.app.inject({ method: 'POST', url: '/api/v1/recalls', headers: t.keys.quality, payload: { lots: ['urn:lotline:lot:RAW:A'] } })).json() as { id: string }).id;
   });
   afterAll(async () => t.close());
 
@@ -152,6 +166,8 @@ describe('role table', () => {
     stations: (await t.stations.listStations()).map((s) => s.id),
     webhooks: (await t.integrations!.listSubscriptions()).map((w) => `${w.url}:${w.active}`),
     dead: (await t.integrations!.listDeliveries('dead', 10)).map((d) => d.id),
+    masterData: [...(await t.masterData.list('parties')), ...(await t.masterData.list('items'))].map((r) => `${r.key}:${r.version}`),
+    recalls: (await t.masterData.listRecalls({ limit: 1000 })).map((r) => r.id),
   });
 
   for (const c of CASES) {
@@ -182,7 +198,7 @@ describe('role table', () => {
     const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const covered = new Set(
-      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+\/signatures$/, '/events/{id}/signatures').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/exceptions\/\d+/, '/exceptions/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay').replace(/\/stations\/[^/]+$/, '/stations/{id}').replace(/\/mock-recalls\/\d+$/, '/mock-recalls/{id}')}`),
+      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+\/signatures$/, '/events/{id}/signatures').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/exceptions\/\d+/, '/exceptions/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay').replace(/\/stations\/[^/]+$/, '/stations/{id}').replace(/\/mock-recalls\/\d+$/, '/mock-recalls/{id}').replace(/\/master-data\/(items|parties|locations)/, '/master-data/{kind}').replace(/\/master-data\/\{kind\}\/(?!import$)[^/]+/, '/master-data/{kind}/{id}').replace(/\/recalls\/RC-[^/]+/, '/recalls/{id}')}`),
     );
     // Signing needs a signed-in person, not a key: POST /releases is covered in http-quality.test.ts.
     const publicOrElsewhere = ['POST /api/v1/session', 'DELETE /api/v1/session', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/stream', 'POST /api/v1/releases'];

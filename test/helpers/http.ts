@@ -12,6 +12,7 @@ import { SqliteStationStore } from '../../src/capture/scan/sqlite/sqlite-station
 import type { QualityStore } from '../../src/quality/quality-store.js';
 import type { MockRecallStore } from '../../src/reports/mock-recall/mock-recall-store.js';
 import { SqliteMockRecallStore } from '../../src/reports/mock-recall/sqlite/sqlite-mock-recall-store.js';
+import { SqliteMasterDataStore } from '../../src/masterdata/sqlite/sqlite-master-data-store.js';
 import { SqliteQualityStore } from '../../src/quality/sqlite/sqlite-quality-store.js';
 import type { Api, AppOptions } from '../../src/server/app.js';
 import { buildApp } from '../../src/server/app.js';
@@ -30,6 +31,7 @@ export interface TestApi {
   readonly integrations: IntegrationStore | undefined;
   readonly quality: QualityStore;
   readonly mockRecalls: MockRecallStore;
+  readonly masterData: SqliteMasterDataStore;
   /** `Authorization` headers of one API key per role. */
   readonly keys: Readonly<Record<Role, { authorization: string }>>;
   close(): Promise<void>;
@@ -47,7 +49,8 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
   const stations = new SqliteStationStore(options.db ?? ':memory:');
   const integrations = options.integrations ? new SqliteIntegrationStore(options.db ?? ':memory:') : undefined;
   const mockRecalls = new SqliteMockRecallStore(options.db ?? ':memory:');
-  const app = await buildApp({ store, identity, quality, stations, mockRecalls, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
+  const masterData = new SqliteMasterDataStore(options.db ?? ':memory:');
+  const app = await buildApp({ store, identity, quality, stations, mockRecalls, masterData, ...(integrations ? { integrations } : {}) }, { logger: false, ...options });
   return {
     app,
     store,
@@ -56,9 +59,11 @@ export async function testApi(options: AppOptions & { accounts?: boolean; db?: s
     integrations,
     quality,
     mockRecalls,
+    masterData,
     keys,
     close: async () => {
       await app.close();
+      await masterData.close();
       await stations.close();
       await integrations?.close();
       await mockRecalls.close();

@@ -26,6 +26,7 @@ import type { CteSheet, FsmaCte } from './fsma204-ctes.js';
 import { CTE_SHEETS, FSMA_CTES } from './fsma204-ctes.js';
 import type { LotOrigin } from './lot-origins.js';
 import { lotOrigins } from './lot-origins.js';
+import type { MasterDataView } from '../../masterdata/master-data-view.js';
 
 export interface Fsma204Filter {
   /** Traceability lot codes (a lot code, or any identifier form of a lot): only their records. */
@@ -42,6 +43,8 @@ export interface Fsma204Filter {
    * records FDA asks for when one lot is suspect. The trace honours `from`, `to` and `asOf`.
    */
   readonly trace?: Direction;
+  /** The plant's master data: product descriptions and TLC source names come from it when recorded. */
+  readonly masterData?: MasterDataView;
 }
 
 /** One KDE that some rows of one CTE lack. */
@@ -335,7 +338,7 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
 
   const kept = selected ? drafts.filter((d) => d.lots.some((n) => selected.has(n))) : drafts;
   const lotIds = [...new Set(kept.flatMap((d) => d.lots))];
-  const origins = await lotOrigins(store, lotIds, vis);
+  const origins = await lotOrigins(store, lotIds, vis, filter.masterData);
   const none: LotOrigin = { productDescription: null, tlcSource: null };
   for (const d of kept) {
     const o = d.lot === null ? none : (origins.get(d.lot) ?? none);

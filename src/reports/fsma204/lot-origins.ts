@@ -1,6 +1,6 @@
 /**
- * Where a lot's traceability lot code comes from, and what the product is, as far as the events
- * say. Lotline keeps no item master data yet, so the product description is read from the ILMD
+ * Where a lot's traceability lot code comes from, and what the product is. The product description
+ * is the item's in master data when the plant recorded one; otherwise it is read from the ILMD
  * (or a `lotline:productDescription` field) of the event that made, packed or received the lot;
  * the TLC source is the place of the transformation or initial packing that assigned the code
  * here, else what the receiving event says the supplier gave (`lotline:tlcSource`).
@@ -9,6 +9,7 @@ import type { EventRow, EventStore } from '../../store/event-store.js';
 import type { Visibility } from '../../genealogy/visibility.js';
 import { isVisible } from '../../genealogy/visibility.js';
 import { describePlace } from '../place-description.js';
+import type { MasterDataView } from '../../masterdata/master-data-view.js';
 import type { ReportEvent } from '../report-events.js';
 import { readReportEvents } from '../report-events.js';
 
@@ -38,9 +39,16 @@ function describesOneItem(e: ReportEvent): boolean {
   return items.size <= 1;
 }
 
-export async function lotOrigins(store: EventStore, lots: readonly number[], vis: Visibility): Promise<Map<number, LotOrigin>> {
+export async function lotOrigins(store: EventStore, lots: readonly number[], vis: Visibility, masterData?: MasterDataView): Promise<Map<number, LotOrigin>> {
   const out = new Map<number, LotOrigin>();
   if (lots.length === 0) return out;
+  const described = new Map<number, string>();
+  if (masterData) {
+    for (const n of await store.nodesById(lots)) {
+      const d = 'item' in n.ref ? masterData.item(n.ref.item)?.description : undefined;
+      if (d !== undefined) described.set(n.id, d);
+    }
+  }
   const rows = await store.eventObjectsOfNodes(lots);
   // The origin of a lot does not depend on the report's window: a lot made last year is shipped today.
   const known: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
@@ -64,15 +72,15 @@ export async function lotOrigins(store: EventStore, lots: readonly number[], vis
   for (const lot of lots) {
     const m = (made.get(lot) ?? []).sort(byTime);
     const rc = (received.get(lot) ?? []).sort(byTime);
-    let productDescription: string | null = null;
+    let productDescription: string | null = described.get(lot) ?? null;
     for (const e of [...m, ...rc]) if (productDescription === null && describesOneItem(e)) productDescription = field(e, DESCRIPTION_KEYS);
     let tlcSource: string | null = null;
     const place = m.map((e) => e.row.bizLocation ?? e.row.readPoint).find((p) => p !== null);
-    if (place) tlcSource = describePlace(place);
+    if (place) tlcSource = describePlace(place, masterData);
     for (const e of rc) {
       if (tlcSource !== null) break;
       const given = field(e, TLC_SOURCE_KEYS);
-      if (given !== null) tlcSource = describePlace(given);
+      if (given !== null) tlcSource = describePlace(given, masterData);
     }
     out.set(lot, { productDescription, tlcSource });
   }

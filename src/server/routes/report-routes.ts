@@ -9,6 +9,7 @@ import { resolveEventFilters } from '../../reports/epcis/event-filters.js';
 import type { FsmaFormat } from '../../reports/fsma204/fsma204-files.js';
 import { FSMA_CONTENT_TYPES, FSMA_FORMATS, fsma204Csv, fsma204Xlsx } from '../../reports/fsma204/fsma204-files.js';
 import { fsma204Report } from '../../reports/fsma204/fsma204-report.js';
+import { loadMasterDataView } from '../../masterdata/master-data-view.js';
 import type { Api } from '../app.js';
 import { RefQuery, refFrom, resolveStored } from '../ref-query.js';
 import { COMMON_ERRORS, problem } from '../schemas.js';
@@ -77,6 +78,7 @@ export function registerReportRoutes(api: Api): void {
         ...(query.from !== undefined ? { from: query.from } : {}),
         ...(query.to !== undefined ? { to: query.to } : {}),
         ...(query.asOf !== undefined ? { asOf: query.asOf } : {}),
+        ...(api.masterData ? { masterData: await loadMasterDataView(api.masterData) } : {}),
       });
       void reply.type(FSMA_CONTENT_TYPES[format]).header('Content-Disposition', `attachment; filename="fsma204.${format}"`).header('Lotline-As-Of-Seq', String(report.asOfSeq));
       return format === 'xlsx' ? await fsma204Xlsx(report) : fsma204Csv(report);

@@ -693,6 +693,11 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toEventRow);
   }
 
+  async lotsOfItem(item: string): Promise<NodeRow[]> {
+    const rows = await this.q<{ id: number; kind: string; item: string; code: string }>("SELECT id, kind, item, code FROM nodes WHERE kind IN ('lot', 'serial') AND item = $1 ORDER BY id", [item]);
+    return rows.map((r) => ({ id: Number(r.id), ref: refFromColumns(r.kind, r.item, r.code) }));
+  }
+
   async searchNodes(text: string, limit: number): Promise<NodeRow[]> {
     const n = Math.max(0, Math.floor(limit));
     // Codes by equality (nodes_by_code) or prefix, items by equality (nodes_by_ref); byte order as in SQLite.

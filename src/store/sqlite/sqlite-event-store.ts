@@ -423,6 +423,12 @@ export class SqliteEventStore implements EventStore {
     return (this.db.prepare(sql).all(...params, Math.max(0, Math.floor(q.limit))) as EventDbRow[]).map(toEventRow);
   }
 
+  async lotsOfItem(item: string): Promise<NodeRow[]> {
+    // nodes_by_ref: one probe per kind
+    const rows = this.db.prepare("SELECT id, kind, item, code FROM nodes WHERE kind IN ('lot', 'serial') AND item = ? ORDER BY id").all(item) as { id: number; kind: string; item: string; code: string }[];
+    return rows.map((r) => ({ id: r.id, ref: refFromColumns(r.kind, r.item, r.code) }));
+  }
+
   async searchNodes(text: string, limit: number): Promise<NodeRow[]> {
     const n = Math.max(0, Math.floor(limit));
     // Codes by equality or prefix (nodes_by_code), items by equality (nodes_by_ref, one probe per kind).
