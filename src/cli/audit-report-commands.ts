@@ -6,7 +6,7 @@
 import { refLabel } from '../domain/identifiers/object-ref.js';
 import { lotlineUri } from '../domain/identifiers/lotline-uri.js';
 import { toMs } from '../genealogy/trace.js';
-import { openIdentityStore, openIntegrationStore, openMockRecallStore, openQualityStore, openStationStore, openStore, resolveDb } from '../main.js';
+import { openIdentityStore, openIntegrationStore, openMasterDataStore, openMockRecallStore, openQualityStore, openStationStore, openStore, resolveDb } from '../main.js';
 import type { AuditTrail } from '../reports/audit-trail/audit-trail.js';
 import { auditTrail } from '../reports/audit-trail/audit-trail.js';
 import type { ReportFormat } from '../reports/audit-trail/audit-trail-files.js';
@@ -148,15 +148,17 @@ export async function cmdAuditReport(args: readonly string[], flags: AuditReport
       const identity = await openIdentityStore(db);
       const webhooks = await openIntegrationStore(db);
       const stations = await openStationStore(db);
+      const masterData = await openMasterDataStore(db);
       try {
         const lot = flags.item !== undefined || flags.gtin !== undefined ? await resolveStoredRef(store, refFromArgs([], flags), flags) : undefined;
         const trail = await auditTrail(
-          { store, quality, identity, webhooks, stations },
+          { store, quality, identity, webhooks, stations, masterData },
           { ...(flags.from !== undefined ? { from: flags.from } : {}), ...(flags.to !== undefined ? { to: flags.to } : {}), ...(flags.user !== undefined ? { user: flags.user } : {}), ...(lot ? { lot } : {}) },
         );
         if (format === 'text') io.out(auditText(trail));
         else await emit(flags, io, format, JSON.stringify(trail, null, 2) + '\n', () => auditCsv(trail), () => auditXlsx(trail), `audit trail, ${trail.records.length} record(s)`);
       } finally {
+        await masterData.close();
         await stations.close();
         await webhooks.close();
         await identity.close();

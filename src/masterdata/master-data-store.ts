@@ -35,6 +35,8 @@ export interface MasterDataStore {
   list<K extends MasterDataKind>(kind: K, query?: ListQuery): Promise<StoredRecord<K>[]>;
   /** Every version of a record, oldest first (empty when it never existed). */
   history<K extends MasterDataKind>(kind: K, key: string): Promise<RecordVersion<K>[]>;
+  /** Every version of every record, in the order they were written (the audit trail's view of master data). */
+  allVersions(): Promise<RecordVersion[]>;
   /** Releases the connection. */
   close(): Promise<void>;
 }

@@ -29,6 +29,18 @@ export function testMasterDataStore(name: string, factory: MasterDataStoreFactor
   });
 
   describe(`master-data store conformance: ${name}`, () => {
+    it('lists every version of every record in the order written (what the audit trail reads)', async () => {
+      const s = await fresh();
+      await s.put([party('0614141000005', 'FreshMart')], 'user:anna');
+      await s.put([item('614141100118', 'Butter biscuits 200 g')], 'user:anna');
+      await s.put([party('0614141000005', 'FreshMart', { phone: '+1 555 0199' })], 'user:ben');
+      expect((await s.allVersions()).map((v) => [v.kind, v.version, v.changedBy])).toEqual([
+        ['parties', 1, 'user:anna'],
+        ['items', 1, 'user:anna'],
+        ['parties', 2, 'user:ben'],
+      ]);
+    });
+
     it('creates, updates and keeps every earlier version with who and when; an unchanged put adds none', async () => {
       const s = await fresh();
       expect(await s.put([party('0614141000005', 'FreshMart', { phone: '+1 555 0100' }), item('614141100118', 'Butter biscuits 200 g')], 'user:anna')).toEqual({ created: 2, updated: 0, unchanged: 0 });

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, changeUser } from '../../src/identity/identity-service.js';
 import type { IdentityStore } from '../../src/identity/identity-store.js';
 import { DEFAULT_POLICY } from '../../src/identity/identity-service.js';
-import { openIdentityStore, openQualityStore, openStore } from '../../src/main.js';
+import { openIdentityStore, openMasterDataStore, openQualityStore, openStore } from '../../src/main.js';
+import { masterKey } from '../../src/masterdata/master-data-keys.js';
+import type { RecordInput } from '../../src/masterdata/master-data-store.js';
 import { acknowledge, resolve } from '../../src/quality/exceptions.js';
 import { holdEvent } from '../../src/quality/holds.js';
 import { defaultQualityConfig } from '../../src/quality/quality-config.js';
@@ -170,6 +172,23 @@ for (const kind of KINDS) {
       expect(x[0]!.details).toMatch(/^class-only-input \(warning\): The production at 2026-03-02T08:00:00\+01:00 consumed item 00614141000012 without a lot/);
       expect(x[2]!.details).toBe('note: the dressing lot was DR-9, recorded');
       expect(x[0]!.reference).toBe(`exception ${exceptionId}`);
+    });
+
+    it('lists master-data changes with the values they replaced', async () => {
+      const masterData = await openMasterDataStore(kind.db());
+      try {
+        const party = (phone: string | null) => ({ kind: 'parties', key: masterKey('parties', 'FreshMart'), data: { id: 'FreshMart', name: 'FreshMart', roles: ['customer'], address: null, contact: 'Dana Ruiz', phone, email: null } }) as RecordInput;
+        await masterData.put([party(null)], 'user:marc');
+        await masterData.put([party('+1 555 0199')], 'user:anne');
+        const md = (await auditTrail({ store, quality, identity, masterData })).records.filter((r) => r.kind === 'master-data');
+        expect(md.map((r) => [r.action, r.actor, r.details, r.earlier])).toEqual([
+          ['parties.add', 'user:marc', 'contact: Dana Ruiz; id: FreshMart; name: FreshMart; roles: ["customer"]', null],
+          ['parties.change', 'user:anne', 'phone: +1 555 0199', 'phone: (none)'],
+        ]);
+        expect((await auditTrail({ store, quality, identity, masterData }, { user: 'anne' })).records.filter((r) => r.kind === 'master-data')).toHaveLength(1);
+      } finally {
+        await masterData.close();
+      }
     });
 
     it('shows a role change with the role it replaced', () => {

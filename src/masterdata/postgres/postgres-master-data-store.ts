@@ -80,6 +80,10 @@ export class PostgresMasterDataStore implements MasterDataStore, RecallStore {
     return (await this.pool.query<VersionRow>('SELECT * FROM master_data_history WHERE kind = $1 AND key = $2 ORDER BY seq', [kind, key])).rows.map((r) => toVersion<K>(r));
   }
 
+  async allVersions(): Promise<RecordVersion[]> {
+    return (await this.pool.query<VersionRow>('SELECT * FROM master_data_history ORDER BY seq')).rows.map((r) => toVersion(r));
+  }
+
   async saveRecall(r: SavedRecall): Promise<void> {
     await this.pool.query('INSERT INTO recalls (id, computed_at, computed_by, as_of_seq, request, summary, scope) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       r.id, r.computedAt, r.computedBy, r.asOfSeq, JSON.stringify(r.request), JSON.stringify(r.summary), JSON.stringify(r.scope),

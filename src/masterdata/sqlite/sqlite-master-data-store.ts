@@ -65,6 +65,10 @@ export class SqliteMasterDataStore implements MasterDataStore, RecallStore {
     return (this.db.prepare('SELECT * FROM master_data_history WHERE kind = ? AND key = ? ORDER BY seq').all(kind, key) as VersionRow[]).map((r) => toVersion<K>(r));
   }
 
+  async allVersions(): Promise<RecordVersion[]> {
+    return (this.db.prepare('SELECT * FROM master_data_history ORDER BY seq').all() as VersionRow[]).map((r) => toVersion(r));
+  }
+
   async saveRecall(r: SavedRecall): Promise<void> {
     this.db
       .prepare('INSERT INTO recalls (id, computed_at, computed_by, as_of_seq, request, summary, scope) VALUES (?, ?, ?, ?, ?, ?, ?)')

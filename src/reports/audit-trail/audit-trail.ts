@@ -22,8 +22,9 @@ import type { EventStore, LogEntry } from '../../store/event-store.js';
 import { documentNumber, documentType } from '../document-number.js';
 import { eventsAroundLots } from '../lot-events.js';
 import { describePlace } from '../place-description.js';
+import type { RecordVersion } from '../../masterdata/master-data.js';
 
-export const AUDIT_KINDS = ['event', 'correction', 'hold', 'release', 'signature', 'retroactive-link', 'exception', 'identity', 'configuration'] as const;
+export const AUDIT_KINDS = ['event', 'correction', 'hold', 'release', 'signature', 'retroactive-link', 'exception', 'identity', 'master-data', 'configuration'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** One line of the trail. */
@@ -69,6 +70,8 @@ export interface AuditSources {
   /** Webhook subscriptions and scan stations, when the caller has them open (their creation is audited). */
   readonly webhooks?: { listSubscriptions(): Promise<readonly { id: string; url: string; types: readonly string[]; createdAt: string; createdBy: string }[]> };
   readonly stations?: { listStations(): Promise<readonly { id: string; site: string; role: string; createdAt: string; createdBy: string }[]> };
+  /** Items, parties and locations, when the caller has them open: every change, with the values it replaced. */
+  readonly masterData?: { allVersions(): Promise<readonly RecordVersion[]> };
 }
 
 export interface AuditTrail {
@@ -328,6 +331,19 @@ export async function auditTrail(sources: AuditSources, filter: AuditFilter = {}
     for (const w of (await sources.webhooks?.listSubscriptions()) ?? []) {
       records.push({ time: w.createdAt, kind: 'configuration', action: 'webhook.add', actor: w.createdBy, origin: null, subject: `webhook ${w.id}`, details: `${w.url} for ${w.types.join(', ')}`, earlier: null, supersededBy: null, reference: `webhook ${w.id}`, logPosition: null, hash: null });
     }
+    // Master data keeps every version: a change shows the values of the version it replaced.
+    const lastOf = new Map<string, RecordVersion>();
+    for (const v of (await sources.masterData?.allVersions()) ?? []) {
+      const id = `${v.kind} ${v.key}`;
+      const before = lastOf.get(id);
+      lastOf.set(id, v);
+      records.push({
+        time: v.changedAt, kind: 'master-data', action: before ? `${v.kind}.change` : `${v.kind}.add`, actor: v.changedBy, origin: null, subject: id,
+        details: before ? changedFields(before.data, v.data, (x) => x.next) : changedFields({}, v.data, (x) => x.next),
+        earlier: before ? changedFields(before.data, v.data, (x) => x.was) : null,
+        supersededBy: null, reference: `${id} version ${v.version}`, logPosition: null, hash: null,
+      });
+    }
     for (const s of (await sources.stations?.listStations()) ?? []) {
       records.push({ time: s.createdAt, kind: 'configuration', action: 'station.add', actor: s.createdBy, origin: null, subject: `station ${s.id}`, details: `${s.role} station at ${describePlace(s.site)}`, earlier: null, supersededBy: null, reference: `station ${s.id}`, logPosition: null, hash: null });
     }
@@ -345,6 +361,16 @@ export async function auditTrail(sources: AuditSources, filter: AuditFilter = {}
     asOfSeq,
     records: kept,
   };
+}
+
+/** The fields that differ between two versions of a record, as `field: value` with the side `pick` chooses. */
+function changedFields(was: object, next: object, pick: (x: { was: unknown; next: unknown }) => unknown): string {
+  // An empty field (null) reads as absent: a new record lists only what it sets.
+  const a = Object.fromEntries(Object.entries(was).filter(([, v]) => v !== null)) as Record<string, unknown>;
+  const b = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== null)) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+  const show = (v: unknown): string => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+  return keys.map((k) => `${k}: ${show(pick({ was: a[k], next: b[k] }))}`).join('; ');
 }
 
 const KIND_ORDER: Record<AuditKind, number> = Object.fromEntries(AUDIT_KINDS.map((k, i) => [k, i])) as Record<AuditKind, number>;

@@ -26,6 +26,8 @@ export interface AuditReportDeps {
   /** Webhook subscriptions and scan stations, whose creation the audit trail lists. */
   readonly integrations?: AuditSources['webhooks'];
   readonly stations?: AuditSources['stations'];
+  /** Items, parties and locations, whose every change the audit trail lists. */
+  readonly masterData?: AuditSources['masterData'];
 }
 
 const ReportFormatParam = z.enum(REPORT_FORMATS).optional().describe('csv, xlsx or json; without it, the Accept header decides (JSON unless it asks for CSV or XLSX)');
@@ -183,7 +185,7 @@ export function registerAuditReportRoutes(api: Api, deps: AuditReportDeps): void
       if (!hasRef && ref.lot !== undefined) throw invalid('query.lot', 'give item (or gtin) with lot, or ref');
       const lot = hasRef ? await resolveStored(store, refFrom(ref, 'query'), ref.item !== undefined) : undefined;
       const trail = await auditTrail(
-        { store, quality, identity, ...(deps.integrations ? { webhooks: deps.integrations } : {}), ...(deps.stations ? { stations: deps.stations } : {}) },
+        { store, quality, identity, ...(deps.integrations ? { webhooks: deps.integrations } : {}), ...(deps.stations ? { stations: deps.stations } : {}), ...(deps.masterData ? { masterData: deps.masterData } : {}) },
         { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(user !== undefined ? { user } : {}), ...(lot ? { lot } : {}) },
       );
       const format = negotiate(f, req.headers.accept);
