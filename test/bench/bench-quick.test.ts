@@ -46,7 +46,7 @@ describe('npm run bench -- --quick', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Every sampled trace returned the same lots');
     const out = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
-    for (const k of ['machine', 'generate', 'sqliteImport', 'httpCapture', 'traces', 'worstCase', 'lotState', 'pathExplosion']) expect(out, k).toHaveProperty(k);
+    for (const k of ['machine', 'generate', 'sqliteImport', 'httpCapture', 'traces', 'worstCase', 'lotState', 'pathExplosion', 'reports']) expect(out, k).toHaveProperty(k);
     expect(out['failures']).toEqual([]);
     expect(out['skipped']).toEqual({
       postgresImport: 'LOTLINE_TEST_PG is not set',
