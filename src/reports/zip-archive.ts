@@ -15,7 +15,7 @@ const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 
 /** The archive's bytes; `level` is zlib's deflate level (1 is fast, 9 small). */
-export function zipArchive(entries: readonly ZipEntry[], level = 6): Buffer {
+export function zipArchive(entries: readonly ZipEntry[], level = 1): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
