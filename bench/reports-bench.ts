@@ -41,6 +41,10 @@ export interface FsmaLotTiming {
   readonly build: number[];
   readonly csv: number[];
   readonly xlsx: number[];
+  /** CPU milliseconds of this process for the same steps (user + system): on a shared machine the wall time counts the other processes too. */
+  readonly buildCpu: number[];
+  readonly csvCpu: number[];
+  readonly xlsxCpu: number[];
   /** Building the report straight from the store, once (the first call, as the CLI makes it). */
   readonly storeBuild: number;
 }
@@ -50,6 +54,9 @@ export interface FsmaBenchResult {
   /** Over every lot and repeat: report + CSV, report + XLSX, through the index. */
   readonly csvTotal: Summary;
   readonly xlsxTotal: Summary;
+  /** The same totals in CPU time of this process. */
+  readonly csvTotalCpu: Summary;
+  readonly xlsxTotalCpu: Summary;
   readonly storeBuild: Summary;
   /** Growth of the process's peak RSS while the section ran, and the live heap after one report. */
   readonly peakRssGrowthMiB: number;
@@ -57,6 +64,14 @@ export interface FsmaBenchResult {
   /** Why the largest lot measured reaches fewer than 10,000 lots, when it does. */
   readonly note?: string;
   readonly failures: string[];
+}
+
+/** Wall and CPU milliseconds of `f`. */
+async function measured<T>(f: () => Promise<T> | T): Promise<{ ms: number; cpu: number; value: T }> {
+  const c0 = process.cpuUsage();
+  const t = await timed(f);
+  const c = process.cpuUsage(c0);
+  return { ...t, cpu: (c.user + c.system) / 1000 };
 }
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -87,29 +102,37 @@ export async function measureFsma204(input: ReportsBenchInput): Promise<FsmaBenc
     const build: number[] = [];
     const csv: number[] = [];
     const xlsx: number[] = [];
+    const buildCpu: number[] = [];
+    const csvCpu: number[] = [];
+    const xlsxCpu: number[] = [];
     let csvText = '';
     let xlsxBytes = 0;
     let rows = 0;
     for (let k = 0; k < repeats; k++) {
-      const r = await timed(() => fsma204Report(input.indexed, filter));
+      const r = await measured(() => fsma204Report(input.indexed, filter));
       if (k === 0) heapAfterReportMiB = Math.max(heapAfterReportMiB, process.memoryUsage().heapUsed / 1048576);
-      const c = await timed(() => fsma204Csv(r.value));
-      const x = await timed(() => fsma204Xlsx(r.value));
+      const c = await measured(() => fsma204Csv(r.value));
+      const x = await measured(() => fsma204Xlsx(r.value));
       build.push(r.ms);
       csv.push(c.ms);
       xlsx.push(x.ms);
+      buildCpu.push(r.cpu);
+      csvCpu.push(c.cpu);
+      xlsxCpu.push(x.cpu);
       csvText = c.value;
       xlsxBytes = x.value.length;
       rows = r.value.sheets.reduce((n, s) => n + s.rows.length, 0);
     }
     if (sha(fsma204Csv(fromStore.value)) !== sha(csvText)) failures.push(`FSMA 204 report of ${ref.item} / ${ref.lot}: the index and the store give different CSV files`);
-    lots.push({ item: ref.item, lot: ref.lot, reached, rows, csvBytes: Buffer.byteLength(csvText), xlsxBytes, build, csv, xlsx, storeBuild: fromStore.ms });
+    lots.push({ item: ref.item, lot: ref.lot, reached, rows, csvBytes: Buffer.byteLength(csvText), xlsxBytes, build, csv, xlsx, buildCpu, csvCpu, xlsxCpu, storeBuild: fromStore.ms });
   }
   const widest = top[0]?.reached ?? 0;
   return {
     lots,
     csvTotal: summarize(lots.flatMap((l) => l.build.map((b, i) => b + l.csv[i]!))),
     xlsxTotal: summarize(lots.flatMap((l) => l.build.map((b, i) => b + l.xlsx[i]!))),
+    csvTotalCpu: summarize(lots.flatMap((l) => l.buildCpu.map((b, i) => b + l.csvCpu[i]!))),
+    xlsxTotalCpu: summarize(lots.flatMap((l) => l.buildCpu.map((b, i) => b + l.xlsxCpu[i]!))),
     storeBuild: summarize(lots.map((l) => l.storeBuild)),
     peakRssGrowthMiB: (resourceUsage().maxRSS - peakBefore) / 1024,
     heapAfterReportMiB,

@@ -586,13 +586,13 @@ const reports: Section = {
     const r = await measureFsma204({ indexed: d.indexed, plain: d.store, csr: d.csr, refs: d.refs, raws, quick: ctx.opts.quick });
     ctx.failures.push(...r.failures);
     const p = (xs: number[]): string => `${fmtMs(summarize(xs).p50)} / ${fmtMs(summarize(xs).max)}`;
-    out(ctx, `Each lot's report traced forward (\`--tlc LOT --item ITEM --direction forward\`), ${r.lots[0]?.build.length ?? 0} time(s) through the genealogy index (the service), once straight from the store (the CLI). Times p50 / max in ms.${r.note ? ` Note: ${r.note}.` : ''}`);
+    out(ctx, `Each lot's report traced forward (\`--tlc LOT --item ITEM --direction forward\`), ${r.lots[0]?.build.length ?? 0} time(s) through the genealogy index (the service), once straight from the store (the CLI). Times p50 / max in ms (wall); CPU is this process's own time, which a loaded machine does not inflate.${r.note ? ` Note: ${r.note}.` : ''}`);
     out(ctx);
     table(ctx, ['lot', 'nodes reached', 'rows', 'build (index)', 'CSV', 'XLSX', 'build (store)', 'CSV / XLSX size'], r.lots.map((l) => [`${l.item} / ${l.lot}`, int(l.reached), int(l.rows), p(l.build), p(l.csv), p(l.xlsx), fmtMs(l.storeBuild), `${(l.csvBytes / 1048576).toFixed(1)} / ${(l.xlsxBytes / 1048576).toFixed(1)} MiB`]));
-    table(ctx, ['', 'p50 (ms)', 'max (ms)', 'target'], [
-      ['report + CSV, index', fmtMs(r.csvTotal.p50), fmtMs(r.csvTotal.max), '< 1,000'],
-      ['report + XLSX, index', fmtMs(r.xlsxTotal.p50), fmtMs(r.xlsxTotal.max), '< 1,000'],
-      ['report build, store', fmtMs(r.storeBuild.p50), fmtMs(r.storeBuild.max), '–'],
+    table(ctx, ['', 'p50 (ms)', 'max (ms)', 'CPU p50 / max (ms)', 'target'], [
+      ['report + CSV, index', fmtMs(r.csvTotal.p50), fmtMs(r.csvTotal.max), `${fmtMs(r.csvTotalCpu.p50)} / ${fmtMs(r.csvTotalCpu.max)}`, '< 1,000'],
+      ['report + XLSX, index', fmtMs(r.xlsxTotal.p50), fmtMs(r.xlsxTotal.max), `${fmtMs(r.xlsxTotalCpu.p50)} / ${fmtMs(r.xlsxTotalCpu.max)}`, '< 1,000'],
+      ['report build, store', fmtMs(r.storeBuild.p50), fmtMs(r.storeBuild.max), '–', '–'],
     ]);
     out(ctx, `Peak RSS grew by ${r.peakRssGrowthMiB.toFixed(0)} MiB during the section; live heap after one report ${r.heapAfterReportMiB.toFixed(0)} MiB (the index and the baselines included).`);
     out(ctx);
