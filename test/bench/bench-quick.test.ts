@@ -70,7 +70,7 @@ describe('npm run bench -- --quick', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
     expect(out['failures']).toEqual([]);
-    expect(out['skipped']).toEqual({ traces: 'not in --only', worstCase: 'not in --only', lotState: 'not in --only', pathExplosion: 'not in --only' });
+    expect(out['skipped']).toEqual({ traces: 'not in --only', worstCase: 'not in --only', lotState: 'not in --only', pathExplosion: 'not in --only', reports: 'not in --only' });
     const sqlite = out['sqliteImport'] as { events: number };
     const pg = out['postgresImport'] as { events: number; stored: number; declared: number; eventsPerSecond: number; peakRssMiB: number };
     expect(pg.events).toBe(sqlite.events);
@@ -103,6 +103,6 @@ describe('npm run bench -- --quick', () => {
     expect(s.stderr).toContain('--samples must be a whole number ≥ 1 (got "0")');
     const o = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--only', 'traces,http'], { encoding: 'utf8' });
     expect(o.status).toBe(2);
-    expect(o.stderr).toContain('--only takes section names among generate, sqliteImport, postgresImport, httpCapture, traces, worstCase, lotState, pathExplosion, postgresTraces (got "http")');
+    expect(o.stderr).toContain('--only takes section names among generate, sqliteImport, postgresImport, httpCapture, traces, worstCase, lotState, pathExplosion, postgresTraces, reports (got "http")');
   });
 });
