@@ -14,8 +14,11 @@ const MAX_NESTING = 8;
 /** Events read per query page. */
 const PAGE = 5000;
 
+/** What eventsAroundLots reads: the store, or the in-memory index beside it. */
+export type LotEventReads = Pick<EventStore, 'eventObjectsOfNodes' | 'eventObjectsOfEvents' | 'flowsOfNodes' | 'flowsOfTransformations'>;
+
 /** The log positions of every event around these lots (see the file comment). */
-export async function eventsAroundLots(store: EventStore, lots: readonly number[]): Promise<Set<number>> {
+export async function eventsAroundLots(store: LotEventReads, lots: readonly number[]): Promise<Set<number>> {
   const seqs = new Set<number>();
   let rows = await store.eventObjectsOfNodes(lots);
   const units = new Set<number>();

@@ -33,3 +33,47 @@ export async function readReportEvents(store: EventStore, seqs: Iterable<number>
   }
   return out;
 }
+
+/** What a report reads events through: the store, or the in-memory index beside it. */
+export type ReportEventReads = Pick<EventStore, 'eventsBySeq' | 'eventBodies'>;
+
+/**
+ * Events for one report, each row read and each body parsed once however many parts of the
+ * report ask for it (the FSMA report's CTE rows and its lot origins share most of their events).
+ */
+export class ReportEventCache {
+  private readonly rows = new Map<number, EventRow | null>();
+  private readonly parsed = new Map<number, ReportEvent | null>();
+
+  constructor(private readonly reads: ReportEventReads) {}
+
+  /** As readReportEvents, in the order asked. */
+  async read(seqs: Iterable<number>, keep: (row: EventRow) => boolean = () => true): Promise<Map<number, ReportEvent>> {
+    const wanted = [...new Set(seqs)];
+    const unread = wanted.filter((s) => !this.rows.has(s));
+    if (unread.length > 0) {
+      for (const r of await this.reads.eventsBySeq(unread)) this.rows.set(r.seq, r);
+      for (const s of unread) if (!this.rows.has(s)) this.rows.set(s, null);
+    }
+    const kept: EventRow[] = [];
+    for (const s of wanted) {
+      const r = this.rows.get(s);
+      if (r && keep(r)) kept.push(r);
+    }
+    const unparsed = kept.filter((r) => !this.parsed.has(r.seq));
+    if (unparsed.length > 0) {
+      const bodies = await this.reads.eventBodies(unparsed.map((r) => r.seq));
+      for (const row of unparsed) {
+        const body = bodies.get(row.seq);
+        const facts = body ? interpretEvent(body, '$', []) : undefined;
+        this.parsed.set(row.seq, body && facts ? { row, body, facts } : null);
+      }
+    }
+    const out = new Map<number, ReportEvent>();
+    for (const r of kept) {
+      const e = this.parsed.get(r.seq);
+      if (e) out.set(r.seq, e);
+    }
+    return out;
+  }
+}

@@ -15,7 +15,7 @@ export class UnitContentsAt {
   private readonly steps = new Map<number, AggregationStep[]>();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: Pick<EventStore, 'eventObjectsOfNodes' | 'eventsBySeq' | 'eventObjectsOfEvents' | 'nodesById'>,
     private readonly vis: Visibility,
   ) {}
 

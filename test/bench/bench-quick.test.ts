@@ -46,7 +46,7 @@ describe('npm run bench -- --quick', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Every sampled trace returned the same lots');
     const out = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
-    for (const k of ['machine', 'generate', 'sqliteImport', 'httpCapture', 'traces', 'worstCase', 'lotState', 'recall', 'pathExplosion']) expect(out, k).toHaveProperty(k);
+    for (const k of ['machine', 'generate', 'sqliteImport', 'httpCapture', 'traces', 'worstCase', 'lotState', 'recall', 'pathExplosion', 'reports']) expect(out, k).toHaveProperty(k);
     expect(out['failures']).toEqual([]);
     expect(out['skipped']).toEqual({
       postgresImport: 'LOTLINE_TEST_PG is not set',
@@ -70,7 +70,7 @@ describe('npm run bench -- --quick', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
     expect(out['failures']).toEqual([]);
-    expect(out['skipped']).toEqual({ traces: 'not in --only', worstCase: 'not in --only', lotState: 'not in --only', recall: 'not in --only', pathExplosion: 'not in --only' });
+    expect(out['skipped']).toEqual({ traces: 'not in --only', worstCase: 'not in --only', lotState: 'not in --only', recall: 'not in --only', pathExplosion: 'not in --only', reports: 'not in --only' });
     const sqlite = out['sqliteImport'] as { events: number };
     const pg = out['postgresImport'] as { events: number; stored: number; declared: number; eventsPerSecond: number; peakRssMiB: number };
     expect(pg.events).toBe(sqlite.events);
@@ -103,6 +103,6 @@ describe('npm run bench -- --quick', () => {
     expect(s.stderr).toContain('--samples must be a whole number ≥ 1 (got "0")');
     const o = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--only', 'traces,http'], { encoding: 'utf8' });
     expect(o.status).toBe(2);
-    expect(o.stderr).toContain('--only takes section names among generate, sqliteImport, postgresImport, httpCapture, traces, worstCase, lotState, recall, pathExplosion, postgresTraces (got "http")');
+    expect(o.stderr).toContain('--only takes section names among generate, sqliteImport, postgresImport, httpCapture, traces, worstCase, lotState, recall, pathExplosion, postgresTraces, reports (got "http")');
   });
 });

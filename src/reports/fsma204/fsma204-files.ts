@@ -4,8 +4,8 @@
  * other columns are the sheets' columns side by side, each under its regulation heading, blank
  * where a CTE has no such KDE; each row's "Missing KDEs" column is the missing-KDE summary there.
  */
-import type { Column, ReportTable, Row } from '../report-table.js';
-import { toCsv } from '../write-csv.js';
+import type { Column, ReportTable } from '../report-table.js';
+import { csvField } from '../write-csv.js';
 import { toXlsx } from '../write-xlsx.js';
 import type { Fsma204Report } from './fsma204-report.js';
 
@@ -51,13 +51,18 @@ export function fsma204Csv(report: Fsma204Report): string {
   // the "Missing KDEs" column goes last, where a reader filters on it
   const last = columns.findIndex((c) => c.header === 'Missing KDEs');
   if (last >= 0) columns.push(...columns.splice(last, 1));
-  const rows: Row[] = [];
-  for (const { sheet, rows: sheetRows } of report.sheets) {
-    for (const r of sheetRows) {
-      const out: Record<string, Row[string]> = { '\u0000cte': sheet.title };
-      for (const c of sheet.columns) out[c.header] = r[c.key] ?? null;
-      rows.push(out);
+  // Lines are written straight from each sheet's rows through a column map: no row object per line.
+  const lines = [columns.map((c) => csvField(c.header)).join(',')];
+  const position = new Map(columns.map((c, i) => [c.header, i]));
+  for (const { sheet, rows } of report.sheets) {
+    const slots = sheet.columns.map((c) => ({ key: c.key, at: position.get(c.header)! }));
+    const blank: string[] = columns.map(() => '');
+    blank[0] = csvField(sheet.title);
+    for (const r of rows) {
+      const fields = blank.slice();
+      for (const { key, at } of slots) fields[at] = csvField(r[key] ?? null);
+      lines.push(fields.join(','));
     }
   }
-  return toCsv(columns, rows);
+  return lines.join('\r\n') + '\r\n';
 }

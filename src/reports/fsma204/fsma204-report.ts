@@ -11,14 +11,18 @@ import { normalizeGtin, parseRef } from '../../domain/identifiers/index.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import { isLotlineUri } from '../../domain/identifiers/lotline-uri.js';
 import type { Direction } from '../../genealogy/trace.js';
-import { trace, visibilityFor } from '../../genealogy/trace.js';
+import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../../genealogy/trace.js';
+import { traceReads } from '../../genealogy/genealogy-index.js';
+import type { TraceReads } from '../../genealogy/trace-graph.js';
+import { expand } from '../../genealogy/trace-graph.js';
 import type { Visibility } from '../../genealogy/visibility.js';
 import { isVisible } from '../../genealogy/visibility.js';
 import type { EventObjectRow, EventRow, EventStore } from '../../store/event-store.js';
-import { eventsAroundLots, queryAllSeqs, tracedNodes } from '../lot-events.js';
+import type { LotEventReads } from '../lot-events.js';
+import { eventsAroundLots, queryAllSeqs } from '../lot-events.js';
 import { describePlace } from '../place-description.js';
 import type { ReportEvent } from '../report-events.js';
-import { readReportEvents } from '../report-events.js';
+import { ReportEventCache } from '../report-events.js';
 import type { Cell, Row } from '../report-table.js';
 import { localDate } from '../report-table.js';
 import { UnitContentsAt } from '../unit-contents-at.js';
@@ -105,17 +109,12 @@ function documents(list: readonly BizTransactionEntry[]): { type: string | null;
 }
 
 /** The party and/or location of a source or destination list: "Party, Location". */
-function partyAndPlace(list: readonly PartyEntry[]): string | null {
+function partyAndPlace(list: readonly PartyEntry[], describe: (uri: string) => string): string | null {
   const party = list.find((p) => p.type === 'owning_party') ?? list.find((p) => p.type === 'possessing_party');
   const place = list.find((p) => p.type === 'location');
-  const parts = [party, place].filter((p): p is PartyEntry => p !== undefined).map((p) => describePlace(p.id));
-  if (parts.length === 0 && list.length > 0) parts.push(describePlace(list[0]!.id));
+  const parts = [party, place].filter((p): p is PartyEntry => p !== undefined).map((p) => describe(p.id));
+  if (parts.length === 0 && list.length > 0) parts.push(describe(list[0]!.id));
   return parts.length > 0 ? parts.join(', ') : null;
-}
-
-function placeOf(list: readonly PartyEntry[], e: ReportEvent): string | null {
-  const loc = list.find((p) => p.type === 'location')?.id ?? e.row.bizLocation ?? e.row.readPoint;
-  return loc ? describePlace(loc) : null;
 }
 
 interface Amount {
@@ -161,7 +160,10 @@ async function selectLots(store: EventStore, filter: Fsma204Filter): Promise<Set
       if (tlc === '') throw new LotlineError('USAGE', 'a traceability lot code is empty');
       const nodes = /^(urn|https?):|^[(\]]/i.test(tlc)
         ? [...(await store.findNodes([parseRef(tlc)])).values()]
-        : (await store.searchNodes(tlc, 100_000)).filter((n) => n.ref.kind === 'lot' && n.ref.lot === tlc);
+        : items.size > 0
+          ? // item and code name the lot exactly: no search (a search also scans receipts for supplier lot codes)
+            [...(await store.findNodes([...items].map((i) => ({ kind: 'lot' as const, item: i, lot: tlc })))).values()]
+          : (await store.searchNodes(tlc, 100_000)).filter((n) => n.ref.kind === 'lot' && n.ref.lot === tlc);
       const matching = nodes.filter((n) => ofItem(n.ref));
       for (const n of matching) out.add(n.id);
       if (matching.length === 0) throw new LotlineError('LOT_NOT_FOUND', `no lot has the traceability lot code ${JSON.stringify(tlc)}${item !== undefined ? ` for item ${JSON.stringify(item)}` : ''}: check the code`, { issues: [{ path: 'tlc', reason: 'no such lot' }] });
@@ -176,15 +178,26 @@ async function selectLots(store: EventStore, filter: Fsma204Filter): Promise<Set
   return null;
 }
 
-/** The selected lots and, with `filter.trace`, every lot traced from them. */
-async function withTrace(store: EventStore, selected: Set<number> | null, filter: Fsma204Filter): Promise<Set<number> | null> {
+/** What the report reads besides bodies and searches: the store, or the in-memory index beside it. */
+type Reads = TraceReads & LotEventReads;
+
+/**
+ * The selected lots and, with `filter.trace`, every lot (and serial) traced from them: the
+ * reachable set alone (`expand`, through the index when the store has one), not a full trace
+ * answer with shares, links and shipments the report does not print.
+ */
+async function withTrace(store: EventStore, reads: Reads, vis: Visibility, selected: Set<number> | null, filter: Fsma204Filter): Promise<Set<number> | null> {
   if (filter.trace === undefined) return selected;
   if (selected === null || !filter.tlcs || filter.tlcs.length === 0) throw new LotlineError('USAGE', 'a traced report needs the lots to trace from: give the traceability lot codes (tlc) with the direction');
-  const roots = await store.nodesById([...selected]);
+  const roots = await reads.nodesById([...selected]);
   const out = new Set(selected);
   for (const root of roots) {
-    const t = await trace(store, root.ref, filter.trace, { ...(filter.from !== undefined ? { from: filter.from } : {}), ...(filter.to !== undefined ? { to: filter.to } : {}), ...(filter.asOf !== undefined ? { asOf: filter.asOf } : {}) });
-    for (const id of await tracedNodes(store, root.ref, t)) out.add(id);
+    if (root.ref.kind === 'class' || root.ref.kind === 'unit' || (filter.asOf !== undefined && !(await reads.eventObjectsOfNodes([root.id])).some((r) => r.seq <= vis.maxSeq))) {
+      // what trace() refuses (a class or a unit; a lot not yet known as of then) it refuses with its own words
+      await trace(store, root.ref, filter.trace, { ...(filter.from !== undefined ? { from: filter.from } : {}), ...(filter.to !== undefined ? { to: filter.to } : {}), ...(filter.asOf !== undefined ? { asOf: filter.asOf } : {}) });
+    }
+    const g = await expand(store, root.id, filter.trace, vis, DEFAULT_MAX_NODES);
+    for (const n of await reads.nodesById([...g.depth.keys()])) if (n.ref.kind === 'lot' || n.ref.kind === 'serial') out.add(n.id);
   }
   return out;
 }
@@ -210,22 +223,48 @@ interface Draft {
 
 export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {}): Promise<Fsma204Report> {
   const vis = await visibilityFor(store, filter);
-  const selected = await withTrace(store, await selectLots(store, filter), filter);
-  const seqs = selected ? await eventsAroundLots(store, [...selected]) : await eventsInWindow(store, vis);
-  const events = [...(await readReportEvents(store, seqs, (row) => isVisible(vis, row) && cteOf(row) !== null)).values()].sort((a, b) => a.row.seq - b.row.seq);
+  // Reading the head position brought an index-backed store current: rows, object rows, nodes and
+  // flows come from memory then, and only event bodies and the lot search go to the store.
+  const r = traceReads(store, vis);
+  const reads: Reads = {
+    nodesById: (ids) => r.nodesById(ids),
+    flowsOfNodes: (ids, dir) => r.flowsOfNodes(ids, dir),
+    flowsOfTransformations: (ids) => store.flowsOfTransformations(ids),
+    eventsBySeq: (seqs) => r.eventsBySeq(seqs),
+    eventObjectsOfNodes: (ids) => r.eventObjectsOfNodes(ids),
+    eventObjectsOfEvents: (seqs) => r.eventObjectsOfEvents(seqs),
+    eventBodies: (seqs) => r.eventBodies(seqs),
+  };
+  const eventCache = new ReportEventCache(reads);
+  const selected = await withTrace(store, reads, vis, await selectLots(store, filter), filter);
+  const seqs = selected ? await eventsAroundLots(reads, [...selected]) : await eventsInWindow(store, vis);
+  const events = [...(await eventCache.read(seqs, (row) => isVisible(vis, row) && cteOf(row) !== null)).values()].sort((a, b) => a.row.seq - b.row.seq);
   const objectRows = new Map<number, EventObjectRow[]>();
-  for (const r of await store.eventObjectsOfEvents(events.map((e) => e.row.seq))) {
+  const named = new Set<number>();
+  for (const r of await reads.eventObjectsOfEvents(events.map((e) => e.row.seq))) {
     let l = objectRows.get(r.seq);
     if (!l) objectRows.set(r.seq, (l = []));
     l.push(r);
+    named.add(r.node);
   }
-  const refs = new Map((await store.nodesById([...new Set([...objectRows.values()].flat().map((r) => r.node))])).map((n) => [n.id, n.ref]));
-  const unitContents = new UnitContentsAt(store, vis);
-  const moving = events.filter((e) => e.row.type === 'ObjectEvent' && cteOf(e.row) !== 'transformation');
-  await unitContents.load(moving.flatMap((e) => (objectRows.get(e.row.seq) ?? []).filter((r) => r.role === 'object' && refs.get(r.node)?.kind === 'unit').map((r) => r.node)));
+  const refs = new Map((await reads.nodesById([...named])).map((n) => [n.id, n.ref]));
+  const unitContents = new UnitContentsAt(reads, vis);
+  const units: number[] = [];
+  for (const e of events) {
+    if (e.row.type !== 'ObjectEvent' || cteOf(e.row) === 'transformation') continue;
+    for (const r of objectRows.get(e.row.seq) ?? []) if (r.role === 'object' && refs.get(r.node)?.kind === 'unit') units.push(r.node);
+  }
+  await unitContents.load(units);
+  // A report names the same few places thousands of times: each URI is described once.
+  const places = new Map<string, string>();
+  const place = (uri: string): string => {
+    let d = places.get(uri);
+    if (d === undefined) places.set(uri, (d = describePlace(uri)));
+    return d;
+  };
   const drafts: Draft[] = [];
   const transformations = new Map<string, ReportEvent[]>();
-  const carried: { e: ReportEvent; cte: FsmaCte; amounts: Map<number, Amount & { via: Set<number> }> }[] = [];
+  const carried: { e: ReportEvent; cte: FsmaCte; amounts: Map<number, Amount & { via: number[] }> }[] = [];
 
   for (const e of events) {
     const cte = cteOf(e.row)!;
@@ -238,24 +277,38 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
       continue;
     }
     // One row per lot and event; a lot on a pallet counts as shipped (or received) in that pallet.
-    const amounts = new Map<number, Amount & { via: Set<number> }>();
+    const amounts = new Map<number, Amount & { via: number[] }>();
     for (const r of objs) {
       if (r.role !== 'object') continue;
       if (refs.get(r.node)?.kind === 'unit' && e.row.type === 'ObjectEvent') {
         for (const [n, h] of unitContents.heldAt(r.node, e.row.eventMs)) {
           const before = amounts.get(n);
-          amounts.set(n, { ...add(before, h), via: new Set([...(before?.via ?? []), r.node]) });
+          const via = before?.via ?? [];
+          if (!via.includes(r.node)) via.push(r.node);
+          amounts.set(n, { ...add(before, h), via });
         }
-      } else amounts.set(r.node, { ...add(amounts.get(r.node), r), via: amounts.get(r.node)?.via ?? new Set() });
+      } else amounts.set(r.node, { ...add(amounts.get(r.node), r), via: amounts.get(r.node)?.via ?? [] });
     }
     carried.push({ e, cte, amounts });
   }
   // the lots found on pallets need their refs too
   const unseen = new Set<number>();
   for (const c of carried) for (const [n, a] of c.amounts) for (const id of [n, ...a.via]) if (!refs.has(id)) unseen.add(id);
-  for (const n of await store.nodesById([...unseen])) refs.set(n.id, n.ref);
+  for (const n of await reads.nodesById([...unseen])) refs.set(n.id, n.ref);
   for (const { e, cte, amounts } of carried) {
     const docs = documents(e.facts.bizTransactions);
+    const date = localDate(e.row.eventTime);
+    const facts = e.facts;
+    const here = (list: readonly PartyEntry[]): string | null => {
+      const loc = list.find((p) => p.type === 'location')?.id ?? e.row.bizLocation ?? e.row.readPoint;
+      return loc ? place(loc) : null;
+    };
+    const perEvent: Record<string, Cell> =
+      cte === 'shipping'
+        ? { subsequentRecipient: partyAndPlace(facts.destinations, place), shipFrom: here(facts.sources) }
+        : cte === 'receiving'
+          ? { previousSource: partyAndPlace(facts.sources, place), receivedAt: here(facts.destinations) }
+          : { harvestLocation: partyAndPlace(facts.sources, place) };
     for (const [node, a] of amounts) {
       const ref = refs.get(node);
       if (ref?.kind !== 'lot') continue;
@@ -264,22 +317,14 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
         productId: ref.item,
         quantity: a.quantity,
         uom: a.quantity === null ? null : a.uom,
-        date: localDate(e.row.eventTime),
+        date,
         referenceDocumentType: docs.type,
         referenceDocumentNumber: docs.number,
-        logisticUnit: [...a.via].map((u) => refs.get(u)).map((u) => (u?.kind === 'unit' ? u.id : '')).filter((s) => s !== '').sort().join('; ') || null,
+        logisticUnit: a.via.length === 0 ? null : a.via.map((u) => refs.get(u)).map((u) => (u?.kind === 'unit' ? u.id : '')).filter((s) => s !== '').sort().join('; ') || null,
         eventTime: e.row.eventTime,
         eventId: e.row.eventId,
+        ...perEvent,
       };
-      if (cte === 'shipping') {
-        cells['subsequentRecipient'] = partyAndPlace(e.facts.destinations);
-        cells['shipFrom'] = placeOf(e.facts.sources, e);
-      } else if (cte === 'receiving') {
-        cells['previousSource'] = partyAndPlace(e.facts.sources);
-        cells['receivedAt'] = placeOf(e.facts.destinations, e);
-      } else {
-        cells['harvestLocation'] = partyAndPlace(e.facts.sources);
-      }
       drafts.push({ cte, cells, lots: [node], lot: node, ms: e.row.eventMs });
     }
   }
@@ -299,18 +344,21 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
     }
     const last = completed ?? group[group.length - 1]!;
     const docs = documents(bizTransactions);
-    const place = last.row.bizLocation ?? last.row.readPoint;
+    const where = last.row.bizLocation ?? last.row.readPoint;
+    const source = where ? place(where) : null;
+    const date = localDate(last.row.eventTime);
+    const eventId = group.map((g) => g.row.eventId).join('; ');
     const ins: (number | null)[] = inputs.size > 0 ? [...inputs.keys()] : [null];
     const outs: (number | null)[] = outputs.size > 0 ? [...outputs.keys()] : [null];
     for (const o of outs) {
+      const oRef = o === null ? undefined : refs.get(o);
+      const oa = o === null ? undefined : outputs.get(o);
       for (const i of ins) {
-        const oRef = o === null ? undefined : refs.get(o);
         const iRef = i === null ? undefined : refs.get(i);
-        const oa = o === null ? undefined : outputs.get(o);
         const ia = i === null ? undefined : inputs.get(i);
         drafts.push({
           cte: 'transformation',
-          lots: [o, i].filter((n): n is number => n !== null),
+          lots: o !== null && i !== null ? [o, i] : o !== null ? [o] : i !== null ? [i] : [],
           lot: o,
           inputLot: i,
           ms: last.row.eventMs,
@@ -324,12 +372,12 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
             quantity: oa?.quantity ?? null,
             uom: oa?.quantity == null ? null : oa.uom,
             // the place where the new code was assigned: this transformation's own
-            tlcSource: o !== null && place ? describePlace(place) : null,
-            date: localDate(last.row.eventTime),
+            tlcSource: o !== null ? source : null,
+            date,
             referenceDocumentType: docs.type,
             referenceDocumentNumber: docs.number,
             eventTime: last.row.eventTime,
-            eventId: group.map((g) => g.row.eventId).join('; '),
+            eventId,
           },
         });
       }
@@ -337,8 +385,9 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
   }
 
   const kept = selected ? drafts.filter((d) => d.lots.some((n) => selected.has(n))) : drafts;
-  const lotIds = [...new Set(kept.flatMap((d) => d.lots))];
-  const origins = await lotOrigins(store, lotIds, vis, filter.masterData);
+  const lotIds = new Set<number>();
+  for (const d of kept) for (const n of d.lots) lotIds.add(n);
+  const origins = await lotOrigins(reads, [...lotIds], vis, eventCache, filter.masterData);
   const none: LotOrigin = { productDescription: null, tlcSource: null };
   for (const d of kept) {
     const o = d.lot === null ? none : (origins.get(d.lot) ?? none);
@@ -348,27 +397,30 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
   }
 
   const missing: MissingKde[] = [];
+  const text = (c: Cell | undefined): string => (c === null || c === undefined ? '' : String(c));
   const sheets = FSMA_CTES.map((cte) => {
     const sheet = CTE_SHEETS[cte];
     const kdes = sheet.columns.filter((c) => c.kde);
     const counts = new Map<string, { rows: number; tlcs: Set<string> }>();
-    const rows = kept
+    // sort keys made once per row, not in every comparison
+    const ordered = kept
       .filter((d) => d.cte === cte)
-      .sort((a, b) => a.ms - b.ms || cmp(String(a.cells['tlc'] ?? ''), String(b.cells['tlc'] ?? '')) || cmp(String(a.cells['inputTlc'] ?? ''), String(b.cells['inputTlc'] ?? '')) || cmp(String(a.cells['eventId']), String(b.cells['eventId'])))
-      .map((d) => {
-        const lacking = kdes.filter((c) => d.cells[c.key] === null || d.cells[c.key] === undefined || d.cells[c.key] === '');
-        for (const c of lacking) {
-          let m = counts.get(c.header);
-          if (!m) counts.set(c.header, (m = { rows: 0, tlcs: new Set() }));
-          m.rows++;
-          const tlc = d.cells['tlc'] ?? d.cells['inputTlc'];
-          if (typeof tlc === 'string') m.tlcs.add(tlc);
-        }
-        const row: Record<string, Cell> = {};
-        for (const c of sheet.columns) row[c.key] = d.cells[c.key] ?? null;
-        row['missingKdes'] = lacking.length > 0 ? lacking.map((c) => c.header).join('; ') : null;
-        return row;
-      });
+      .map((d) => ({ d, tlc: text(d.cells['tlc']), inputTlc: text(d.cells['inputTlc']), eventId: String(d.cells['eventId']) }))
+      .sort((a, b) => a.d.ms - b.d.ms || cmp(a.tlc, b.tlc) || cmp(a.inputTlc, b.inputTlc) || cmp(a.eventId, b.eventId));
+    const rows = ordered.map(({ d }) => {
+      const lacking = kdes.filter((c) => d.cells[c.key] === null || d.cells[c.key] === undefined || d.cells[c.key] === '');
+      for (const c of lacking) {
+        let m = counts.get(c.header);
+        if (!m) counts.set(c.header, (m = { rows: 0, tlcs: new Set() }));
+        m.rows++;
+        const tlc = d.cells['tlc'] ?? d.cells['inputTlc'];
+        if (typeof tlc === 'string') m.tlcs.add(tlc);
+      }
+      const row: Record<string, Cell> = {};
+      for (const c of sheet.columns) row[c.key] = d.cells[c.key] ?? null;
+      row['missingKdes'] = lacking.length > 0 ? lacking.map((c) => c.header).join('; ') : null;
+      return row;
+    });
     for (const c of kdes) {
       const m = counts.get(c.header);
       if (m) missing.push({ cte, sheet: sheet.title, kde: c.header, rows: m.rows, tlcs: [...m.tlcs].sort().slice(0, 20) });

@@ -11,7 +11,7 @@ import { isVisible } from '../../genealogy/visibility.js';
 import { describePlace } from '../place-description.js';
 import type { MasterDataView } from '../../masterdata/master-data-view.js';
 import type { ReportEvent } from '../report-events.js';
-import { readReportEvents } from '../report-events.js';
+import { ReportEventCache } from '../report-events.js';
 
 export interface LotOrigin {
   readonly productDescription: string | null;
@@ -23,7 +23,18 @@ const DESCRIPTION_KEYS = new Set(['productDescription', 'descriptionShort', 'tra
 /** …and as a traceability lot code source (or its reference). */
 const TLC_SOURCE_KEYS = new Set(['tlcSource', 'tlcSourceReference', 'traceabilityLotCodeSource', 'traceabilityLotCodeSourceReference']);
 
+/** field() by event, per key set: a report asks it of the same event for every lot the event made. */
+const FIELDS = new WeakMap<ReportEvent, Map<ReadonlySet<string>, string | null>>();
+
 function field(e: ReportEvent, keys: ReadonlySet<string>): string | null {
+  let known = FIELDS.get(e);
+  if (!known) FIELDS.set(e, (known = new Map()));
+  let v = known.get(keys);
+  if (v === undefined) known.set(keys, (v = readField(e, keys)));
+  return v;
+}
+
+function readField(e: ReportEvent, keys: ReadonlySet<string>): string | null {
   const ilmd = e.body['ilmd'];
   for (const obj of [typeof ilmd === 'object' && ilmd !== null && !Array.isArray(ilmd) ? (ilmd as Record<string, unknown>) : {}, e.body as Record<string, unknown>]) {
     for (const [k, v] of Object.entries(obj)) {
@@ -34,12 +45,27 @@ function field(e: ReportEvent, keys: ReadonlySet<string>): string | null {
 }
 
 /** A description names one product: an event that names lots of several items cannot say which one it describes. */
+const ONE_ITEM = new WeakMap<ReportEvent, boolean>();
+
 function describesOneItem(e: ReportEvent): boolean {
-  const items = new Set([...e.facts.objects, ...e.facts.outputs].map((o) => ('item' in o.ref ? o.ref.item : o.ref.kind)));
-  return items.size <= 1;
+  let one = ONE_ITEM.get(e);
+  if (one === undefined) ONE_ITEM.set(e, (one = itemsOf(e) <= 1));
+  return one;
 }
 
-export async function lotOrigins(store: EventStore, lots: readonly number[], vis: Visibility, masterData?: MasterDataView): Promise<Map<number, LotOrigin>> {
+function itemsOf(e: ReportEvent): number {
+  const items = new Set([...e.facts.objects, ...e.facts.outputs].map((o) => ('item' in o.ref ? o.ref.item : o.ref.kind)));
+  return items.size;
+}
+
+/** The origins of these lots; `events` shares the events a report has read already. */
+export async function lotOrigins(
+  store: Pick<EventStore, 'eventObjectsOfNodes' | 'eventsBySeq' | 'eventBodies' | 'nodesById'>,
+  lots: readonly number[],
+  vis: Visibility,
+  events: ReportEventCache = new ReportEventCache(store),
+  masterData?: MasterDataView,
+): Promise<Map<number, LotOrigin>> {
   const out = new Map<number, LotOrigin>();
   if (lots.length === 0) return out;
   const described = new Map<number, string>();
@@ -54,7 +80,10 @@ export async function lotOrigins(store: EventStore, lots: readonly number[], vis
   const known: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
   const origin = (row: EventRow): boolean =>
     isVisible(known, row) && (row.type === 'TransformationEvent' || row.bizStep === 'receiving' || (row.type === 'ObjectEvent' && row.action === 'ADD' && row.bizStep === 'commissioning'));
-  const events = await readReportEvents(store, rows.filter((r) => r.role !== 'input' && r.role !== 'parent').map((r) => r.seq), origin);
+  const read = await events.read(
+    rows.filter((r) => r.role !== 'input' && r.role !== 'parent').map((r) => r.seq),
+    origin,
+  );
   const made = new Map<number, ReportEvent[]>();
   const received = new Map<number, ReportEvent[]>();
   const push = (m: Map<number, ReportEvent[]>, node: number, e: ReportEvent): void => {
@@ -63,7 +92,7 @@ export async function lotOrigins(store: EventStore, lots: readonly number[], vis
     if (!l.includes(e)) l.push(e);
   };
   for (const r of rows) {
-    const e = events.get(r.seq);
+    const e = read.get(r.seq);
     if (!e || !isVisible(known, e.row)) continue;
     if (r.role === 'output' || (r.role === 'object' && e.row.type === 'ObjectEvent' && e.row.action === 'ADD' && e.row.bizStep === 'commissioning')) push(made, r.node, e);
     else if (r.role === 'object' && e.row.bizStep === 'receiving') push(received, r.node, e);
