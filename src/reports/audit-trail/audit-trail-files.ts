@@ -4,14 +4,8 @@ import { toCsv } from '../write-csv.js';
 import { toXlsx } from '../write-xlsx.js';
 import type { AuditTrail } from './audit-trail.js';
 
-export const REPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  json: 'application/json; charset=utf-8',
-};
+export { REPORT_CONTENT_TYPES, REPORT_FORMATS } from '../report-formats.js';
+export type { ReportFormat } from '../report-formats.js';
 
 const COLUMNS: readonly Column[] = [
   { key: 'time', header: 'Time (recorded)', kind: 'text' },

@@ -7,15 +7,13 @@
 import type { Column, ReportTable } from '../report-table.js';
 import { csvField } from '../write-csv.js';
 import { toXlsx } from '../write-xlsx.js';
+import { REPORT_CONTENT_TYPES } from '../report-formats.js';
 import type { Fsma204Report } from './fsma204-report.js';
 
 export const FSMA_FORMATS = ['csv', 'xlsx'] as const;
 export type FsmaFormat = (typeof FSMA_FORMATS)[number];
 
-export const FSMA_CONTENT_TYPES: Readonly<Record<FsmaFormat, string>> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
+export const FSMA_CONTENT_TYPES: Readonly<Record<FsmaFormat, string>> = { csv: REPORT_CONTENT_TYPES.csv, xlsx: REPORT_CONTENT_TYPES.xlsx };
 
 export const MISSING_SHEET = 'Missing KDEs';
 

@@ -2,6 +2,7 @@
  * The auditor's reports over HTTP: mock recalls (run, list, read back), the audit trail and the
  * supplier report. The same use cases as `lotline mock-recall` and `lotline report audit|supplier`.
  */
+import { negotiateFormat } from '../../reports/report-formats.js';
 import { z } from 'zod';
 import { LotlineError } from '../../domain/errors.js';
 import { lotlineUri } from '../../domain/identifiers/lotline-uri.js';
@@ -33,14 +34,7 @@ export interface AuditReportDeps {
 const ReportFormatParam = z.enum(REPORT_FORMATS).optional().describe('csv, xlsx or json; without it, the Accept header decides (JSON unless it asks for CSV or XLSX)');
 
 /** `format`, else the Accept header (the first of XLSX, CSV it names), else JSON. */
-function negotiate(format: ReportFormat | undefined, accept: string | undefined): ReportFormat {
-  if (format) return format;
-  const a = (accept ?? '').toLowerCase();
-  const x = a.indexOf(REPORT_CONTENT_TYPES.xlsx);
-  const c = a.indexOf('text/csv');
-  if (x >= 0 && (c < 0 || x < c)) return 'xlsx';
-  return c >= 0 ? 'csv' : 'json';
-}
+const negotiate = (format: ReportFormat | undefined, accept: string | undefined): ReportFormat => negotiateFormat(format, accept, 'json');
 
 function invalid(path: string, reason: string): LotlineError {
   return new LotlineError('INPUT_INVALID', `${path}: ${reason}`, { issues: [{ path, reason }] });

@@ -2,6 +2,7 @@
  * Reports over HTTP: the FSMA 204 sortable spreadsheet (CSV or XLSX) and the EPCIS export of a
  * trace or of an event query. The same use cases as `lotline report` and `lotline export`.
  */
+import { negotiateFormat } from '../../reports/report-formats.js';
 import { z } from 'zod';
 import { LotlineError } from '../../domain/errors.js';
 import { exportEpcis, queryEventSeqs, traceEventSeqs } from '../../reports/epcis/epcis-export.js';
@@ -40,16 +41,8 @@ const EpcisExportQuery = z
   })
   .strict();
 
-const XLSX = FSMA_CONTENT_TYPES.xlsx;
-
 /** The format a request asks for: `format`, else the first of XLSX or CSV its Accept header names, else CSV. */
-function negotiate(format: FsmaFormat | undefined, accept: string | undefined): FsmaFormat {
-  if (format) return format;
-  const a = (accept ?? '').toLowerCase();
-  const x = a.indexOf(XLSX);
-  const c = a.indexOf('text/csv');
-  return x >= 0 && (c < 0 || x < c) ? 'xlsx' : 'csv';
-}
+const negotiate = (format: FsmaFormat | undefined, accept: string | undefined): FsmaFormat => negotiateFormat(format, accept, 'csv');
 
 export function registerReportRoutes(api: Api): void {
   const { store } = api;
@@ -64,7 +57,7 @@ export function registerReportRoutes(api: Api): void {
     permission: 'read',
     query: Fsma204Query,
     responses: {
-      200: { description: `text/csv, or ${XLSX}; Content-Disposition names the file`, contentType: 'text/csv', headers: { 'Content-Disposition': 'attachment; filename="fsma204.csv" (or .xlsx)' } },
+      200: { description: `text/csv, or ${FSMA_CONTENT_TYPES.xlsx}; Content-Disposition names the file`, contentType: 'text/csv', headers: { 'Content-Disposition': 'attachment; filename="fsma204.csv" (or .xlsx)' } },
       400: problem('A bad parameter, with its name (INPUT_INVALID, USAGE, ID_*)'),
       404: problem('No lot has the traceability lot code, or no lot of the item (LOT_NOT_FOUND)'),
       ...COMMON_ERRORS,
