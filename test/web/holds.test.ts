@@ -5,12 +5,10 @@
  * shows the signature's manifestation (printed name, date and time, meaning), which verifies; an
  * auditor sees no hold or release buttons.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LotState } from '../../src/genealogy/lot-state.js';
 import { lotState as anyState } from '../../src/genealogy/lot-state.js';
-import type { WebApp } from './web-app.js';
-import { context, launch, NO_BROWSER, signIn, startWebApp } from './web-app.js';
+import { context, NO_BROWSER, signIn, useBrowserSession } from './web-app.js';
 import { PASSWORD } from '../helpers/http.js';
 
 const FLOUR = 'urn:lotline:lot:FLOUR-T55:F-0504';
@@ -18,45 +16,30 @@ const FLOUR_REF = { kind: 'lot', item: 'FLOUR-T55', lot: 'F-0504' } as const;
 const lotState = async (store: Parameters<typeof anyState>[0], ref: typeof FLOUR_REF) => (await anyState(store, ref)) as LotState;
 
 describe.skipIf(NO_BROWSER !== undefined)(`holds and signatures in the browser${NO_BROWSER ? ` (skipped: ${NO_BROWSER})` : ''}`, () => {
-  let app: WebApp;
-  let browser: Browser;
-  let ctx: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startWebApp(), launch()]);
-    ctx = await context(browser);
-    page = await ctx.newPage();
-    await signIn(page, app.url, 'qa');
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    await browser?.close();
-    await app?.close();
-  });
+  const s = useBrowserSession({ signInAs: 'qa' });
 
   it('places a hold from the lot page; a blank reason is refused, naming the field', async () => {
-    await page.goto(`${app.url}/lots/${encodeURIComponent(FLOUR)}`);
-    await page.getByRole('heading', { level: 1, name: 'FLOUR-T55 / F-0504' }).waitFor();
-    await page.getByRole('button', { name: 'Place a hold…' }).click();
-    const dlg = page.getByRole('dialog', { name: 'Hold FLOUR-T55 / F-0504' });
+    await s.page.goto(`${s.app.url}/lots/${encodeURIComponent(FLOUR)}`);
+    await s.page.getByRole('heading', { level: 1, name: 'FLOUR-T55 / F-0504' }).waitFor();
+    await s.page.getByRole('button', { name: 'Place a hold…' }).click();
+    const dlg = s.page.getByRole('dialog', { name: 'Hold FLOUR-T55 / F-0504' });
     await dlg.getByLabel('Reason').fill('   ');
     await dlg.getByRole('button', { name: 'Place the hold' }).click();
     await dlg.getByRole('alert').waitFor();
     expect(await dlg.getByRole('alert').textContent()).toMatch(/reason.*must not be empty/);
     expect(await dlg.getByLabel('Reason').getAttribute('aria-invalid')).toBe('true');
-    expect((await lotState(app.t.store, FLOUR_REF)).status).toBe('released');
+    expect((await lotState(s.app.t.store, FLOUR_REF)).status).toBe('released');
     await dlg.getByLabel('Reason').fill('Supplier notice: possible foreign body');
     await dlg.getByLabel('Reference (optional)').fill('SN-2026-17');
     await dlg.getByRole('button', { name: 'Place the hold' }).click();
-    await page.getByText(/^On hold since .*: Supplier notice: possible foreign body\.$/).waitFor();
-    await page.locator('.title-row .badge').getByText('On hold').waitFor();
-    expect(await lotState(app.t.store, FLOUR_REF)).toMatchObject({ status: 'on_hold', hold: { reason: 'Supplier notice: possible foreign body' } });
+    await s.page.getByText(/^On hold since .*: Supplier notice: possible foreign body\.$/).waitFor();
+    await s.page.locator('.title-row .badge').getByText('On hold').waitFor();
+    expect(await lotState(s.app.t.store, FLOUR_REF)).toMatchObject({ status: 'on_hold', hold: { reason: 'Supplier notice: possible foreign body' } });
   });
 
   it('refuses a release signed with a wrong password, keeping the dialog; the lot stays on hold', async () => {
-    await page.getByRole('button', { name: 'Release…' }).click();
-    const dlg = page.getByRole('dialog', { name: 'Release FLOUR-T55 / F-0504' });
+    await s.page.getByRole('button', { name: 'Release…' }).click();
+    const dlg = s.page.getByRole('dialog', { name: 'Release FLOUR-T55 / F-0504' });
     expect(await dlg.getByLabel('Meaning of the signature').inputValue()).toBe('released after retest');
     await dlg.getByText('You sign as qa.', { exact: false }).waitFor();
     await dlg.getByLabel('Your password, again').fill('wrong password');
@@ -64,11 +47,11 @@ describe.skipIf(NO_BROWSER !== undefined)(`holds and signatures in the browser${
     await dlg.getByRole('alert').waitFor();
     expect(await dlg.getByRole('alert').textContent()).toMatch(/password/i);
     expect(await dlg.getByLabel('Your password, again').getAttribute('aria-invalid')).toBe('true');
-    expect((await lotState(app.t.store, FLOUR_REF)).status).toBe('on_hold');
+    expect((await lotState(s.app.t.store, FLOUR_REF)).status).toBe('on_hold');
   });
 
   it('signs the release with the password typed again and shows the signature', async () => {
-    const dlg = page.getByRole('dialog', { name: 'Release FLOUR-T55 / F-0504' });
+    const dlg = s.page.getByRole('dialog', { name: 'Release FLOUR-T55 / F-0504' });
     await dlg.getByLabel('Meaning of the signature').fill('released after retest: lab report L-88 clean');
     await dlg.getByLabel('Your password, again').fill(PASSWORD);
     await dlg.getByRole('button', { name: 'Sign' }).click();
@@ -79,20 +62,20 @@ describe.skipIf(NO_BROWSER !== undefined)(`holds and signatures in the browser${
     expect(sig[2]).toBe('released after retest: lab report L-88 clean');
     expect(sig[3]).toMatch(/^[0-9a-f]{64}$|^sha-?256/i);
     await dlg.getByRole('button', { name: 'Close' }).click();
-    await page.locator('.title-row .badge').getByText('Released').waitFor();
-    expect(await page.getByText(/^On hold since/).count()).toBe(0);
-    const state = await lotState(app.t.store, FLOUR_REF);
+    await s.page.locator('.title-row .badge').getByText('Released').waitFor();
+    expect(await s.page.getByText(/^On hold since/).count()).toBe(0);
+    const state = await lotState(s.app.t.store, FLOUR_REF);
     expect(state).toMatchObject({ status: 'released', hold: null });
     // The stored release carries a signature that verifies.
-    const check = await fetch(`${app.url}/api/v1/events/${encodeURIComponent(state.lastEvent!.eventId)}/signatures`, { headers: app.t.keys.auditor });
+    const check = await fetch(`${s.app.url}/api/v1/events/${encodeURIComponent(state.lastEvent!.eventId)}/signatures`, { headers: s.app.t.keys.auditor });
     expect(await check.json()).toMatchObject({ signed: true, valid: true, signatures: [{ signer: 'qa', meaning: 'released after retest: lab report L-88 clean', valid: true }] });
   });
 
   it('shows no hold or release buttons to an auditor', async () => {
-    const other = await context(browser);
+    const other = await context(s.browser);
     const p = await other.newPage();
-    await signIn(p, app.url, 'viewer');
-    await p.goto(`${app.url}/lots/${encodeURIComponent(FLOUR)}`);
+    await signIn(p, s.app.url, 'viewer');
+    await p.goto(`${s.app.url}/lots/${encodeURIComponent(FLOUR)}`);
     await p.getByRole('heading', { level: 1, name: 'FLOUR-T55 / F-0504' }).waitFor();
     expect(await p.getByRole('button', { name: /hold|Release|Reject/ }).count()).toBe(0);
     await other.close();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { readNativeValue } from '../../src/capture/native/read-native-line.js';
 import { loadDemo } from '../../src/cli/demo.js';
 import type { Issue } from '../../src/domain/errors.js';
@@ -104,4 +105,37 @@ export async function launch(): Promise<Browser> {
 /** A browser context that accepts downloads, at a laptop's size. */
 export async function context(browser: Browser, viewport = { width: 1280, height: 860 }): Promise<BrowserContext> {
   return browser.newContext({ viewport, acceptDownloads: true });
+}
+
+/** What `useBrowserSession` fills in before the first test of its file runs. */
+export interface BrowserSession {
+  readonly app: WebApp;
+  readonly browser: Browser;
+  readonly ctx: BrowserContext;
+  readonly page: Page;
+}
+
+/**
+ * Registers the `beforeAll`/`afterAll` every browser test file needs: the web application and
+ * Chromium started side by side, `setup` run against the server (stations, holds, …), one page at
+ * `viewport`, `signInAs` signed in (none: the page stays on the sign-in form), and everything
+ * closed afterwards. The returned object is filled in before the first test.
+ */
+export function useBrowserSession(
+  options: { signInAs?: string; viewport?: { width: number; height: number }; setup?: (app: WebApp) => Promise<void> } = {},
+): BrowserSession {
+  const s: { -readonly [K in keyof BrowserSession]?: BrowserSession[K] } = {};
+  beforeAll(async () => {
+    [s.app, s.browser] = await Promise.all([startWebApp(), launch()]);
+    if (options.setup) await options.setup(s.app);
+    s.ctx = await context(s.browser, options.viewport);
+    s.page = await s.ctx.newPage();
+    if (options.signInAs !== undefined) await signIn(s.page, s.app.url, options.signInAs);
+  });
+  afterAll(async () => {
+    await s.ctx?.close();
+    await s.browser?.close();
+    await s.app?.close();
+  });
+  return s as BrowserSession;
 }
