@@ -252,21 +252,26 @@ function assignRanks(nodes: readonly LayerNode[], ends: readonly (readonly [numb
 /** Barycentre ordering: each layer sorted by the mean position of its neighbours in the layer just swept. */
 function orderLayers(layers: number[][], up: readonly number[][], down: readonly number[][], sweeps: number): void {
   const pos = new Float64Array(up.length);
-  const setPos = (layer: readonly number[]) => layer.forEach((v, i) => (pos[v] = i));
+  const key = new Float64Array(up.length);
+  const setPos = (layer: readonly number[]) => {
+    for (let i = 0; i < layer.length; i++) pos[layer[i]!] = i;
+  };
   layers.forEach(setPos);
+  const byKey = (a: number, b: number) => key[a]! - key[b]! || pos[a]! - pos[b]!;
   const sortBy = (layer: number[], nbrs: readonly number[][]) => {
-    const key = new Map<number, number>();
-    for (let i = 0; i < layer.length; i++) {
-      const v = layer[i]!;
+    const keyed: number[] = [];
+    for (const v of layer) {
       const ns = nbrs[v]!;
-      // Scaled to the layer's length, so a vertex without neighbours keeps its place among the rest.
-      key.set(v, ns.length ? ns.reduce((s, w) => s + pos[w]!, 0) / ns.length : Number.NaN);
+      if (!ns.length) continue;
+      let sum = 0;
+      for (const w of ns) sum += pos[w]!;
+      key[v] = sum / ns.length;
+      keyed.push(v);
     }
-    const keyed = layer.filter((v) => !Number.isNaN(key.get(v)!));
-    keyed.sort((a, b) => key.get(a)! - key.get(b)! || pos[a]! - pos[b]!);
+    keyed.sort(byKey);
     // Vertices without neighbours on that side keep their slots; the others fill the rest in order.
     let k = 0;
-    for (let i = 0; i < layer.length; i++) if (!Number.isNaN(key.get(layer[i]!)!)) layer[i] = keyed[k++]!;
+    for (let i = 0; i < layer.length; i++) if (nbrs[layer[i]!]!.length) layer[i] = keyed[k++]!;
     setPos(layer);
   };
   for (let s = 0; s < sweeps; s++) {
@@ -301,7 +306,12 @@ function placeRows(layers: readonly number[][], up: readonly number[][], down: r
     for (let i = 0; i < layer.length; i++) {
       const v = layer[i]!;
       const ns = nbrs[v]!;
-      const want = ns.length ? ns.reduce((s, w) => s + y[w]!, 0) / ns.length : y[v]!;
+      let want = y[v]!;
+      if (ns.length) {
+        want = 0;
+        for (const w of ns) want += y[w]!;
+        want /= ns.length;
+      }
       blocks.push({ sum: want - offset[i]!, count: 1, end: i });
       while (blocks.length > 1) {
         const b = blocks[blocks.length - 1]!;

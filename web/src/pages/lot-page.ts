@@ -149,7 +149,7 @@ function unitPage(main: HTMLElement, unit: UnitState): HTMLElement {
 }
 
 /** Above this many boxes the graph opens with fewer levels (the drawing's DOM, not the layout, is then what costs). */
-const FULL_GRAPH_BOXES = 1500;
+const FULL_GRAPH_BOXES = 1000;
 
 /** The drawing with its controls: levels shown each way, zoom, export. */
 function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceResult, title: string): void {
@@ -157,7 +157,7 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
   const levels = (max: number) => ['all', ...Array.from({ length: max }, (_, i) => String(i + 1))];
   const back = h('select', { id: 'levels-back' }, levels(full.levelsBack).map((v) => h('option', { value: v }, v)));
   const fwd = h('select', { id: 'levels-forward' }, levels(full.levelsForward).map((v) => h('option', { value: v }, v)));
-  // The whole graph opens when it is laid out and drawn in a moment (300 boxes take some 20 ms);
+  // The whole graph opens when it is laid out and drawn in a moment (300 boxes take some 30 ms of CPU);
   // past FULL_GRAPH_BOXES, as many levels each way as stay under it, and a "+N more" to show all.
   if (full.nodes.length > FULL_GRAPH_BOXES) {
     let depth = Math.max(full.levelsBack, full.levelsForward);
