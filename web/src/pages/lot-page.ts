@@ -6,7 +6,7 @@
 import type { Principal, RefJson, TraceResult } from '../api.js';
 import { api, ApiError } from '../api.js';
 import { h, mount } from '../dom.js';
-import { buildGraphModel } from '../graph/graph-model.js';
+import { buildGraphModel, openingDepth } from '../graph/graph-model.js';
 import { download, drawGraph, paintStatus, pngBlob, svgText } from '../graph/draw-graph.js';
 import { layoutGraph } from '../graph/layout.js';
 import { lotPath, placeName, quantity, refLabel, refUri, when } from '../names.js';
@@ -159,12 +159,9 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
   const fwd = h('select', { id: 'levels-forward' }, levels(full.levelsForward).map((v) => h('option', { value: v }, v)));
   // The whole graph opens when it is laid out and drawn in a moment (300 boxes take some 30 ms of CPU);
   // past FULL_GRAPH_BOXES, as many levels each way as stay under it, and a "+N more" to show all.
-  if (full.nodes.length > FULL_GRAPH_BOXES) {
-    let depth = Math.max(full.levelsBack, full.levelsForward);
-    while (depth > 1 && buildGraphModel(backward, forward, { back: depth, forward: depth }).nodes.length > FULL_GRAPH_BOXES) depth--;
-    if (full.levelsBack > depth) back.value = String(depth);
-    if (full.levelsForward > depth) fwd.value = String(depth);
-  }
+  const depth = openingDepth(backward, forward, FULL_GRAPH_BOXES);
+  if (full.levelsBack > depth) back.value = String(depth);
+  if (full.levelsForward > depth) fwd.value = String(depth);
   const viewport = h('div', { class: 'graph-viewport', tabindex: 0, 'aria-label': 'Genealogy drawing; scroll to pan' });
   const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
   const showAll = h('button', { type: 'button', class: 'more-levels', hidden: true }, '');
