@@ -47,6 +47,15 @@ async function main(): Promise<void> {
     await page.locator('svg.genealogy').waitFor();
     await page.waitForTimeout(500);
     await shot('lot-small', true);
+    // A graph of 640 boxes, drawn whole (everything the demo plant's salt lot went into): around the lot, then zoomed out.
+    await page.goto(app.url + lot('urn:lotline:lot:RM-SALT:SLT-261001-1'));
+    await page.locator('svg.genealogy').waitFor();
+    await page.getByRole('heading', { name: 'Genealogy' }).evaluate((e) => e.scrollIntoView());
+    await page.waitForTimeout(1500);
+    await shot('lot-large');
+    for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
+    await page.locator('.graph-viewport').evaluate((v) => v.scrollTo({ left: 0, top: v.scrollHeight / 2 - v.clientHeight / 2 }));
+    await shot('lot-large-out');
     await page.goto(app.url + lot('urn:lotline:lot:13012345001011:ND-7'));
     await page.getByRole('button', { name: 'Release…' }).click();
     await page.getByLabel('Your password, again').fill(PASSWORD);

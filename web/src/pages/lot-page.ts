@@ -6,7 +6,7 @@
 import type { Principal, RefJson, TraceResult } from '../api.js';
 import { api, ApiError } from '../api.js';
 import { h, mount } from '../dom.js';
-import { buildGraphModel } from '../graph/graph-model.js';
+import { buildGraphModel, openingDepth } from '../graph/graph-model.js';
 import { download, drawGraph, paintStatus, pngBlob, svgText } from '../graph/draw-graph.js';
 import { layoutGraph } from '../graph/layout.js';
 import { lotPath, placeName, quantity, refLabel, refUri, when } from '../names.js';
@@ -148,19 +148,23 @@ function unitPage(main: HTMLElement, unit: UnitState): HTMLElement {
   return main;
 }
 
+/** Above this many boxes the graph opens with fewer levels (the drawing's DOM, not the layout, is then what costs). */
+const FULL_GRAPH_BOXES = 1000;
+
 /** The drawing with its controls: levels shown each way, zoom, export. */
 function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceResult, title: string): void {
   const full = buildGraphModel(backward, forward);
   const levels = (max: number) => ['all', ...Array.from({ length: max }, (_, i) => String(i + 1))];
   const back = h('select', { id: 'levels-back' }, levels(full.levelsBack).map((v) => h('option', { value: v }, v)));
   const fwd = h('select', { id: 'levels-forward' }, levels(full.levelsForward).map((v) => h('option', { value: v }, v)));
-  // A big graph opens collapsed to two levels each way: readable (and laid out) in a moment, complete on request.
-  if (full.nodes.length > 60) {
-    if (full.levelsBack > 2) back.value = '2';
-    if (full.levelsForward > 2) fwd.value = '2';
-  }
+  // The whole graph opens when it is laid out and drawn in a moment (300 boxes take some 30 ms of CPU);
+  // past FULL_GRAPH_BOXES, as many levels each way as stay under it, and a "+N more" to show all.
+  const depth = openingDepth(backward, forward, FULL_GRAPH_BOXES);
+  if (full.levelsBack > depth) back.value = String(depth);
+  if (full.levelsForward > depth) fwd.value = String(depth);
   const viewport = h('div', { class: 'graph-viewport', tabindex: 0, 'aria-label': 'Genealogy drawing; scroll to pan' });
   const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const showAll = h('button', { type: 'button', class: 'more-levels', hidden: true }, '');
   let zoom = 1;
   let svg: SVGSVGElement | undefined;
   const status = new Map<string, string>();
@@ -171,22 +175,34 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
   };
   const draw = () => {
     const limit = (v: string) => (v === 'all' ? Infinity : Number(v));
+    const t0 = performance.now();
     const model = buildGraphModel(backward, forward, { back: limit(back.value), forward: limit(fwd.value) });
     const laid = layoutGraph(model);
+    const t1 = performance.now();
     svg = drawGraph(laid, { status, onChoose: (n) => n.ref && navigate(lotPath(refUri(n.ref))) });
     mount(viewport, svg);
+    // How long this drawing took (read by the browser test that reports the figures).
+    viewport.dataset['layoutMs'] = (t1 - t0).toFixed(1);
+    viewport.dataset['drawMs'] = (performance.now() - t1).toFixed(1);
     // A small graph gets a small frame; a large one a frame of most of the screen, scrolled inside.
     viewport.style.height = `${Math.min(laid.height + 24, Math.max(320, Math.round(window.innerHeight * 0.7)))}px`;
     applyZoom();
     const lots = model.nodes.filter((n) => n.kind === 'lot').length;
     const hidden = full.nodes.filter((n) => n.kind === 'lot').length - lots;
     summary.textContent = `${lots} lot${lots === 1 ? '' : 's'} drawn${hidden > 0 ? `, ${hidden} more in hidden levels` : ''}; ${backward.receipts.length} receipt(s), ${forward.shipments.length} shipment(s).${backward.truncated || forward.truncated ? ' The trace was cut at its depth limit.' : ''}`;
+    showAll.hidden = hidden === 0;
+    showAll.textContent = `+${hidden} more: show all levels`;
     // The first drawing is centred on the lot itself.
     const root = laid.nodes.find((n) => n.root);
     if (root) requestAnimationFrame(() => viewport.scrollTo({ left: root.x * zoom - viewport.clientWidth / 2, top: root.y * zoom - viewport.clientHeight / 2 }));
   };
   back.addEventListener('change', draw);
   fwd.addEventListener('change', draw);
+  showAll.addEventListener('click', () => {
+    back.value = 'all';
+    fwd.value = 'all';
+    draw();
+  });
   const zoomBy = (k: number) => () => {
     zoom = Math.min(3, Math.max(0.2, zoom * k));
     applyZoom();
@@ -215,6 +231,7 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
       h('button', { type: 'button', onClick: () => svg && void pngBlob(svg).then((b) => download(`${file}.png`, b)) }, 'PNG'),
     ),
     summary,
+    showAll,
     h('p', { class: 'legend' }, h('span', { class: 'key key-supplier' }, 'supplier'), h('span', { class: 'key key-root' }, 'this lot'), h('span', { class: 'key key-held' }, 'on hold'), h('span', { class: 'key key-recalled' }, 'recalled'), h('span', { class: 'key key-customer' }, 'customer'), ' Click a lot to open it.'),
     viewport,
   );
