@@ -116,7 +116,7 @@ describe.skipIf(NO_BROWSER !== undefined)(`the recall workspace in the browser${
     await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Recalls' }).click();
     await s.page.getByRole('heading', { name: 'Saved recalls' }).waitFor();
     const [row] = await rows(s.page, 'table.recall-list');
-    expect(row).toEqual([recallId, expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/), 'user:qa', 'FLOUR-T55 / F-0504', '3', '2', '11 without contact', '2,000 EA of 2,000 EA']);
+    expect(row).toEqual([recallId, expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/), 'user:qa', 'FLOUR-T55 / F-0504', '3', '2', '11 without contact', '2,000 EA of 2,000 EA (100%)']);
     await s.page.getByRole('link', { name: recallId }).click();
     await s.page.getByRole('heading', { level: 1, name: `Recall ${recallId}` }).waitFor();
     expect(await s.page.locator('.recall-history li').count()).toBe(2);
@@ -146,6 +146,21 @@ describe.skipIf(NO_BROWSER !== undefined)(`the recall workspace in the browser${
     await s.page.locator('#recall-lots-error').getByText('no event names FLOUR-T55 / NO-SUCH-LOT', { exact: false }).waitFor();
     expect(s.page.url()).toBe(`${s.app.url}/recalls`);
     expect((await savedRecalls()).length).toBe(before);
+  });
+
+  it('pages a large scope: the demo egg lot reaches 74 lots, shown 50 at a time with the count', async () => {
+    await s.page.goto(`${s.app.url}/recalls`);
+    await s.page.getByRole('textbox', { name: 'Lots' }).fill('RM-EGG-LIQ / EGG-261005-1');
+    await s.page.getByRole('button', { name: 'Compute the recall' }).click();
+    await s.page.getByRole('heading', { level: 1, name: /^Recall RC-/ }).waitFor();
+    const lots = s.page.locator('#lots-table');
+    expect(await lots.locator('caption').textContent()).toBe('Affected lots (1–50 of 74)');
+    expect(await lots.locator('tbody tr').count()).toBe(50);
+    await lots.getByRole('button', { name: 'Next' }).click();
+    expect(await lots.locator('caption').textContent()).toBe('Affected lots (51–74 of 74)');
+    expect(await lots.locator('tbody tr').count()).toBe(24);
+    expect(await lots.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    expect(await lots.getByText('Page 2 of 2').count()).toBe(1);
   });
 
   it('shows an auditor the saved recall without the "Place holds" button or the new-recall form', async () => {

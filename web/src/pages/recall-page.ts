@@ -135,6 +135,8 @@ const qty = (q: Qty | null | undefined): string => (q ? `${fmt(q.quantity)} ${q.
 /** A quantity that may be missing (units that do not convert): `?`. */
 const qn = (q: number | null, uom: string | null): string => (q === null ? '?' : `${fmt(q)} ${uom ?? ''}`.trim());
 const qtys = (list: readonly Qty[]): string => list.map(qty).join(' + ') || '—';
+/** Exposure is share × quantity, a figure to weigh, not to count: one decimal is enough. */
+const exposure = (list: readonly Qty[]): string => list.map((q) => `${q.quantity.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${q.uom}`).join(' + ') || '?';
 const plural = (n: number, one: string, many = `${one}s`): string => `${fmt(n)} ${n === 1 ? one : many}`;
 /** The key the hold result and the scope share for a lot: item and lot code. */
 const lotKey = (r: { item?: string; lot?: string; serial?: string }): string => `${r.item ?? ''}\u0000${r.lot ?? ''}\u0000${r.serial ?? ''}`;
@@ -235,7 +237,7 @@ export async function recallsPage(me: Principal | undefined, params: URLSearchPa
               h('td', { class: 'num' }, fmt(r.summary.lots)),
               h('td', { class: 'num' }, fmt(r.summary.onHandLots)),
               h('td', { class: 'num' }, fmt(r.summary.customers), r.summary.customersWithoutContact ? h('div', { class: 'warn-text' }, `${r.summary.customersWithoutContact} without contact`) : null),
-              h('td', {}, r.summary.targeted && r.summary.broad ? `${qty(r.summary.targeted)} of ${qty(r.summary.broad)}` : '—'),
+              h('td', {}, r.summary.targeted && r.summary.broad ? `${qty(r.summary.targeted)} of ${qty(r.summary.broad)} (${percent(r.summary.ratio)})` : '—'),
             ),
           ),
         );
@@ -456,7 +458,8 @@ function holdBar(r: Recall, toHold: readonly HoldLot[], me: Principal | undefine
   if (!isQuality(me)) return null;
   const result = h('div', { 'aria-live': 'polite', id: 'hold-result' });
   const bar = h('div', { class: 'actions' });
-  if (toHold.length === 0) bar.append(h('p', { class: 'muted' }, 'Nothing left to hold: every lot on hand is held.'));
+  if (r.scope.onHand.length === 0) bar.append(h('p', { class: 'muted' }, 'Nothing of the affected lots is on hand: there is nothing to hold.'));
+  else if (toHold.length === 0) bar.append(h('p', { class: 'muted' }, 'Nothing left to hold: every lot on hand is held.'));
   else bar.append(h('button', { type: 'button', class: 'danger', onClick: () => confirmHolds(r, toHold, result, me) }, `Place holds on ${plural(toHold.length, 'lot')}`));
   return h('div', {}, bar, result);
 }
@@ -603,9 +606,10 @@ function customersTable(customers: readonly Customer[]): HTMLElement {
           { 'data-customer': c.name },
           h('td', {}, c.name),
           h('td', {}, c.onFile ? [c.contact, c.phone, c.email, c.address].filter(Boolean).map((x, i) => h('div', { class: i ? 'muted' : '' }, x)) : h('span', { class: 'warn-text' }, '⚠ no contact on file')),
-          h('td', {}, c.lots.join(', ')),
+          // A customer of a big recall received dozens of lots: the count, and the list on request.
+          h('td', {}, c.lots.length <= 3 ? c.lots.join(', ') : h('details', {}, h('summary', {}, `${c.lots.length} lots`), h('ul', { class: 'lot-codes' }, c.lots.map((l) => h('li', {}, l))))),
           h('td', { class: 'num' }, qtys(c.quantities)),
-          h('td', { class: 'num' }, qtys(c.exposure)),
+          h('td', { class: 'num' }, exposure(c.exposure)),
           h('td', { class: 'num' }, c.shipments.length),
           h('td', { class: 'nowrap' }, when(c.lastShipped)),
         ),
@@ -630,7 +634,7 @@ function shipmentsTable(shipments: readonly Shipment[]): HTMLElement {
         h('td', {}, lotLink(s)),
         h('td', { class: 'num' }, qn(s.quantity, s.uom)),
         h('td', { class: 'num' }, percent(s.share)),
-        h('td', { class: 'num' }, qty(s.exposure)),
+        h('td', { class: 'num' }, exposure(s.exposure ? [s.exposure] : [])),
         h('td', {}, s.via ? h('a', { href: lotPath(`(00)${s.via}`), 'data-link': true }, s.via) : ''),
         h('td', {}, s.carrier ?? ''),
       ),
