@@ -3,6 +3,7 @@
  * (README and docs/web.md show them). Run after changing a page, and look at every picture.
  */
 import { mkdirSync } from 'node:fs';
+import { demoMasterData } from '../../src/demo/demo-master-data.js';
 import { PASSWORD } from '../helpers/http.js';
 import { context, launch, NO_BROWSER, signIn, startWebApp } from './web-app.js';
 
@@ -81,6 +82,27 @@ async function main(): Promise<void> {
     await t.locator('.scan-result.ok').waitFor();
     await t.screenshot({ path: `${OUT}web-scan.png` });
     console.log('docs/img/web-scan-refused.png\ndocs/img/web-scan.png');
+    // The recall workspace, with the demo's address book (taken last: the pictures above show the plant without it).
+    await post('/master-data/import', demoMasterData(), app.t.keys.quality);
+    await page.goto(`${app.url}${lot('urn:lotline:lot:FLOUR-T55:F-0504')}`);
+    await page.getByRole('link', { name: 'Start a recall…' }).click();
+    await page.getByRole('button', { name: 'Compute the recall' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Recall RC-/ }).waitFor();
+    await page.getByRole('button', { name: /^Place holds on/ }).click();
+    await page.getByRole('dialog').waitFor();
+    await shot('recall-holds');
+    await page.getByRole('dialog').getByRole('button', { name: /^Hold / }).click();
+    await page.getByText(/^Holds placed on/).waitFor();
+    await page.goto(`${app.url}/recalls`);
+    await page.getByRole('textbox', { name: 'Lots' }).fill('urn:lotline:lot:RM-EGG-LIQ:EGG-261005-1');
+    await page.getByRole('button', { name: 'Compute the recall' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Recall RC-/ }).waitFor();
+    await shot('recall');
+    await page.locator('#section-customers').evaluate((e) => e.scrollIntoView());
+    await shot('recall-customers');
+    await page.goto(`${app.url}/recalls`);
+    await page.locator('table.recall-list tbody tr').nth(1).waitFor();
+    await shot('recalls');
   } finally {
     await browser.close();
     await app.close();

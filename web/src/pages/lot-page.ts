@@ -96,6 +96,7 @@ export async function lotPage(ref: string, me?: Principal, reload: () => void = 
     h('div', { class: 'title-row' }, h('h1', {}, title), statusBadge(lot.status)),
     lot.hold ? h('p', { class: 'banner held', role: 'status' }, `On hold since ${when(lot.hold.since)}${lot.hold.reason ? `: ${lot.hold.reason}` : ''}.`) : null,
     lot.status === 'destroyed' ? null : holdActions(ref, title, lot.hold !== null, me, reload),
+    me?.kind === 'user' && me.role === 'quality' ? h('p', {}, h('a', { href: `/recalls?lot=${encodeURIComponent(refUri(lot.ref))}`, 'data-link': true }, 'Start a recall…')) : null,
     facts([
       ['On hand', lot.onHand ? quantity(lot.onHand.quantity, lot.onHand.uom) : 'unknown (units do not convert)'],
       ['Location', placeName(lot.location) || 'not recorded'],
