@@ -45,8 +45,27 @@ if (skip) {
     it('two processes opening one new schema at once migrate it once', async () => {
       const url = freshPgUrl();
       const stores = await Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)]);
-      expect(stores.map((s) => s.schemaVersion.from).sort()).toEqual([0, 1, 1]);
+      expect(stores.map((s) => s.schemaVersion.from).sort()).toEqual([0, POSTGRES_MIGRATIONS.length, POSTGRES_MIGRATIONS.length]);
       for (const s of stores) await s.close();
+    });
+
+    it('fill the search terms of events stored before the terms table existed (migration 2)', async () => {
+      const url = freshPgUrl();
+      const s = await openPostgresStore(url);
+      const session = await s.beginCapture();
+      await session.append(captured([{ cmd: 'ship', time: '2026-05-05T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-1', quantity: 1, uom: 'KGM' }], to: 'FreshMart DC South', order: 'SO-2026-701' }]));
+      await session.commit();
+      await s.close();
+      // the database as version 1 left it: no terms table
+      await sql(url, "DROP TABLE event_terms; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+      const again = await openPostgresStore(url);
+      try {
+        expect(again.schemaVersion).toEqual({ from: 1, to: POSTGRES_MIGRATIONS.length });
+        expect(await again.eventsByTerm('so-2026-701', 10)).toEqual([{ seq: 1, kind: 'document', value: 'urn:lotline:order:SO-2026-701' }]);
+        expect(await again.eventsByTerm('FreshMart', 10)).toEqual([{ seq: 1, kind: 'party', value: 'urn:lotline:party:FreshMart%20DC%20South' }]);
+      } finally {
+        await again.close();
+      }
     });
 
     it('refuse a database written by a newer Lotline', async () => {
