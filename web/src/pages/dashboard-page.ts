@@ -78,10 +78,11 @@ function eventItem(e: StreamEvent): HTMLElement {
     'li',
     { class: 'live-event', 'data-event-id': e.eventId },
     h('time', { datetime: e.eventTime }, when(e.eventTime)),
+    ' ',
     h('strong', {}, words(e.bizStep) || e.type),
     h('span', { class: 'live-lots' }, objects.map((o, i) => [i > 0 ? ', ' : ' ', objectLink(o)]), more > 0 ? ` and ${more} more` : null),
     place ? h('span', {}, ` · ${placeName(place)}`) : null,
-    e.destination ? h('span', {}, ` · to ${placeName(e.destination)}`) : null,
+    e.destination && e.bizStep === 'shipping' ? h('span', {}, ` · to ${placeName(e.destination)}`) : null,
     e.source && e.bizStep === 'receiving' ? h('span', {}, ` · from ${placeName(e.source)}`) : null,
     who ? h('span', { class: 'muted' }, ` · ${who}`) : null,
   );
@@ -145,7 +146,7 @@ export function dashboardPage(): { page: HTMLElement; stop: () => void } {
           'ul',
           { class: 'dash-severities' },
           SEVERITIES.map((s) =>
-            h('li', {}, h('a', { href: `/exceptions?severity=${s}`, 'data-link': true, class: `dash-count sev-${s}`, 'data-severity': s }, h('strong', {}, String(counts.get(s) ?? 0)), h('span', {}, ` ${s}`))),
+            h('li', {}, h('a', { href: `/exceptions?severity=${s}`, 'data-link': true, class: `dash-count dash-sev-${s}`, 'data-severity': s }, h('strong', {}, String(counts.get(s) ?? 0)), h('span', {}, ` ${s}`))),
           ),
         ),
       );
