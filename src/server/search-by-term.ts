@@ -40,7 +40,6 @@ const STEP_WORDS: Record<string, string> = { shipping: 'shipped', receiving: 're
 function documentHeading(value: string): string {
   const kind = /^urn:lotline:([a-z]+):/i.exec(value)?.[1]?.toLowerCase();
   const name = (kind && DOCUMENT_NAMES[kind]) ?? 'Document';
-  // A sales order is what a shipment's order is; a receipt's order is a purchase order.
   return `${name} ${shortValue(value)}`;
 }
 
