@@ -55,6 +55,18 @@ async function loadInOne(s: EventStore, commands: readonly unknown[]): Promise<v
   await session.commit();
 }
 
+/** One shipment stored before `event_terms` existed, for the migration that fills it (both engines). */
+export async function storeShipmentForTerms(s: EventStore): Promise<void> {
+  await loadInOne(s, [{ cmd: 'ship', time: '2026-05-05T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-1', quantity: 1, uom: 'KGM' }], to: 'FreshMart DC South', order: 'SO-2026-701' }]);
+  await s.close();
+}
+
+/** What the filled terms of `storeShipmentForTerms` find. */
+export async function expectShipmentTerms(s: EventStore): Promise<void> {
+  expect(await s.eventsByTerm('so-2026-701', 10)).toEqual([{ seq: 1, kind: 'document', value: 'urn:lotline:order:SO-2026-701' }]);
+  expect(await s.eventsByTerm('FreshMart', 10)).toEqual([{ seq: 1, kind: 'party', value: 'urn:lotline:party:FreshMart%20DC%20South' }]);
+}
+
 export function testEventStore(name: string, factory: StoreFactory): void {
   const caseIt = (title: string, fn: () => Promise<void>) => {
     const reason = factory.skip?.[title];

@@ -4,7 +4,7 @@ import { openPostgresStore, parsePostgresUrl } from '../../src/store/postgres/op
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations/index.js';
 import { freshPgUrl, pgSkipReason } from '../helpers/postgres.js';
 import { captured } from '../helpers/store.js';
-import { testEventStore } from './event-store.suite.js';
+import { expectShipmentTerms, storeShipmentForTerms, testEventStore } from './event-store.suite.js';
 
 const skip = pgSkipReason();
 
@@ -52,17 +52,13 @@ if (skip) {
     it('fill the search terms of events stored before the terms table existed (migration 2)', async () => {
       const url = freshPgUrl();
       const s = await openPostgresStore(url);
-      const session = await s.beginCapture();
-      await session.append(captured([{ cmd: 'ship', time: '2026-05-05T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-1', quantity: 1, uom: 'KGM' }], to: 'FreshMart DC South', order: 'SO-2026-701' }]));
-      await session.commit();
-      await s.close();
+      await storeShipmentForTerms(s);
       // the database as version 1 left it: no terms table
       await sql(url, "DROP TABLE event_terms; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
       const again = await openPostgresStore(url);
       try {
         expect(again.schemaVersion).toEqual({ from: 1, to: POSTGRES_MIGRATIONS.length });
-        expect(await again.eventsByTerm('so-2026-701', 10)).toEqual([{ seq: 1, kind: 'document', value: 'urn:lotline:order:SO-2026-701' }]);
-        expect(await again.eventsByTerm('FreshMart', 10)).toEqual([{ seq: 1, kind: 'party', value: 'urn:lotline:party:FreshMart%20DC%20South' }]);
+        await expectShipmentTerms(again);
       } finally {
         await again.close();
       }

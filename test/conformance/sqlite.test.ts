@@ -6,7 +6,7 @@ import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
 import { entryHash, GENESIS_HASH } from '../../src/store/sqlite/sqlite-event-store.js';
 import { captured } from '../helpers/store.js';
 import { tempDb } from '../helpers/cli.js';
-import { testEventStore } from './event-store.suite.js';
+import { expectShipmentTerms, storeShipmentForTerms, testEventStore } from './event-store.suite.js';
 
 testEventStore('SQLite in memory', { create: async () => openSqliteStore(':memory:') });
 testEventStore('SQLite file (WAL)', { create: async () => openSqliteStore(tempDb()) });
@@ -25,10 +25,7 @@ describe('SQLite migrations', () => {
   it('fill the search terms of events stored before the terms table existed (migration 3)', async () => {
     const path = tempDb();
     const s = openSqliteStore(path);
-    const session = await s.beginCapture();
-    await session.append(captured([{ cmd: 'ship', time: '2026-05-05T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-1', quantity: 1, uom: 'KGM' }], to: 'FreshMart DC South', order: 'SO-2026-701' }]));
-    await session.commit();
-    await s.close();
+    await storeShipmentForTerms(s);
     // the database as version 2 left it: no terms table
     const db = new Database(path);
     db.exec("DROP TABLE event_terms; UPDATE meta SET value = '2' WHERE key = 'schema_version'");
@@ -36,8 +33,7 @@ describe('SQLite migrations', () => {
     const again = openSqliteStore(path);
     try {
       expect(again.schemaVersion).toEqual({ from: 2, to: SQLITE_MIGRATIONS.length });
-      expect(await again.eventsByTerm('so-2026-701', 10)).toEqual([{ seq: 1, kind: 'document', value: 'urn:lotline:order:SO-2026-701' }]);
-      expect(await again.eventsByTerm('FreshMart', 10)).toEqual([{ seq: 1, kind: 'party', value: 'urn:lotline:party:FreshMart%20DC%20South' }]);
+      await expectShipmentTerms(again);
     } finally {
       await again.close();
     }
