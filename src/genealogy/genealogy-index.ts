@@ -514,6 +514,7 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     eventById: (id) => store.eventById(id),
     queryEvents: (query) => store.queryEvents(query),
     searchNodes: (text, limit) => store.searchNodes(text, limit),
+    eventsByTerm: (text, limit) => store.eventsByTerm(text, limit),
     lotsOfItem: (item) => store.lotsOfItem(item),
     readLog: (afterSeq, limit) => store.readLog(afterSeq, limit),
     seqAt: (t) => store.seqAt(t),

@@ -68,6 +68,24 @@ async function main(): Promise<void> {
     await page.goto(`${app.url}/exceptions`);
     await page.locator('figure.chart svg').first().waitFor();
     await shot('exceptions');
+    // Live dashboard, search by order, the timeline with process data (dashboard-page.ts, search-box.ts, lot-page.ts)
+    await page.goto(`${app.url}/dashboard`);
+    await page.getByText('Live: connected.').waitFor();
+    await post('/holds', { lots: ['urn:lotline:lot:FLOUR-T55:F-0504'], reason: 'Certificate of analysis missing', reference: 'NC-2026-031' }, app.t.keys.quality);
+    await post('/events', { cmd: 'receive', time: new Date().toISOString(), lots: [{ item: 'FLOUR-T55', lot: 'F-0507', quantity: 1000, uom: 'KGM' }], from: 'Valley Mills', po: 'PO-4790', location: 'Goods in', operator: 'Marc Leroy' }, app.t.keys.operator);
+    await post('/events', { cmd: 'move', time: new Date().toISOString(), lots: [{ item: 'FLOUR-T55', lot: 'F-0507' }], to: 'Dry store', operator: 'Marc Leroy' }, app.t.keys.operator);
+    await page.locator('.live-event').nth(2).waitFor();
+    await page.locator('.dash-holds li').first().waitFor();
+    await page.locator('.dash-completeness').waitFor();
+    await shot('dashboard');
+    await page.goto(app.url);
+    await page.getByRole('combobox').fill('SO-2026-701');
+    await page.getByRole('option').first().waitFor();
+    await shot('search-order');
+    await page.goto(app.url + lot('urn:lotline:lot:IM-COOKIE-DOUGH:CD261006-1'));
+    await page.locator('.timeline dl').first().waitFor();
+    await page.getByRole('heading', { name: /^Events/ }).evaluate((e) => e.scrollIntoView());
+    await shot('timeline');
     const tablet = await context(browser, { width: 1024, height: 768 });
     const t = await tablet.newPage();
     await signIn(t, app.url, 'op');

@@ -7,6 +7,7 @@ import type { Principal } from './api.js';
 import { api, ApiError, whenSignedOut } from './api.js';
 import type { Child } from './dom.js';
 import { h, mount } from './dom.js';
+import { dashboardPage } from './pages/dashboard-page.js';
 import { exceptionsPage } from './pages/exceptions-page.js';
 import { homePage } from './pages/home-page.js';
 import { lotPage } from './pages/lot-page.js';
@@ -44,7 +45,7 @@ function shell(page: HTMLElement, path: string): Child[] {
       { class: 'top' },
       h('a', { href: '/', 'data-link': true, class: 'brand' }, 'Lotline'),
       path !== '/' ? searchBox() : h('span', { class: 'spacer' }),
-      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/exceptions', 'data-link': true }, 'Exceptions'), h('a', { href: '/recalls', 'data-link': true }, 'Recalls'), h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference')),
+      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/dashboard', 'data-link': true }, 'Dashboard'), h('a', { href: '/exceptions', 'data-link': true }, 'Exceptions'), h('a', { href: '/recalls', 'data-link': true }, 'Recalls'), h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference')),
       me && !setup
         ? h('div', { class: 'who' }, h('span', {}, `${me.name} (${me.role})`), h('button', { type: 'button', class: 'link', onClick: () => void signOut() }, 'Sign out'))
         : null,
@@ -85,6 +86,11 @@ async function render(path: string, params: URLSearchParams = new URLSearchParam
   else if (path === '/exceptions') page = await exceptionsPage(me);
   else if (path === '/recalls') page = await recallsPage(me, params);
   else if (recall) page = await recallPage(decodeURIComponent(recall[1]!), me);
+  else if (path === '/dashboard') {
+    const d = dashboardPage();
+    page = d.page;
+    leave = d.stop;
+  }
   else if (station) {
     const s = stationPage(decodeURIComponent(station[1]!));
     page = s.page;

@@ -3,6 +3,7 @@
  * right (click a lot to re-centre on it), the same trace as tables with a CSV download, and the
  * lot's events. A logistic unit (SSCC) shows what it holds.
  */
+import { detailsList, eventDetails } from '../event-details.js';
 import type { Principal, RefJson, TraceResult } from '../api.js';
 import { api, ApiError } from '../api.js';
 import { h, mount } from '../dom.js';
@@ -50,6 +51,7 @@ interface EventRow {
   readonly voidSeq: number | null;
   readonly recordedBy: string | null;
   readonly role: string;
+  readonly epcis?: Readonly<Record<string, unknown>>;
 }
 
 const STATUS_WORDS: Readonly<Record<string, string>> = {
@@ -240,33 +242,31 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
   void colourStatuses(full.nodes.filter((n) => n.kind === 'lot' && !n.root && n.ref).map((n) => n.id), status, (id, st) => svg && paintStatus(svg, id, st));
 }
 
+/** Refs per POST /lots/status request: the route takes at most 1000. */
+const STATUS_BATCH = 500;
+
 /**
- * Fetches the status of the drawn lots, a few at a time, and paints each as it arrives, so held and
- * recalled lots stand out. (One request per lot: a batch route would be better past a few hundred.)
+ * Fetches the status of every drawn lot with the batch route (one request per 500 lots) and paints
+ * them, so held and recalled lots stand out.
  */
 async function colourStatuses(ids: readonly string[], status: Map<string, string>, paint: (id: string, status: string) => void): Promise<void> {
-  const todo = ids.slice(0, 300);
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length) {
-      const id = todo[next++]!;
-      try {
-        const st = await api<{ status?: string }>(`/lots/${encodeURIComponent(id)}`);
-        if (st.status) {
-          status.set(id, st.status);
-          paint(id, st.status);
-        }
-      } catch {
-        /* a lot whose state cannot be read is drawn without colour */
+  for (let i = 0; i < ids.length; i += STATUS_BATCH) {
+    try {
+      const { statuses } = await api<{ statuses: { ref: string; status: string }[] }>('/lots/status', { method: 'POST', body: { refs: ids.slice(i, i + STATUS_BATCH) } });
+      for (const st of statuses) {
+        if (st.status === 'unknown' || st.status === 'unit') continue;
+        status.set(st.ref, st.status);
+        paint(st.ref, st.status);
       }
+    } catch {
+      /* lots whose state cannot be read are drawn without colour */
     }
-  };
-  await Promise.all(Array.from({ length: 6 }, worker));
+  }
 }
 
 async function timeline(section: HTMLElement, ref: string): Promise<void> {
   try {
-    const { events } = await api<{ events: EventRow[] }>(`/lots/${encodeURIComponent(ref)}/events?limit=500`);
+    const { events } = await api<{ events: EventRow[] }>(`/lots/${encodeURIComponent(ref)}/events?limit=500&epcis=true`);
     const list = h(
       'ol',
       { class: 'timeline' },
@@ -275,7 +275,7 @@ async function timeline(section: HTMLElement, ref: string): Promise<void> {
         .map((e) =>
           h(
             'li',
-            { class: e.voidSeq !== null ? 'voided' : '' },
+            { class: e.voidSeq !== null ? 'voided' : '', 'data-event-id': e.eventId },
             h('time', { datetime: e.eventTime }, when(e.eventTime)),
             h('strong', {}, words(e.bizStep) || e.type),
             e.disposition ? h('span', { class: 'muted' }, ` · ${e.disposition}`) : null,
@@ -285,6 +285,8 @@ async function timeline(section: HTMLElement, ref: string): Promise<void> {
             e.destination ? h('span', {}, ` · to ${placeName(e.destination)}`) : null,
             e.recordedBy ? h('span', { class: 'muted' }, ` · recorded by ${e.recordedBy}`) : null,
             e.voidSeq !== null ? h('span', { class: 'badge status-recalled' }, 'declared in error') : null,
+            // operator, equipment, parameters, inspection result, orders: the event's process data
+            detailsList(eventDetails(e.epcis)),
           ),
         ),
     );
