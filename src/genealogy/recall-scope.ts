@@ -22,7 +22,9 @@ import type { Movement } from './movements.js';
 import { inBase } from './quantity.js';
 import type { RefJson } from './trace.js';
 import type { TraceReads } from './trace-graph.js';
-import { refJson, toMs, trace, visibilityFor } from './trace.js';
+import { refJson, toMs, visibilityFor } from './trace.js';
+import { reachForward } from './recall-graph.js';
+import type { ForwardReach } from './recall-graph.js';
 import { traceReads } from './genealogy-index.js';
 import { isVisible } from './visibility.js';
 import type { Visibility } from './visibility.js';
@@ -327,46 +329,42 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const rootIds = [...new Set(roots.map((r) => r.id))];
 
   // 2. Forward trace of each start lot; shares from several start lots add up (a start lot reached from another is already inside its scope).
-  const traces = [];
+  const traces: { root: number; reach: ForwardReach }[] = [];
   for (const [i, root] of rootIds.entries()) {
     onProgress({ step: 'tracing', done: i, total: rootIds.length });
-    const ref = roots.find((r) => r.id === root)!.ref;
-    traces.push({ root, result: await trace(store, ref, 'forward', req.asOf !== undefined ? { asOf: req.asOf } : {}) });
+    traces.push({ root, reach: await reachForward(store, roots.find((r) => r.id === root)!, vis, req.asOf) });
   }
   onProgress({ step: 'tracing', done: rootIds.length, total: rootIds.length });
-  const reachedFromOther = new Set<string>();
-  for (const t of traces) for (const l of t.result.lots) if (l.depth > 0) reachedFromOther.add(refKey(refOf(lotRef(l))));
+  const reachedFromOther = new Set<number>();
+  for (const t of traces) for (const l of t.reach.lots) if (l.depth > 0) reachedFromOther.add(l.id);
   const affected = new Map<string, { ref: RefJson; depth: number; shares: (number | null)[] }>();
+  const idOf = new Map<string, number>();
+  const refById = new Map<number, ObjectRef>();
   for (const t of traces) {
     // Only start lots no other start lot reaches count for shares: their contents are disjoint, so shares add up.
-    const independent = !reachedFromOther.has(refKey(refOf(t.result.root)));
-    for (const l of t.result.lots) {
-      const ref = lotRef(l);
+    const independent = !reachedFromOther.has(t.root);
+    for (const l of t.reach.lots) {
+      const ref = refJson(l.ref);
       const k = refKey(refOf(ref));
       let a = affected.get(k);
-      if (!a) affected.set(k, (a = { ref, depth: l.depth, shares: [] }));
+      if (!a) {
+        affected.set(k, (a = { ref, depth: l.depth, shares: [] }));
+        idOf.set(k, l.id);
+        refById.set(l.id, refOf(ref));
+      }
       a.depth = Math.min(a.depth, l.depth);
       if (independent) a.shares.push(l.share);
     }
-    if (t.result.truncated) warnings.push(`the trace of ${refLabel(refOf(t.result.root))} was cut short (too many lots): the scope is incomplete`);
-    for (const c of t.result.cycles) warnings.push(`the records make ${c.map((r) => refLabel(refOf(r))).join(', ')} their own ancestors (a data error): shares behind them are unknown`);
-    for (const g of t.result.gaps) warnings.push(`event ${g.eventId} names ${g.item} without a lot (class-only ${g.role}): the chain is broken there and lots beyond it may be missing`);
+    const label = (r: ObjectRef): string => refLabel(refOf(refJson(r)));
+    if (t.reach.truncated) warnings.push(`the trace of ${label(roots.find((r) => r.id === t.root)!.ref)} was cut short (too many lots): the scope is incomplete`);
+    for (const c of t.reach.cycles) warnings.push(`the records make ${c.map(label).join(', ')} their own ancestors (a data error): shares behind them are unknown`);
+    for (const g of t.reach.gaps) warnings.push(`event ${g.eventId} names ${g.item} without a lot (class-only ${g.role}): the chain is broken there and lots beyond it may be missing`);
   }
+  const affectedById = new Map([...idOf].map(([k, id]) => [id, affected.get(k)!]));
   const shareOf = (a: { shares: (number | null)[] }): number | null =>
     a.shares.length === 0 || a.shares.includes(null) ? null : Math.min(1, a.shares.reduce<number>((x, y) => x + y!, 0));
 
   // 3. Status and on-hand of every affected lot: a cheap ledger for lots that only moved and were used, the full lot state for the rest.
-  const refs = [...affected.values()].map((a) => refOf(a.ref));
-  const nodeRows = await store.findNodes(refs);
-  const idOf = new Map<string, number>();
-  const refById = new Map<number, ObjectRef>();
-  for (const r of refs) {
-    const n = nodeRows.get(refKey(r));
-    if (n) {
-      idOf.set(refKey(r), n.id);
-      refById.set(n.id, r);
-    }
-  }
   const ids = [...refById.keys()];
   const reads = traceReads(store, vis);
   onProgress({ step: 'reading lot events', done: 0, total: ids.length });
@@ -386,7 +384,10 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const complex = new Set<number>();
   for (const f of flowsOut) push(ledger, f.node, { ms: f.eventMs, kind: 'in', quantity: f.quantity, uom: f.uom });
   for (const f of flowsIn) push(ledger, f.node, { ms: f.eventMs, kind: 'out', outflow: 'consumed', quantity: f.quantity, uom: f.uom });
-  const movementKey = (m: Movement): number | undefined => idOf.get(refKey(refOf(m.lot !== undefined ? { item: m.item, lot: m.lot } : { item: m.item, serial: m.serial ?? '' })));
+  // a movement's lot by item and code: one map lookup per line (a ref object and its key per line was a tenth of the scope)
+  const idByCode = new Map<string, number>();
+  for (const [id, r] of refById) idByCode.set(codeKey(refJson(r)), id);
+  const movementKey = (m: Movement): number | undefined => idByCode.get(codeKey(m));
   for (const m of moves.receipts) {
     const n = movementKey(m);
     if (n !== undefined) push(ledger, n, { ms: Date.parse(m.time), kind: 'in', quantity: m.quantity, uom: m.uom });
@@ -458,6 +459,13 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   onProgress({ step: 'lot states', done: full.length, total: full.length });
 
   const description = (item: string): string | null => md.item(item)?.description ?? null;
+  // thousands of lines name a few hundred places: each described once
+  const placeNames = new Map<string, string>();
+  const placeName = (uri: string): string => {
+    let name = placeNames.get(uri);
+    if (name === undefined) placeNames.set(uri, (name = describePlace(uri, md)));
+    return name;
+  };
   const lots: AffectedLot[] = [];
   for (const a of affected.values()) {
     const id = idOf.get(refKey(refOf(a.ref)));
@@ -470,7 +478,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
       status: st?.status ?? 'released',
       onHand: st?.onHand ?? null,
       location: st?.location ?? null,
-      locationName: st?.location ? describePlace(st.location, md) : null,
+      locationName: st?.location ? placeName(st.location) : null,
     } as AffectedLot);
   }
   lots.sort((x, y) => x.depth - y.depth || (x.item < y.item ? -1 : x.item > y.item ? 1 : 0) || ((x.lot ?? x.serial ?? '') < (y.lot ?? y.serial ?? '') ? -1 : 1));
@@ -487,7 +495,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     onHandLots.set(refKey(refOf(lotRef(l))), { id, st });
   }
   const onHand: OnHandLocation[] = [...byLocation]
-    .map(([loc, ls]) => ({ location: loc === '' ? null : loc, locationName: loc === '' ? 'location not recorded' : describePlace(loc, md), lots: ls, totals: sumByUom(ls) }))
+    .map(([loc, ls]) => ({ location: loc === '' ? null : loc, locationName: loc === '' ? 'location not recorded' : placeName(loc), lots: ls, totals: sumByUom(ls) }))
     .sort((a, b) => (a.locationName < b.locationName ? -1 : 1));
 
   // 5. Shipments with exposure, their orders and carriers from the events.
@@ -500,19 +508,19 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   }
   const shipments: RecallShipment[] = moves.shipments.map((m) => {
     const ref: RefJson = m.lot !== undefined ? { item: m.item, lot: m.lot } : { item: m.item, serial: m.serial ?? '' };
-    const a = affected.get(refKey(refOf(ref)));
+    const n = movementKey(m);
+    const a = n === undefined ? undefined : affectedById.get(n);
     const ev = moves.eventsById.get(m.eventId);
     const body = ev ? bodies.get(ev.seq) : undefined;
     const share = a ? shareOf(a) : null;
     const ms = Date.parse(m.time);
-    const n = movementKey(m);
     const received = n !== undefined && (receiptsOf.get(n) ?? []).some((t) => t > ms);
     const carrier = body?.['lotline:carrier'];
     return {
       eventId: m.eventId,
       time: m.time,
       customer: m.destination ?? null,
-      customerName: m.destination ? describePlace(m.destination, md) : null,
+      customerName: m.destination ? placeName(m.destination) : null,
       shipTo: shipToOf(body),
       order: bizTransaction(body, ['po', 'so', 'order']),
       despatchAdvice: bizTransaction(body, ['desadv']),
@@ -565,10 +573,10 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   for (const s of shipments) push(byCustomer, s.customer ?? '', s);
   const customers: CustomerNotice[] = [...byCustomer].map(([customer, list]) => {
     const p = customer === '' ? undefined : md.party(customer);
-    const times = list.map((s) => s.time).sort((a, b) => Date.parse(a) - Date.parse(b));
+    const times = list.map((s) => ({ time: s.time, ms: Date.parse(s.time) })).sort((a, b) => a.ms - b.ms).map((t) => t.time);
     return {
       customer,
-      name: customer === '' ? 'destination not recorded' : describePlace(customer, md),
+      name: customer === '' ? 'destination not recorded' : placeName(customer),
       onFile: p !== undefined,
       contact: p?.contact ?? null,
       phone: p?.phone ?? null,
@@ -618,6 +626,11 @@ function supplierUri(id: string): string {
   return key.slice(key.indexOf(':') + 1);
 }
 
+/** Item and lot (or serial) as one string, for lookups by code. */
+function codeKey(r: { item: string; lot?: string; serial?: string }): string {
+  return r.lot !== undefined ? `${r.item}\u0000L${r.lot}` : `${r.item}\u0000S${r.serial ?? ''}`;
+}
+
 /** A trace lot as a ref JSON again. */
 function lotRef(l: { item: string; lot?: string; serial?: string }): RefJson {
   return l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' };
@@ -640,11 +653,14 @@ async function precisionOf(
   }
   const items: PrecisionLine[] = [];
   const targetedOf = new Map<string, number[]>();
-  for (const item of finished) targetedOf.set(item, lots.filter((l) => l.item === item).map((l) => idOf.get(refKey(refOf(lotRef(l))))!));
+  for (const item of finished) targetedOf.set(item, []);
+  for (const l of lots) targetedOf.get(l.item)?.push(idOf.get(refKey(refOf(lotRef(l))))!);
   const allOf = new Map<string, number[]>();
   for (const item of finished) allOf.set(item, (await store.lotsOfItem(item)).map((n) => n.id));
   // one read for every lot of every finished item (the targeted lots are among them)
-  const made = await madeAt(store, [...new Set([...allOf.values()].flat().concat([...targetedOf.values()].flat()))], vis);
+  const every = new Set<number>();
+  for (const list of [...allOf.values(), ...targetedOf.values()]) for (const id of list) every.add(id);
+  const made = await madeAt(store, [...every], vis);
   const size = (ids: readonly number[]): { quantity: number | null; uom: string | null } => {
     let base: string | null = null;
     let sum = 0;

@@ -17,6 +17,7 @@
 import type { EventObjectRow, EventStore, FlowRow } from '../store/event-store.js';
 import type { Finding } from './finding.js';
 import { loadPlantView } from './plant-view.js';
+import type { PlantView } from './plant-view.js';
 import type { QualityConfig } from './quality-config.js';
 import type { GapWatermark } from './quality-store.js';
 import { checkView, runGapRules, runImmediateRules, selectRules } from './run-gap-rules.js';
@@ -130,8 +131,21 @@ export async function runScheduledGapRules(store: EventStore, config: QualityCon
   }
   const judged = new Set([...dirty].filter((n) => kinds.get(n) === 'lot' || kinds.get(n) === 'serial'));
 
-  // 4. Each judged lot whole: every event naming it, the units it was packed on (and theirs), every flow of its batches.
-  const ids = [...dirty];
+  // 4. Each judged lot whole.
+  const view = await loadLotsWhole(store, config, dirty, judged, nowMs);
+  findings.push(...checkView(view, config, windowRules));
+  return { findings, watermark, mode: 'incremental', newEvents, judgedLots: judged.size };
+}
+
+/**
+ * A view that holds the judged lots whole, so the window rules judge them exactly as a
+ * whole-plant run would: every event naming them, the units they were packed on (and theirs),
+ * every flow of the batches they (or the other `nodes`) took part in. The scheduled run judges
+ * what changed; a mock recall judges the lots it traced.
+ */
+export async function loadLotsWhole(store: EventStore, config: QualityConfig, nodes: ReadonlySet<number>, judged: ReadonlySet<number>, nowMs?: number): Promise<PlantView> {
+  // every flow of the batches, then every event naming a judged lot and the units that carried it
+  const ids = [...nodes];
   const flowsOf = [...(await chunked(ids, (part) => store.flowsOfNodes(part, 'in'))), ...(await chunked(ids, (part) => store.flowsOfNodes(part, 'out')))];
   const flows: FlowRow[] = await chunked([...new Set(flowsOf.map((f) => f.t))], (part) => store.flowsOfTransformations(part));
   const toRead = new Set<number>(flows.map((f) => f.seq));
@@ -148,7 +162,5 @@ export async function runScheduledGapRules(store: EventStore, config: QualityCon
     frontier = [...carriers];
   }
 
-  const view = await loadPlantView(store, { seqs: [...toRead].sort((a, b) => a - b), routedItems: new Set(config.routings.keys()), nowMs, partial: { judged, flows } });
-  findings.push(...checkView(view, config, windowRules));
-  return { findings, watermark, mode: 'incremental', newEvents, judgedLots: judged.size };
+  return loadPlantView(store, { seqs: [...toRead].sort((a, b) => a - b), routedItems: new Set(config.routings.keys()), ...(nowMs !== undefined ? { nowMs } : {}), partial: { judged, flows } });
 }

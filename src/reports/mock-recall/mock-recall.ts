@@ -14,7 +14,9 @@ import type { RefJson, TraceResult } from '../../genealogy/trace.js';
 import { trace } from '../../genealogy/trace.js';
 import type { Finding } from '../../quality/finding.js';
 import type { QualityConfig } from '../../quality/quality-config.js';
-import { runGapRules } from '../../quality/run-gap-rules.js';
+import { checkView, runImmediateRules, selectRules } from '../../quality/run-gap-rules.js';
+import { GAP_RULE_IDS } from '../../quality/rules/index.js';
+import { loadLotsWhole } from '../../quality/scheduled-gap-run.js';
 import type { EventStore } from '../../store/event-store.js';
 import { describePlace } from '../place-description.js';
 
@@ -215,7 +217,7 @@ export async function runMockRecall(store: EventStore, root: ObjectRef, options:
   const totals = [...byUnit].sort(([a], [b]) => (a < b ? -1 : 1)).map(([uom, t]) => ({ uom, in: round(t.in), unaccounted: round(t.unaccounted), percentAccounted: t.in > 1e-9 ? pct(t.in - t.unaccounted, t.in) : null }));
   const known = totals.map((t) => t.percentAccounted).filter((p): p is number => p !== null);
 
-  const gaps = await gapsMet(store, options.quality, new Set(members.keys()), new Set([...forward.links, ...backward.links].map((l) => l.eventId)));
+  const gaps = await gapsMet(store, options.quality, ids, new Set(members.keys()), new Set([...forward.links, ...backward.links].map((l) => l.eventId)));
   for (const [result, dir] of [[forward, 'forward'], [backward, 'backward']] as const) {
     // a class-only input the gap rule already reported is not listed twice
     for (const g of result.gaps.filter((x) => !gaps.some((f) => f.rule === 'class-only-input' && f.eventIds.includes(x.eventId)))) gaps.push({ rule: 'class-only-input', severity: 'warning', subject: g.item, explanation: `the ${dir} trace met ${g.item} without a lot or serial (${g.role} of event ${g.eventId}): the chain is broken there`, eventIds: [g.eventId] });
@@ -260,10 +262,26 @@ function refKeyOf(r: RefJson): string {
   return refKey(toRef(r));
 }
 
-/** The gap rules' findings about the exercise's lots, or shown by the events that link them. */
-async function gapsMet(store: EventStore, config: QualityConfig, lotUris: ReadonlySet<string>, linkEvents: ReadonlySet<string>): Promise<MockRecallGap[]> {
-  const findings: Finding[] = await runGapRules(store, config);
-  return findings
+/**
+ * The gap rules' findings about the exercise's lots, or shown by the events that link them: the
+ * immediate rules over the lots' own events, the window rules over a view holding the lots whole
+ * (as the scheduled run judges the lots that changed), instead of the whole plant, which read every
+ * event of the log for a few thousand lots.
+ */
+async function gapsMet(store: EventStore, config: QualityConfig, nodeIds: readonly number[], lotUris: ReadonlySet<string>, linkEvents: ReadonlySet<string>): Promise<MockRecallGap[]> {
+  const seqs = [...new Set((await store.eventObjectsOfNodes(nodeIds)).map((r) => r.seq))].sort((a, b) => a - b);
+  const found: Finding[] = await runImmediateRules(store, config, seqs);
+  const windowRules = selectRules(config, { timing: 'window' });
+  if (windowRules.length > 0) {
+    const lots = new Set(nodeIds);
+    found.push(...checkView(await loadLotsWhole(store, config, lots, lots), config, windowRules));
+  }
+  // in the order a whole-plant run gives them: by rule, then key
+  const order = new Map(GAP_RULE_IDS.map((id, i) => [id, i]));
+  const seen = new Set<string>();
+  return found
     .filter((f) => lotUris.has(f.subject.ref) || f.eventIds.some((id) => linkEvents.has(id)))
+    .filter((f) => !seen.has(`${f.ruleId}|${f.key}`) && seen.add(`${f.ruleId}|${f.key}`))
+    .sort((a, b) => order.get(a.ruleId)! - order.get(b.ruleId)! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((f) => ({ rule: f.ruleId, severity: f.severity, subject: f.subject.ref, explanation: f.explanation, eventIds: f.eventIds }));
 }
