@@ -7,6 +7,7 @@ import type { Principal } from './api.js';
 import { api, ApiError, whenSignedOut } from './api.js';
 import type { Child } from './dom.js';
 import { h, mount } from './dom.js';
+import { adminPage, isAdmin } from './pages/admin/admin-page.js';
 import { exceptionsPage } from './pages/exceptions-page.js';
 import { homePage } from './pages/home-page.js';
 import { lotPage } from './pages/lot-page.js';
@@ -43,7 +44,7 @@ function shell(page: HTMLElement, path: string): Child[] {
       { class: 'top' },
       h('a', { href: '/', 'data-link': true, class: 'brand' }, 'Lotline'),
       path !== '/' ? searchBox() : h('span', { class: 'spacer' }),
-      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/exceptions', 'data-link': true }, 'Exceptions'), h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference')),
+      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/exceptions', 'data-link': true }, 'Exceptions'), h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference'), isAdmin(me) ? h('a', { href: '/admin', 'data-link': true }, 'Admin') : null),
       me && !setup
         ? h('div', { class: 'who' }, h('span', {}, `${me.name} (${me.role})`), h('button', { type: 'button', class: 'link', onClick: () => void signOut() }, 'Sign out'))
         : null,
@@ -81,6 +82,7 @@ async function render(path: string, params: URLSearchParams = new URLSearchParam
   if (path === '/') page = homePage();
   else if (path === '/scan') page = await chooseStationPage();
   else if (path === '/exceptions') page = await exceptionsPage(me);
+  else if (path === '/admin' || path.startsWith('/admin/')) page = await adminPage(path, params, me);
   else if (station) {
     const s = stationPage(decodeURIComponent(station[1]!));
     page = s.page;
