@@ -97,7 +97,7 @@ export function adminMain(title: string, ...children: Child[]): HTMLElement {
   return h(
     'main',
     { id: 'main', class: 'page admin' },
-    h('nav', { 'aria-label': 'Breadcrumb', class: 'crumbs' }, h('a', { href: '/admin', 'data-link': true }, 'Admin'), ' › ', h('span', { 'aria-current': 'page' }, title)),
+    location.pathname === '/admin' ? null : h('nav', { 'aria-label': 'Breadcrumb', class: 'crumbs' }, h('a', { href: '/admin', 'data-link': true }, 'Admin'), ' › ', h('span', { 'aria-current': 'page' }, title)),
     h('h1', {}, title),
     ...children,
   );

@@ -80,8 +80,9 @@ export function changes(before: Data | undefined, after: Data): string[] {
   const show = (v: unknown): string => (v === undefined || v === null ? '—' : Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const out: string[] = [];
   for (const k of keys) {
-    const a = before?.[k];
-    const b = after[k];
+    // A field left empty is stored as null or left out: both read as "not set".
+    const a = before?.[k] ?? null;
+    const b = after[k] ?? null;
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
     out.push(before === undefined ? `${k}: ${show(b)}` : `${k}: ${show(a)} → ${show(b)}`);
   }
