@@ -102,3 +102,14 @@ export function adminMain(title: string, ...children: Child[]): HTMLElement {
     ...children,
   );
 }
+
+/** A table of the admin pages: a caption (read as its name), column heads, an unnamed last column for row buttons when `actions`. */
+export function adminTable(caption: string, cols: readonly string[], rows: Child, actions = false): HTMLTableElement {
+  return h(
+    'table',
+    { class: 'data admin-table' },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)), actions ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null)),
+    h('tbody', {}, rows),
+  );
+}

@@ -5,7 +5,7 @@
 import { api } from '../../api.js';
 import { h, mount } from '../../dom.js';
 import { when } from '../../names.js';
-import { adminMain, field, FormErrors, input, select, submitting } from './admin-form.js';
+import { adminMain, adminTable, field, FormErrors, input, select, submitting } from './admin-form.js';
 import { ROLES } from './admin-users.js';
 
 interface Key {
@@ -28,28 +28,23 @@ export async function keysPage(): Promise<HTMLElement> {
     const { keys } = await api<{ keys: Key[] }>('/keys');
     mount(
       list,
-      h(
-        'table',
-        { class: 'data admin-table' },
-        h('caption', {}, `${keys.filter((k) => k.status === 'active').length} active of ${keys.length} key${keys.length === 1 ? '' : 's'}`),
-        h('thead', {}, h('tr', {}, ['Name', 'Id', 'Role', 'Status', 'Created', 'Expires'].map((c) => h('th', { scope: 'col' }, c)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-        h(
-          'tbody',
-          {},
-          keys.map((k) =>
-            h(
-              'tr',
-              { 'data-key': k.name },
-              h('th', { scope: 'row' }, k.name),
-              h('td', {}, h('code', {}, k.id)),
-              h('td', {}, k.role),
-              h('td', {}, h('span', { class: `badge key-${k.status}` }, k.status === 'revoked' ? `revoked ${when(k.revokedAt ?? '')}` : k.status)),
-              h('td', {}, `${when(k.createdAt)} by ${k.createdBy}`),
-              h('td', {}, k.expiresAt ? when(k.expiresAt) : h('span', { class: 'muted' }, 'never')),
-              h('td', {}, k.status === 'active' ? h('button', { type: 'button', class: 'danger', onClick: () => void revoke(k) }, 'Revoke…', h('span', { class: 'visually-hidden' }, ` ${k.name}`)) : null),
-            ),
+      adminTable(
+        `${keys.filter((k) => k.status === 'active').length} active of ${keys.length} key${keys.length === 1 ? '' : 's'}`,
+        ['Name', 'Id', 'Role', 'Status', 'Created', 'Expires'],
+        keys.map((k) =>
+          h(
+            'tr',
+            { 'data-key': k.name },
+            h('th', { scope: 'row' }, k.name),
+            h('td', {}, h('code', {}, k.id)),
+            h('td', {}, k.role),
+            h('td', {}, h('span', { class: `badge key-${k.status}` }, k.status === 'revoked' ? `revoked ${when(k.revokedAt ?? '')}` : k.status)),
+            h('td', {}, `${when(k.createdAt)} by ${k.createdBy}`),
+            h('td', {}, k.expiresAt ? when(k.expiresAt) : h('span', { class: 'muted' }, 'never')),
+            h('td', {}, k.status === 'active' ? h('button', { type: 'button', class: 'danger', onClick: () => void revoke(k) }, 'Revoke…', h('span', { class: 'visually-hidden' }, ` ${k.name}`)) : null),
           ),
         ),
+        true,
       ),
     );
   };

@@ -6,7 +6,7 @@
 import { api } from '../../api.js';
 import { h } from '../../dom.js';
 import { placeName } from '../../names.js';
-import { adminMain } from './admin-form.js';
+import { adminMain, adminTable } from './admin-form.js';
 
 interface QualityConfigView {
   readonly source: { readonly kind: 'file' | 'defaults'; readonly file: string | null };
@@ -26,8 +26,6 @@ interface QualityConfigView {
 function withCode(text: string): (HTMLElement | string)[] {
   return text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? h('code', {}, part) : part));
 }
-
-const th = (cols: readonly string[]): HTMLElement => h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c))));
 
 export async function qualityConfigPage(): Promise<HTMLElement> {
   const c = await api<QualityConfigView>('/quality/config');
@@ -50,12 +48,10 @@ export async function qualityConfigPage(): Promise<HTMLElement> {
       h('h2', { id: 'qc-routings-title' }, 'Routings'),
       c.routings.length === 0
         ? h('p', { class: 'muted' }, 'No routing: no item expects scans at given steps.')
-        : h(
-            'table',
-            { class: 'data admin-table' },
-            h('caption', {}, `${c.routings.length} item${c.routings.length === 1 ? '' : 's'} with a routing`),
-            th(['Item', 'Step', 'Name', 'Also counts', 'Within']),
-            h('tbody', {}, c.routings.flatMap((r) => r.steps.map((s, i) => h('tr', {}, i === 0 ? h('th', { scope: 'rowgroup', rowspan: r.steps.length }, r.item) : null, h('td', { class: 'num' }, i + 1), h('td', {}, s.name), h('td', {}, [s.bizStep ? `bizStep ${s.bizStep}` : '', s.location ? `at ${placeName(s.location)}` : ''].filter(Boolean).join(', ')), h('td', {}, `${s.withinHours} h`))))),
+        : adminTable(
+            `${c.routings.length} item${c.routings.length === 1 ? '' : 's'} with a routing`,
+            ['Item', 'Step', 'Name', 'Also counts', 'Within'],
+            c.routings.flatMap((r) => r.steps.map((s, i) => h('tr', {}, i === 0 ? h('th', { scope: 'rowgroup', rowspan: r.steps.length }, r.item) : null, h('td', { class: 'num' }, i + 1), h('td', {}, s.name), h('td', {}, [s.bizStep ? `bizStep ${s.bizStep}` : '', s.location ? `at ${placeName(s.location)}` : ''].filter(Boolean).join(', ')), h('td', {}, `${s.withinHours} h`)))),
           ),
     ),
     h(
@@ -64,7 +60,7 @@ export async function qualityConfigPage(): Promise<HTMLElement> {
       h('h2', { id: 'qc-formats-title' }, 'Lot-code formats'),
       c.lotFormats.length === 0
         ? h('p', { class: 'muted' }, 'No lot-code format: lot codes are not checked against a pattern.')
-        : h('table', { class: 'data admin-table' }, h('caption', {}, `${c.lotFormats.length} format${c.lotFormats.length === 1 ? '' : 's'}`), th(['Item', 'Pattern', 'Parts', 'Checked as']), h('tbody', {}, c.lotFormats.map((f) => h('tr', {}, h('th', { scope: 'row' }, f.item), h('td', {}, h('code', {}, f.pattern)), h('td', {}, f.parts.join(', ')), h('td', {}, h('code', { class: 'regex' }, f.regex)))))),
+        : adminTable(`${c.lotFormats.length} format${c.lotFormats.length === 1 ? '' : 's'}`, ['Item', 'Pattern', 'Parts', 'Checked as'], c.lotFormats.map((f) => h('tr', {}, h('th', { scope: 'row' }, f.item), h('td', {}, h('code', {}, f.pattern)), h('td', {}, f.parts.join(', ')), h('td', {}, h('code', { class: 'regex' }, f.regex))))),
     ),
     h(
       'section',

@@ -6,7 +6,7 @@ import { api } from '../../api.js';
 import { h, mount } from '../../dom.js';
 import { when } from '../../names.js';
 import type { Field } from './admin-form.js';
-import { adminMain, field, FormErrors, input, select, submitting } from './admin-form.js';
+import { adminMain, adminTable, field, FormErrors, input, select, submitting } from './admin-form.js';
 
 const STATION_ROLES = ['receiving', 'production', 'packing', 'shipping'] as const;
 
@@ -98,43 +98,38 @@ export async function stationsPage(): Promise<HTMLElement> {
       list,
       stations.length === 0
         ? h('p', {}, 'No scan station yet: add the first one below.')
-        : h(
-            'table',
-            { class: 'data admin-table' },
-            h('caption', {}, `${stations.length} station${stations.length === 1 ? '' : 's'}`),
-            h('thead', {}, h('tr', {}, ['Id', 'Site', 'Line', 'Role', 'Defaults', 'Added'].map((c) => h('th', { scope: 'col' }, c)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-            h(
-              'tbody',
-              {},
-              stations.map((s) =>
+        : adminTable(
+            `${stations.length} station${stations.length === 1 ? '' : 's'}`,
+            ['Id', 'Site', 'Line', 'Role', 'Defaults', 'Added'],
+            stations.map((s) =>
+              h(
+                'tr',
+                { 'data-station': s.id },
+                h('th', { scope: 'row' }, s.id),
+                h('td', {}, s.site),
+                h('td', {}, s.line ?? ''),
+                h('td', {}, s.role),
+                h('td', {}, defaultsText(s.defaults)),
+                h('td', {}, `${when(s.createdAt)} by ${s.createdBy}`),
                 h(
-                  'tr',
-                  { 'data-station': s.id },
-                  h('th', { scope: 'row' }, s.id),
-                  h('td', {}, s.site),
-                  h('td', {}, s.line ?? ''),
-                  h('td', {}, s.role),
-                  h('td', {}, defaultsText(s.defaults)),
-                  h('td', {}, `${when(s.createdAt)} by ${s.createdBy}`),
+                  'td',
+                  {},
                   h(
-                    'td',
-                    {},
-                    h(
-                      'button',
-                      {
-                        type: 'button',
-                        onClick: () => {
-                          mount(editor, stationForm(s, async (saved) => (mount(editor), say(`Saved station ${saved.id}.`), await reload()), () => mount(editor)));
-                          (editor.querySelector('input:not([readonly])') as HTMLElement | null)?.focus();
-                        },
+                    'button',
+                    {
+                      type: 'button',
+                      onClick: () => {
+                        mount(editor, stationForm(s, async (saved) => (mount(editor), say(`Saved station ${saved.id}.`), await reload()), () => mount(editor)));
+                        (editor.querySelector('input:not([readonly])') as HTMLElement | null)?.focus();
                       },
-                      'Change…',
-                      h('span', { class: 'visually-hidden' }, ` ${s.id}`),
-                    ),
+                    },
+                    'Change…',
+                    h('span', { class: 'visually-hidden' }, ` ${s.id}`),
                   ),
                 ),
               ),
             ),
+            true,
           ),
     );
   };

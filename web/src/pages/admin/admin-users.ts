@@ -6,7 +6,7 @@
 import { api } from '../../api.js';
 import { h, mount } from '../../dom.js';
 import { when } from '../../names.js';
-import { adminMain, field, FormErrors, input, select, submitting } from './admin-form.js';
+import { adminMain, adminTable, field, FormErrors, input, select, submitting } from './admin-form.js';
 
 export const ROLES = ['operator', 'quality', 'auditor', 'admin'] as const;
 
@@ -33,27 +33,22 @@ export async function usersPage(): Promise<HTMLElement> {
     const { users } = await api<{ users: User[] }>('/users');
     mount(
       list,
-      h(
-        'table',
-        { class: 'data admin-table' },
-        h('caption', {}, `${users.length} user${users.length === 1 ? '' : 's'}`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Full name'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Added'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-        h(
-          'tbody',
-          {},
-          users.map((u) =>
-            h(
-              'tr',
-              { 'data-user': u.name },
-              h('th', { scope: 'row' }, u.name),
-              h('td', {}, u.fullName ?? h('span', { class: 'muted' }, 'not set (cannot sign)')),
-              h('td', {}, u.role),
-              h('td', {}, h('span', { class: `badge user-${u.disabled ? 'disabled' : u.locked ? 'locked' : 'active'}` }, status(u))),
-              h('td', {}, when(u.createdAt)),
-              h('td', {}, h('button', { type: 'button', onClick: () => edit(u) }, 'Change…', h('span', { class: 'visually-hidden' }, ` ${u.name}`))),
-            ),
+      adminTable(
+        `${users.length} user${users.length === 1 ? '' : 's'}`,
+        ['Name', 'Full name', 'Role', 'Status', 'Added'],
+        users.map((u) =>
+          h(
+            'tr',
+            { 'data-user': u.name },
+            h('th', { scope: 'row' }, u.name),
+            h('td', {}, u.fullName ?? h('span', { class: 'muted' }, 'not set (cannot sign)')),
+            h('td', {}, u.role),
+            h('td', {}, h('span', { class: `badge user-${u.disabled ? 'disabled' : u.locked ? 'locked' : 'active'}` }, status(u))),
+            h('td', {}, when(u.createdAt)),
+            h('td', {}, h('button', { type: 'button', onClick: () => edit(u) }, 'Change…', h('span', { class: 'visually-hidden' }, ` ${u.name}`))),
           ),
         ),
+        true,
       ),
     );
   };
