@@ -7,7 +7,7 @@ import type { Principal } from './api.js';
 import { api, ApiError, whenSignedOut } from './api.js';
 import type { Child } from './dom.js';
 import { h, mount } from './dom.js';
-import { adminPage, isAdmin } from './pages/admin/admin-page.js';
+import { isAdmin } from './pages/admin/is-admin.js';
 import { exceptionsPage } from './pages/exceptions-page.js';
 import { homePage } from './pages/home-page.js';
 import { lotPage } from './pages/lot-page.js';
@@ -82,7 +82,8 @@ async function render(path: string, params: URLSearchParams = new URLSearchParam
   if (path === '/') page = homePage();
   else if (path === '/scan') page = await chooseStationPage();
   else if (path === '/exceptions') page = await exceptionsPage(me);
-  else if (path === '/admin' || path.startsWith('/admin/')) page = await adminPage(path, params, me);
+  // The admin pages load only when opened: the first page stays small.
+  else if (path === '/admin' || path.startsWith('/admin/')) page = await (await import('./pages/admin/admin-page.js')).adminPage(path, params, me);
   else if (station) {
     const s = stationPage(decodeURIComponent(station[1]!));
     page = s.page;

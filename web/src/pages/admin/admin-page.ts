@@ -6,14 +6,13 @@
 import type { Principal } from '../../api.js';
 import { h } from '../../dom.js';
 import { adminMain } from './admin-form.js';
+import { isAdmin } from './is-admin.js';
 import { keysPage } from './admin-keys.js';
 import { masterDataListPage, masterDataRecordPage } from './admin-master-data.js';
 import { qualityConfigPage } from './admin-quality.js';
 import { stationsPage } from './admin-stations.js';
 import { usersPage } from './admin-users.js';
 
-/** Whether `me` sees the admin pages (and their nav link). */
-export const isAdmin = (me: Principal | undefined): boolean => me?.kind === 'user' && me.role === 'admin';
 
 const AREAS = [
   ['/admin/users', 'Users and roles', 'Add people, change their role or full name, disable or unlock an account.'],
