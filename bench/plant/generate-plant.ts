@@ -75,6 +75,8 @@ interface RawItem extends ItemDef {
   readonly supplier: number;
   readonly every: number;
   readonly phase: number;
+  /** Kept in a silo or tank (`PlantParams.bulk`): one large lot per delivery, a few kilograms per batch. */
+  readonly bulk: boolean;
 }
 
 interface LotRef {
@@ -120,14 +122,20 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
 
   const suppliers = Array.from({ length: params.suppliers }, (_, i) => `Supplier ${String(i + 1).padStart(3, '0')}`);
   const customers = Array.from({ length: params.customers }, (_, i) => `Customer ${String(i + 1).padStart(4, '0')}`);
+  // bulk items spread evenly over the raw items; the draws below are the same with or without them,
+  // so a preset without bulk items generates the same bytes as before the parameter existed
+  const bulkStride = params.bulk && params.bulk.items > 0 ? Math.max(1, Math.floor(params.rawItems / params.bulk.items)) : 0;
+  const isBulk = (i: number): boolean => bulkStride > 0 && i % bulkStride === 0 && i / bulkStride < params.bulk!.items;
   const rawItems: RawItem[] = Array.from({ length: params.rawItems }, (_, i) => {
     // half of the raw items come with the supplier's GTIN, half under the plant's own codes
     const gtin = i % 2 === 0;
     const ref = `1${String(i).padStart(5, '0')}`;
     const body = `1${COMPANY_PREFIX.slice(1)}${ref}`.slice(0, 13);
     const code = gtin ? body + gs1CheckDigit(body) : `RM-${String(i + 1).padStart(4, '0')}`;
-    const every = pick(params.rawEveryDays);
-    return { code, gtin, supplier: Math.floor(r() * params.suppliers), every, phase: Math.floor(r() * every) };
+    const drawn = pick(params.rawEveryDays);
+    const bulk = isBulk(i);
+    const every = bulk ? params.bulk!.everyDays[(i / bulkStride) % params.bulk!.everyDays.length]! : drawn;
+    return { code, gtin, supplier: Math.floor(r() * params.suppliers), every, phase: Math.floor(r() * every), bulk };
   });
   for (const it of rawItems) items[it.code] = 'raw';
 
@@ -215,10 +223,11 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
       // 1. receipts, from 05:00
       for (const it of rawItems) {
         if ((day + it.phase) % it.every !== 0 && day > 0) continue;
-        const n = spread(params.lotsPerDelivery, 1);
+        const drawnLots = spread(params.lotsPerDelivery, 1);
+        const n = it.bulk ? 1 : drawnLots;
         const fresh: LotRef[] = [];
         for (let k = 0; k < n; k++) {
-          const received = qty(2000, 20000);
+          const received = it.bulk ? qty(0.8 * params.bulk!.kg, params.bulk!.kg) : qty(2000, 20000);
           const lot: LotRef = { item: it, lot: `${it.gtin ? 'S' : 'R'}${String(day + 1).padStart(4, '0')}-${plant.name.slice(6)}-${k + 1}`, uom: 'KGM', left: received };
           fresh.push(lot);
           counts.lots++;
@@ -290,7 +299,10 @@ export function* generatePlant(params: PlantParams, manifestOut?: { manifest?: P
           const recipe = plant.recipes.get(item.code)!;
           for (let guard = 0; inputs.length < nIn && guard < nIn * 3; guard++) {
             const lots = plant.rawLots.get(pick(recipe).code);
-            if (lots && lots.length > 0) add(lots[r() < 0.7 ? lots.length - 1 : Math.floor(r() * lots.length)], qty(5, 300));
+            if (lots && lots.length > 0) {
+              const lot = lots[r() < 0.7 ? lots.length - 1 : Math.floor(r() * lots.length)];
+              add(lot, (lot?.item as RawItem | undefined)?.bulk ? qty(2, 30) : qty(5, 300));
+            }
           }
           if (inputs.length === 0) continue;
           const nOut = spread(params.outputsPerBatch - 1, 0) + 1;

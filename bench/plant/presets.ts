@@ -49,6 +49,13 @@ export interface PlantParams {
   readonly holdRate: number;
   /** First production day (UTC date); events carry the +01:00 offset of the plant. */
   readonly startDate: string;
+  /**
+   * Raw items kept in bulk (a salt or sugar silo, an oil tank): `items` raw items, spread evenly
+   * over the list, are delivered as one load of `kg` (80–100 % of it) every `everyDays` days
+   * (one interval per item, in turn), and a batch takes 2–30 kg of them. Such lots stay in use
+   * for months and are the widest lots of a plant. Absent: no bulk items.
+   */
+  readonly bulk?: { readonly items: number; readonly everyDays: readonly number[]; readonly kg: number };
 }
 
 const PLANT_YEAR: PlantParams = {
@@ -87,6 +94,8 @@ export const PRESETS = {
   large: { ...PLANT_YEAR, plants: 5 },
   /** About 25 plant-years (five sites, five years): for import throughput and memory. */
   huge: { ...PLANT_YEAR, plants: 5, days: 5 * 365 },
+  /** The plant-year with four bulk raw items (silos, a tank) delivered every 90 or 120 days: lots reaching 10,000–15,000 lots forward. */
+  wide: { ...PLANT_YEAR, bulk: { items: 4, everyDays: [90, 120], kg: 30_000 } },
 } as const satisfies Record<string, PlantParams>;
 
 export type PresetName = keyof typeof PRESETS;

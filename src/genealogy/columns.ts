@@ -43,3 +43,13 @@ export function pushTo(m: Map<number, number[]>, k: number, i: number): void {
   if (l) l.push(i);
   else m.set(k, [i]);
 }
+
+/**
+ * The next stamp for marks stamped with a call's number (a mark equal to the stamp means "seen in
+ * this call"): `epoch + 1`, or, near the top of the 31-bit range, 1 with every mark cleared.
+ */
+export function nextEpoch(epoch: number, marks: readonly Int32Array[]): number {
+  if (epoch < 0x7ffffff0) return epoch + 1;
+  for (const m of marks) m.fill(0);
+  return 1;
+}

@@ -4,15 +4,19 @@ import type { Direction, TraceGraph } from './trace-graph.js';
 /** Node-to-node successors of the reached graph, in the direction of the trace. */
 function successors(g: TraceGraph, direction: Direction): Map<number, number[]> {
   const succ = new Map<number, number[]>();
+  const ins: number[] = [];
+  const outs: number[] = [];
+  const forward = direction === 'forward';
   for (const flows of g.tFlows.values()) {
-    const ins = flows.filter((f) => f.dir === 'in').map((f) => f.node);
-    const outs = flows.filter((f) => f.dir === 'out').map((f) => f.node);
+    // only reached nodes have edges: the rest are left out before the product, not in it
+    ins.length = 0;
+    outs.length = 0;
+    for (const f of flows) if (g.depth.has(f.node)) (f.dir === 'in' ? ins : outs).push(f.node);
     for (const i of ins) for (const o of outs) {
-      const [a, b] = direction === 'forward' ? [i, o] : [o, i];
-      if (!g.depth.has(a) || !g.depth.has(b)) continue;
+      const a = forward ? i : o;
       let l = succ.get(a);
       if (!l) succ.set(a, (l = []));
-      l.push(b);
+      l.push(forward ? o : i);
     }
   }
   return succ;

@@ -13,7 +13,8 @@ import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refColumns, refFromColumns } from '../domain/identifiers/object-ref.js';
 import type { EventObjectRow, EventRow, EventStore, NodeRow, ObjectRole } from '../store/event-store.js';
 import { OBJECT_ROLES } from '../store/event-store.js';
-import { buildCsr, Column, pushTo } from './columns.js';
+import type { EventHead } from './trace-graph.js';
+import { buildCsr, Column, nextEpoch, pushTo } from './columns.js';
 import { formatTime, OFFSET_NONE, OFFSET_Z, packEventId, packTime, StringPool, unpackEventId } from './compact-values.js';
 
 /** Node ids asked of the store per call while catching up. */
@@ -38,6 +39,8 @@ class Strings {
 }
 
 const KINDS = ['lot', 'serial', 'class', 'unit', 'other'] as const;
+const ROLE_INPUT = OBJECT_ROLES.indexOf('input');
+const ROLE_OUTPUT = OBJECT_ROLES.indexOf('output');
 
 /** The string-valued fields of an event row that repeat across events, one column each. */
 const SHARED_FIELDS = ['type', 'action', 'bizStep', 'disposition', 'readPoint', 'bizLocation', 'source', 'destination', 'recordedBy', 'recordedFrom'] as const;
@@ -102,12 +105,7 @@ export class EventIndex {
       if (which === 'seq') this.seqMark = marks;
       else this.nodeMark = marks;
     }
-    if (++this.epoch >= 0x7ffffff0) {
-      this.seqMark.fill(0);
-      this.nodeMark.fill(0);
-      this.epoch = 1;
-    }
-    const epoch = this.epoch;
+    const epoch = (this.epoch = nextEpoch(this.epoch, [this.seqMark, this.nodeMark]));
     for (const id of ids) {
       if (!(id >= 0 && id < size) || marks[id] === epoch) continue;
       marks[id] = epoch;
@@ -273,6 +271,22 @@ export class EventIndex {
     return out;
   }
 
+  /** Id and business step of the events held at these positions, in the order asked: a row without its times and places. */
+  eventHeads(seqs: readonly number[]): EventHead[] {
+    const out: EventHead[] = [];
+    const bizStep = this.shared[SHARED_FIELDS.indexOf('bizStep')]!.data;
+    this.distinct(seqs, 'seq', this.slots, (s) => {
+      if (this.held.data[s] !== 1) return;
+      const step = bizStep[s]!;
+      out.push({ seq: s, eventId: this.eventId(s), bizStep: step < 0 ? null : this.strings.values[step]! });
+    });
+    return out;
+  }
+
+  private eventId(s: number): string {
+    return this.idPacked.data[s] === 1 ? unpackEventId(this.idDigest.data, 32 * s) : this.otherIds.get(s)!;
+  }
+
   private event(s: number): EventRow {
     const sh = this.shared;
     const str = this.strings.values;
@@ -287,7 +301,7 @@ export class EventIndex {
     const recordMs = this.recordMs.data[s]!;
     return {
       seq: s,
-      eventId: this.idPacked.data[s] === 1 ? unpackEventId(this.idDigest.data, 32 * s) : this.otherIds.get(s)!,
+      eventId: this.eventId(s),
       type: g(0)!,
       action: g(1),
       bizStep: g(2),
@@ -329,13 +343,18 @@ export class EventIndex {
     };
   }
 
-  eventObjectsOfNodes(nodeIds: readonly number[]): EventObjectRow[] {
+  /** `movements`: only the rows that are not a transformation's inputs or outputs (the rows a shipment, receipt or packing names), the others not made at all. */
+  eventObjectsOfNodes(nodeIds: readonly number[], movements = false): EventObjectRow[] {
     const out: EventObjectRow[] = [];
     const offsets = this.byNodeOffsets;
+    const role = this.objRole.data;
+    const add = (i: number): void => {
+      if (!movements || (role[i] !== ROLE_INPUT && role[i] !== ROLE_OUTPUT)) out.push(this.object(i));
+    };
     this.distinct(nodeIds, 'node', Math.max(offsets.length - 1, this.nodeKind.data.length), (id) => {
-      if (id + 1 < offsets.length) for (let k = offsets[id]!, e = offsets[id + 1]!; k < e; k++) out.push(this.object(this.byNodeRows[k]!));
+      if (id + 1 < offsets.length) for (let k = offsets[id]!, e = offsets[id + 1]!; k < e; k++) add(this.byNodeRows[k]!);
       const more = this.recentByNode.get(id);
-      if (more) for (const i of more) out.push(this.object(i));
+      if (more) for (const i of more) add(i);
     });
     return out;
   }

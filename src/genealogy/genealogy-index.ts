@@ -9,7 +9,7 @@
  */
 import type { EventStore, FlowRow } from '../store/event-store.js';
 import type { Csr } from './columns.js';
-import { buildCsr, Column, pushTo } from './columns.js';
+import { buildCsr, Column, nextEpoch, pushTo } from './columns.js';
 import { EventIndex } from './event-index.js';
 import type { ReachedSet } from './reach-set.js';
 import type { Direction, TraceGraph, TraceReads } from './trace-graph.js';
@@ -17,6 +17,13 @@ import type { Visibility } from './visibility.js';
 
 /** Log positions read per store call while building or catching up. */
 const FEED_CHUNK = 50_000;
+
+/**
+ * Flow rows the index keeps for later traces, at most (about 100 bytes each on the heap). Past
+ * it the cache starts again empty: a server that has answered many large traces would otherwise
+ * hold one object per flow, which every full garbage collection walks.
+ */
+export const ROW_CACHE_LIMIT = 1 << 18;
 
 export class GenealogyIndex {
   private count = 0;
@@ -38,6 +45,10 @@ export class GenealogyIndex {
    * rows are immutable, so a trace allocates nothing for a flow an earlier trace returned.
    */
   private readonly rows: (FlowRow | undefined)[] = [];
+  /** Rows in `rows` (at most `rowCacheLimit`). */
+  private rowsCached = 0;
+  /** The most flow rows kept for later traces (ROW_CACHE_LIMIT unless set). */
+  rowCacheLimit = ROW_CACHE_LIMIT;
   private readonly uomIds = new Map<string, number>();
 
   /** Flows [0, compacted) are in the CSRs; later ones in the small maps below until the next compaction. */
@@ -116,7 +127,7 @@ export class GenealogyIndex {
     return [this.t, this.node, this.dir, this.seq, this.eventMs, this.voidSeq, this.quantity, this.uom];
   }
 
-  /** Bytes held: the typed arrays (columns and adjacency) and the slots of the row cache (not the rows in it). */
+  /** Bytes held: the typed arrays (columns and adjacency) and the slots of the row cache (not the rows in it, at most ROW_CACHE_LIMIT). */
   get bytes(): number {
     const cols = this.columns().reduce((s, c) => s + c.data.byteLength, 0);
     const csr = [this.byNodeIn, this.byNodeOut, this.byT].reduce((s, c) => s + c.offsets.byteLength + c.flows.byteLength, 0);
@@ -162,6 +173,7 @@ export class GenealogyIndex {
     for (let i = lo; i < this.count && s[i] === seq; i++) {
       if (this.voidSeq.data[i] !== 0) continue;
       this.voidSeq.data[i] = voidSeq;
+      if (this.rows[i] !== undefined) this.rowsCached--;
       this.rows[i] = undefined;
     }
   }
@@ -190,7 +202,21 @@ export class GenealogyIndex {
   }
 
   private row(i: number): FlowRow {
-    return (this.rows[i] ??= this.makeRow(i));
+    let r = this.rows[i];
+    if (r === undefined) {
+      if (this.rowsCached >= this.rowCacheLimit) {
+        this.rows.fill(undefined);
+        this.rowsCached = 0;
+      }
+      r = this.rows[i] = this.makeRow(i);
+      this.rowsCached++;
+    }
+    return r;
+  }
+
+  /** Flow rows held for later traces (at most `rowCacheLimit`). */
+  get cachedRows(): number {
+    return this.rowsCached;
   }
 
   private makeRow(i: number): FlowRow {
@@ -240,12 +266,7 @@ export class GenealogyIndex {
     const isVisible = (i: number): boolean => seq[i]! <= maxSeq && (voidSeq[i] === 0 || voidSeq[i]! > maxSeq) && eventMs[i]! >= fromMs && eventMs[i]! < toMs;
     // "seen" marks in typed arrays, stamped with this expansion's number: the Maps are the answer,
     // the marks only spare a lookup in them (ids beyond the arrays, added since, use the Maps)
-    if (this.epoch >= 0x7ffffff0) {
-      this.nodeMark.fill(0);
-      this.tMark.fill(0);
-      this.epoch = 0;
-    }
-    const epoch = ++this.epoch;
+    const epoch = (this.epoch = nextEpoch(this.epoch, [this.nodeMark, this.tMark]));
     const nodeMark = this.nodeMark;
     const tMark = this.tMark;
     const seenNode = (n: number): boolean => (n < nodeMark.length ? nodeMark[n] === epoch : depth.has(n));
@@ -338,12 +359,7 @@ export class GenealogyIndex {
       this.reachNodeMark.fill(0);
       this.reachEpoch = 0;
     }
-    if (this.reachEpoch >= 0x7ffffff0) {
-      this.reachNodeMark.fill(0);
-      this.reachTMark.fill(0);
-      this.reachEpoch = 0;
-    }
-    const epoch = ++this.reachEpoch;
+    const epoch = (this.reachEpoch = nextEpoch(this.reachEpoch, [this.reachNodeMark, this.reachTMark]));
     const nodeMark = this.reachNodeMark;
     const tMark = this.reachTMark;
     const queue = this.reachQueue;
@@ -514,6 +530,7 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     eventById: (id) => store.eventById(id),
     queryEvents: (query) => store.queryEvents(query),
     searchNodes: (text, limit) => store.searchNodes(text, limit),
+    eventsByTerm: (text, limit) => store.eventsByTerm(text, limit),
     lotsOfItem: (item) => store.lotsOfItem(item),
     readLog: (afterSeq, limit) => store.readLog(afterSeq, limit),
     seqAt: (t) => store.seqAt(t),
@@ -533,7 +550,9 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     nodesById: async (ids) => records.nodesById(ids) ?? store.nodesById(ids),
     flowsOfNodes: async (ids, dir) => index.flowsOfNodes(ids, dir),
     eventsBySeq: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventsBySeq(seqs) : store.eventsBySeq(seqs)),
+    eventHeads: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventHeads(seqs) : store.eventsBySeq(seqs)),
     eventObjectsOfNodes: async (ids) => records.eventObjectsOfNodes(ids),
+    movementObjectsOfNodes: async (ids) => records.eventObjectsOfNodes(ids, true),
     eventObjectsOfEvents: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventObjectsOfEvents(seqs) : store.eventObjectsOfEvents(seqs)),
     eventBodies: async (seqs) => records.declarationBodies(seqs) ?? store.eventBodies(seqs),
   };

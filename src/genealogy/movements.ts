@@ -48,7 +48,7 @@ export interface Movements {
   readonly carried: Map<number, EventRow[]>;
   /** The shipping and receiving events of the movements, by eventID (a recall reads their orders and carriers). */
   readonly eventsById: Map<string, EventRow>;
-  /** What was read on the way, for callers that need the lots' own events too (a recall): the object rows of the lots and of the units that held them, and their events (not those of transformations). */
+  /** What was read on the way, for callers that need the lots' own events too (a recall): the object rows of the lots and of the units that held them, and their events (not those of transformations). With `carried: false` the rows of transformation inputs and outputs may be left out. */
   readonly rows: readonly EventObjectRow[];
   readonly events: ReadonlyMap<number, EventRow>;
 }
@@ -64,7 +64,10 @@ export async function collectMovements(
   const lotSet = new Set(nodeIds);
   // what a unit held counts whatever the event-time window: only the log position limits it
   const anyTime: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
-  const rows: EventObjectRow[] = [...(await store.eventObjectsOfNodes(nodeIds))];
+  // a trace (carried: false) needs no transformation rows at all: where the index can, they are not made
+  const objectsOf = (ids: readonly number[]): Promise<EventObjectRow[]> =>
+    options.carried === false && store.movementObjectsOfNodes ? store.movementObjectsOfNodes(ids) : store.eventObjectsOfNodes(ids);
+  const rows: EventObjectRow[] = [...(await objectsOf(nodeIds))];
   const events = new Map<number, EventRow>();
   const loadEvents = async (seqs: Iterable<number>): Promise<void> => {
     const missing = [...new Set(seqs)].filter((s) => !events.has(s));
@@ -85,7 +88,7 @@ export async function collectMovements(
     const fresh = [...new Set(parentRows.map((p) => p.node).filter((u) => !units.has(u)))];
     if (fresh.length === 0) break;
     for (const u of fresh) units.add(u);
-    childRows = await store.eventObjectsOfNodes(fresh);
+    childRows = await objectsOf(fresh);
     rows.push(...childRows);
     await loadEvents(childRows.filter((r) => r.role !== 'input' && r.role !== 'output').map((r) => r.seq));
   }

@@ -33,15 +33,23 @@ export function forwardShares(root: number, g: TraceGraph, producedBy: Map<numbe
   const tWait = new Map<number, number>();
   const nodeWait = new Map<number, number>();
   const consumers = new Map<number, number[]>();
+  // per transformation, its distinct reached inputs and its distinct outputs (sets reused, no arrays in between)
+  const ins = new Set<number>();
+  const outs = new Set<number>();
   for (const [t, flows] of g.tFlows) {
-    const ins = new Set(flows.filter((f) => f.dir === 'in' && g.depth.has(f.node)).map((f) => f.node));
+    ins.clear();
+    outs.clear();
+    for (const f of flows) {
+      if (f.dir === 'out') outs.add(f.node);
+      else if (g.depth.has(f.node)) ins.add(f.node);
+    }
     tWait.set(t, ins.size);
     for (const n of ins) {
       let list = consumers.get(n);
       if (!list) consumers.set(n, (list = []));
       list.push(t);
     }
-    for (const n of new Set(flows.filter((f) => f.dir === 'out').map((f) => f.node))) {
+    for (const n of outs) {
       if (n !== root) nodeWait.set(n, (nodeWait.get(n) ?? 0) + 1);
     }
   }
@@ -53,10 +61,15 @@ export function forwardShares(root: number, g: TraceGraph, producedBy: Map<numbe
       tWait.set(t, left);
       if (left > 0) continue;
       const flows = g.tFlows.get(t)!;
-      const ins = flows.filter((f) => f.dir === 'in');
-      const s = weightedShare(ins.map((f) => ({ share: share.get(f.node) ?? (g.depth.has(f.node) ? null : 0), quantity: f.quantity, uom: f.uom })));
+      const parts: { share: number | null; quantity: number | null; uom: string | null }[] = [];
+      outs.clear();
+      for (const f of flows) {
+        if (f.dir === 'in') parts.push({ share: share.get(f.node) ?? (g.depth.has(f.node) ? null : 0), quantity: f.quantity, uom: f.uom });
+        else outs.add(f.node);
+      }
+      const s = weightedShare(parts);
       tShare.set(t, s);
-      for (const o of new Set(flows.filter((f) => f.dir === 'out').map((f) => f.node))) {
+      for (const o of outs) {
         if (o === root) continue;
         const w = nodeWait.get(o)! - 1;
         nodeWait.set(o, w);

@@ -3,7 +3,7 @@
  * transformations between them with their visible flows. Expanded level by level with batched
  * lookups, which gives shortest depths and runs the same on every store.
  */
-import type { EventStore, FlowRow } from '../store/event-store.js';
+import type { EventObjectRow, EventRow, EventStore, FlowRow } from '../store/event-store.js';
 import { indexedExpand } from './genealogy-index.js';
 import type { Visibility } from './visibility.js';
 import { isVisible } from './visibility.js';
@@ -11,7 +11,15 @@ import { isVisible } from './visibility.js';
 export type Direction = 'forward' | 'backward';
 
 /** The store lookups a trace makes once it knows what it may see; an index-backed store answers them from memory. */
-export type TraceReads = Pick<EventStore, 'nodesById' | 'flowsOfNodes' | 'eventsBySeq' | 'eventObjectsOfNodes' | 'eventObjectsOfEvents' | 'eventBodies'>;
+export type TraceReads = Pick<EventStore, 'nodesById' | 'flowsOfNodes' | 'eventsBySeq' | 'eventObjectsOfNodes' | 'eventObjectsOfEvents' | 'eventBodies'> & {
+  /** The id and business step of each event, without the rest of its row (what a trace's links need); the index has it, a store answers through eventsBySeq. */
+  readonly eventHeads?: (seqs: readonly number[]) => Promise<EventHead[]>;
+  /** eventObjectsOfNodes without the rows of transformation inputs and outputs (what shipments, receipts and packing need); the index skips them before making rows. */
+  readonly movementObjectsOfNodes?: (nodeIds: readonly number[]) => Promise<EventObjectRow[]>;
+};
+
+/** The part of an event row that names it in a trace's links and gaps. */
+export type EventHead = Pick<EventRow, 'seq' | 'eventId' | 'bizStep'>;
 
 export interface TraceGraph {
   depth: Map<number, number>;

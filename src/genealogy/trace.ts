@@ -9,11 +9,11 @@ import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import { refLabel } from '../domain/identifiers/object-ref.js';
 import { lotlineUri } from '../domain/identifiers/lotline-uri.js';
 import { RETROACTIVE_LINK_BIZ_STEP } from '../domain/lotline-vocabulary.js';
-import type { EventRow, EventStore, FlowRow } from '../store/event-store.js';
+import type { EventStore, FlowRow } from '../store/event-store.js';
 import { downstreamOf, findCycles } from './cycles.js';
 import { collectMovements } from './movements.js';
 import { backwardShares, forwardShareWithin, forwardShares } from './shares.js';
-import type { Direction, TraceReads } from './trace-graph.js';
+import type { Direction, EventHead, TraceReads } from './trace-graph.js';
 import { traceReads } from './genealogy-index.js';
 import { expand } from './trace-graph.js';
 import type { Movement } from './movements.js';
@@ -201,18 +201,30 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     }
     listed.add(id);
   }
-  const lots: TraceLot[] = [...listed]
-    .map((id) => {
-      const ref = refJson(refs.get(id)!);
-      return { id, ref, key: refOrderKey(ref), depth: g.depth.get(id)! };
-    })
-    // keys made once per lot, not in every comparison
-    .sort((a, b) => a.depth - b.depth || cmpStr(a.key, b.key))
-    .map(({ id, ref, depth }) => ({ ...ref, depth, share: shares.get(id) ?? null }));
+  // one contract object and one order key per node, shared by its lot entry and all its links
+  const jsonOf = new Map<number, RefJson>();
+  const keyOf = new Map<number, string>();
+  const nodeJson = (id: number): RefJson => {
+    let r = jsonOf.get(id);
+    if (r === undefined) {
+      r = refJson(refs.get(id)!);
+      jsonOf.set(id, r);
+      keyOf.set(id, refOrderKey(r));
+    }
+    return r;
+  };
+  const sortedLots: { id: number; ref: RefJson; key: string; depth: number }[] = [];
+  for (const id of listed) {
+    const ref = nodeJson(id);
+    sortedLots.push({ id, ref, key: keyOf.get(id)!, depth: g.depth.get(id)! });
+  }
+  // keys made once per lot, not in every comparison
+  sortedLots.sort((a, b) => a.depth - b.depth || cmpStr(a.key, b.key));
+  const lots: TraceLot[] = sortedLots.map(({ id, ref, depth }) => ({ ...ref, depth, share: shares.get(id) ?? null }));
 
   const seqs = new Set<number>();
   for (const flows of g.tFlows.values()) for (const f of flows) seqs.add(f.seq);
-  const eventRows = await reads.eventsBySeq([...seqs]);
+  const eventRows: readonly EventHead[] = reads.eventHeads ? await reads.eventHeads([...seqs]) : await reads.eventsBySeq([...seqs]);
   const eventIds = new Map(eventRows.map((e) => [e.seq, e.eventId]));
 
   // inputs the trace did not expand (class-only references, other lots of a batch) still need their refs for gaps
@@ -221,12 +233,24 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
   for (const n of await reads.nodesById([...unseen])) refs.set(n.id, n.ref);
 
   const links: TraceLink[] = [];
+  // the lots of each link, by position in `links`, for the sort
+  const linkFrom: number[] = [];
+  const linkTo: number[] = [];
   const gaps: TraceGap[] = [];
-  const seenLink = new Set<string>();
   const seenGap = new Set<string>();
+  const ins: FlowRow[] = [];
+  const outs: number[] = [];
+  // per transformation: input flows kept, by lot; output lots kept
+  const insOf = new Map<number, FlowRow[]>();
+  const outSeen = new Set<number>();
   for (const flows of g.tFlows.values()) {
-    const ins = flows.filter((f) => f.dir === 'in');
-    const outs = flows.filter((f) => f.dir === 'out');
+    // A link is one input flow to one output lot of the same transformation, once per input lot,
+    // event (one event is in one transformation, and event ids are unique), quantity and unit:
+    // the listed inputs and outputs are made distinct first, so their product has no repeats.
+    ins.length = 0;
+    outs.length = 0;
+    insOf.clear();
+    outSeen.clear();
     for (const f of flows) {
       const ref = refs.get(f.node);
       if (ref?.kind === 'class') {
@@ -236,26 +260,41 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
           gaps.push({ type: 'class_only', item: ref.item, eventId: eventIds.get(f.seq)!, role: f.dir === 'in' ? 'input' : 'output' });
         }
       }
+      if (!listed.has(f.node)) continue;
+      if (f.dir === 'in') {
+        let same = insOf.get(f.node);
+        if (same === undefined) insOf.set(f.node, (same = []));
+        if (same.some((i) => i.seq === f.seq && i.quantity === f.quantity && i.uom === f.uom)) continue;
+        same.push(f);
+        ins.push(f);
+      } else if (!outSeen.has(f.node)) {
+        outSeen.add(f.node);
+        outs.push(f.node);
+      }
     }
     for (const i of ins) {
-      if (!listed.has(i.node)) continue;
+      const from = nodeJson(i.node);
+      const eventId = eventIds.get(i.seq)!;
       for (const o of outs) {
-        if (!listed.has(o.node)) continue;
-        const eventId = eventIds.get(i.seq)!;
-        const key = `${i.node}|${o.node}|${eventId}|${i.quantity}|${i.uom}`;
-        if (seenLink.has(key)) continue;
-        seenLink.add(key);
-        links.push({ from: refJson(refs.get(i.node)!), to: refJson(refs.get(o.node)!), eventId, quantity: i.quantity, uom: i.uom });
+        links.push({ from, to: nodeJson(o), eventId, quantity: i.quantity, uom: i.uom });
+        linkFrom.push(i.node);
+        linkTo.push(o);
       }
     }
   }
   await markRetroactive(reads, links, eventRows.filter((e) => e.bizStep === RETROACTIVE_LINK_BIZ_STEP));
-  const linkKeys = new Map(links.map((l) => [l, { from: refOrderKey(l.from), to: refOrderKey(l.to) }]));
-  links.sort((a, b) => {
-    const ka = linkKeys.get(a)!;
-    const kb = linkKeys.get(b)!;
-    return cmpStr(ka.from, kb.from) || cmpStr(ka.to, kb.to) || cmpStr(a.eventId, b.eventId);
-  });
+  // nodes ranked by their order key (equal keys, equal rank): links then compare by integers
+  const ranked = [...jsonOf.keys()].sort((a, b) => cmpStr(keyOf.get(a)!, keyOf.get(b)!));
+  const rank = new Map<number, number>();
+  for (let k = 0, r = 0; k < ranked.length; k++) {
+    if (k > 0 && keyOf.get(ranked[k]!) !== keyOf.get(ranked[k - 1]!)) r++;
+    rank.set(ranked[k]!, r);
+  }
+  const fromRank = linkFrom.map((n) => rank.get(n)!);
+  const toRank = linkTo.map((n) => rank.get(n)!);
+  const order = links.map((_, k) => k);
+  order.sort((a, b) => fromRank[a]! - fromRank[b]! || toRank[a]! - toRank[b]! || cmpStr(links[a]!.eventId, links[b]!.eventId));
+  const sortedLinks = order.map((k) => links[k]!);
   gaps.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.item < b.item ? -1 : 1));
 
   const { shipments, receipts } = await collectMovements(reads, [...listed], refs, vis, { carried: false });
@@ -268,7 +307,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
     direction,
     root: refJson(rootRef),
     lots,
-    links,
+    links: sortedLinks,
     shipments,
     receipts,
     truncated,
@@ -280,7 +319,7 @@ export async function trace(store: EventStore, rootRef: ObjectRef, direction: Di
 }
 
 /** Marks the links made by corrective events that record a missing link after the fact. */
-async function markRetroactive(store: TraceReads, links: TraceLink[], corrective: readonly EventRow[]): Promise<void> {
+async function markRetroactive(store: TraceReads, links: TraceLink[], corrective: readonly EventHead[]): Promise<void> {
   // Only the events of the retroactive-linking step are read: a trace without them costs nothing more.
   if (links.length === 0 || corrective.length === 0) return;
   const ids = new Map(corrective.map((e) => [e.seq, e.eventId]));

@@ -43,7 +43,10 @@ export class UnitContentsAt {
         const e = events.get(r.seq)!;
         this.steps.get(r.node)!.push({ seq: e.seq, eventMs: e.eventMs, action: e.action, children: children.get(e.seq) ?? [] });
       }
-      const childNodes = [...new Set([...children.values()].flat().map((c) => c.node))].filter((n) => !this.steps.has(n));
+      // a loop, not flat() and spreads: a wide lot's report loads ~10,000 pallets' contents here
+      const childSet = new Set<number>();
+      for (const list of children.values()) for (const c of list) if (!this.steps.has(c.node)) childSet.add(c.node);
+      const childNodes = [...childSet];
       fresh = (await this.store.nodesById(childNodes)).filter((n) => n.ref.kind === 'unit').map((n) => n.id);
     }
   }

@@ -37,6 +37,7 @@ import { registerIdentityRoutes } from './routes/identity-routes.js';
 import { registerLotRoutes } from './routes/lot-routes.js';
 import { registerReportRoutes } from './routes/report-routes.js';
 import { registerScanRoutes } from './routes/scan-routes.js';
+import { registerLotStatusRoutes } from './routes/lot-status-routes.js';
 import { registerHoldRoutes } from './routes/hold-routes.js';
 import { registerQualityRoutes } from './routes/quality-routes.js';
 import { registerDossierRoutes } from './routes/dossier-routes.js';
@@ -264,6 +265,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   if (deps.stations) registerScanRoutes(api, deps.stations);
   registerQualityRoutes(api);
   registerHoldRoutes(api);
+  registerLotStatusRoutes(api);
   if (deps.integrations && webhooks) registerWebhookRoutes(api, deps.integrations, webhooks);
   registerAuditReportRoutes(api, deps);
   if (deps.masterData) {

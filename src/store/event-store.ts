@@ -5,6 +5,7 @@
  */
 import type { EventFacts, RawEvent } from '../domain/event-facts.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
+import type { TermHit } from './event-terms.js';
 
 /** An event ready to be stored: its EPCIS body (with eventID), the facts read from it, its fingerprint. */
 export interface CapturedEvent {
@@ -197,6 +198,8 @@ export interface EventStore {
   queryEvents(query: EventQuery): Promise<EventRow[]>;
   /** Lots, serials and units whose code or item equals `text` (or whose code starts with it), or received under supplier lot code `text`; at most `limit`. */
   searchNodes(text: string, limit: number): Promise<NodeRow[]>;
+  /** Events naming a business document (order, despatch advice) or a source/destination party whose number or name begins with `text`, any case; newest first, at most `limit`. */
+  eventsByTerm(text: string, limit: number): Promise<TermHit[]>;
   /** Every lot and serial of this item (plant code or GTIN-14), by id: "all lots of this product" without scanning receipts. */
   lotsOfItem(item: string): Promise<NodeRow[]>;
   /** The last log position recorded at or before this record time (0 when none). */

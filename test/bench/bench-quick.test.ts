@@ -97,7 +97,7 @@ describe('npm run bench -- --quick', () => {
   it('refuses a wrong option with exit code 2 and says what is wrong', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--preset', 'medium'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--preset must be one of small, plant, large, huge (got "medium")');
+    expect(r.stderr).toContain('--preset must be one of small, plant, large, huge, wide (got "medium")');
     const s = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--samples', '0'], { encoding: 'utf8' });
     expect(s.status).toBe(2);
     expect(s.stderr).toContain('--samples must be a whole number ≥ 1 (got "0")');

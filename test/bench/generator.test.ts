@@ -100,6 +100,49 @@ describe('plant generator', () => {
     expect(c.edges).toBeLessThan(880_000);
   });
 
+  it('bulk raw items (the wide preset): one silo load per delivery at their interval, 2–30 kg per batch, and no change to a plant without them', () => {
+    const params = { ...PRESETS.small, days: 70, bulk: { items: 2, everyDays: [30], kg: 30_000 } };
+    const code = (o: Record<string, unknown>): string => String(o['gtin'] ?? o['item']);
+    const lines = [...generatePlant(params)];
+    // a silo load is 24–30 t; an ordinary raw lot at most 20 t
+    const loads = new Map<string, number[]>();
+    for (const l of lines) {
+      if (l['cmd'] !== 'receive') continue;
+      const lots = l['lots'] as Record<string, unknown>[];
+      for (const o of lots) {
+        const q = o['quantity'] as number;
+        if (q <= 20_000) continue;
+        expect(q).toBeGreaterThanOrEqual(24_000);
+        expect(q).toBeLessThanOrEqual(30_000);
+        expect(lots).toHaveLength(1);
+        // lot codes start with the delivery day (S0031-1-1): one lot per delivery
+        expect(String(o['lot'])).toMatch(/-1-1$/);
+        const days = loads.get(code(o)) ?? [];
+        days.push(Number(String(o['lot']).slice(1, 5)));
+        loads.set(code(o), days);
+      }
+    }
+    expect(loads.size).toBe(2);
+    for (const days of loads.values()) {
+      // every raw item is delivered on the first day, then by its own interval
+      expect(days[0]).toBe(1);
+      expect(days.length).toBeGreaterThanOrEqual(3);
+      for (let i = 2; i < days.length; i++) expect(days[i]! - days[i - 1]!).toBe(30);
+    }
+    let taken = 0;
+    for (const l of lines) {
+      for (const o of (l['inputs'] as Record<string, unknown>[] | undefined) ?? []) {
+        if (!loads.has(code(o))) continue;
+        taken++;
+        expect(o['quantity']).toBeGreaterThanOrEqual(2);
+        expect(o['quantity']).toBeLessThanOrEqual(30);
+      }
+    }
+    expect(taken).toBeGreaterThan(50);
+    expect(digest({ ...tiny, bulk: { items: 0, everyDays: [90], kg: 30_000 } })).toBe(digest(tiny));
+    expect(digest({ ...tiny, bulk: { items: 2, everyDays: [90], kg: 30_000 } })).not.toBe(digest(tiny));
+  });
+
   it('streams: the live heap stays flat while a plant of 120 days is generated', () => {
     const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/memory-probe.ts', 'plant', '120'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -147,7 +190,7 @@ describe('plant generator', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bench/generate.ts', ...args], { encoding: 'utf8' });
     const a = run('--preset', 'medium', '--out', join(tempDir(), 'x'));
     expect(a.status).toBe(2);
-    expect(a.stderr).toContain('--preset must be one of small, plant, large, huge (got "medium")');
+    expect(a.stderr).toContain('--preset must be one of small, plant, large, huge, wide (got "medium")');
     const b = run('--format', 'xml', '--out', join(tempDir(), 'x'));
     expect(b.status).toBe(2);
     expect(b.stderr).toContain('--format must be ndjson or epcis');

@@ -55,6 +55,18 @@ async function loadInOne(s: EventStore, commands: readonly unknown[]): Promise<v
   await session.commit();
 }
 
+/** One shipment stored before `event_terms` existed, for the migration that fills it (both engines). */
+export async function storeShipmentForTerms(s: EventStore): Promise<void> {
+  await loadInOne(s, [{ cmd: 'ship', time: '2026-05-05T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-1', quantity: 1, uom: 'KGM' }], to: 'FreshMart DC South', order: 'SO-2026-701' }]);
+  await s.close();
+}
+
+/** What the filled terms of `storeShipmentForTerms` find. */
+export async function expectShipmentTerms(s: EventStore): Promise<void> {
+  expect(await s.eventsByTerm('so-2026-701', 10)).toEqual([{ seq: 1, kind: 'document', value: 'urn:lotline:order:SO-2026-701' }]);
+  expect(await s.eventsByTerm('FreshMart', 10)).toEqual([{ seq: 1, kind: 'party', value: 'urn:lotline:party:FreshMart%20DC%20South' }]);
+}
+
 export function testEventStore(name: string, factory: StoreFactory): void {
   const caseIt = (title: string, fn: () => Promise<void>) => {
     const reason = factory.skip?.[title];
@@ -238,6 +250,32 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         // every lot of one item, and only lots: not the supplier lot code, not another item's lot of the same code
         expect(labels(await s.lotsOfItem('RAW'))).toEqual([JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-100' }), JSON.stringify({ kind: 'lot', item: 'RAW', lot: 'L-200' })]);
         expect(await s.lotsOfItem('SUP-9')).toEqual([]);
+      }));
+
+    caseIt('finds events by order and document numbers and by party names, any case, newest first', async () =>
+      withStore(async (s) => {
+        await loadInOne(s, [
+          { cmd: 'receive', time: '2026-05-04T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-1', quantity: 1, uom: 'KGM' }], from: 'Mill Company', po: 'PO-4711', despatchAdvice: 'DA-9' },
+          { cmd: 'ship', time: '2026-05-05T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-1', quantity: 1, uom: 'KGM' }], to: 'FreshMart DC South', order: 'SO-2026-701', location: 'Dispatch' },
+          { cmd: 'ship', time: '2026-05-06T08:00:00+02:00', lots: [{ item: 'RAW', lot: 'L-1', quantity: 1, uom: 'KGM' }], to: 'FreshMart DC North', order: 'urn:epcglobal:cbv:bt:0614141000005:SO-88' },
+        ]);
+        const hits = async (text: string, limit = 10) => (await s.eventsByTerm(text, limit)).map((h) => [h.seq, h.kind, h.value]);
+        expect(await hits('SO-2026-701')).toEqual([[2, 'document', 'urn:lotline:order:SO-2026-701']]);
+        expect(await hits('so-2026')).toEqual([[2, 'document', 'urn:lotline:order:SO-2026-701']]);
+        // the last segment of another scheme's URI is what a person types
+        expect(await hits('SO-88')).toEqual([[3, 'document', 'urn:epcglobal:cbv:bt:0614141000005:SO-88']]);
+        expect(await hits('po-4711')).toEqual([[1, 'document', 'urn:lotline:po:PO-4711']]);
+        expect(await hits('DA-9')).toEqual([[1, 'document', 'urn:lotline:desadv:DA-9']]);
+        expect(await hits('freshmart')).toEqual([
+          [3, 'party', 'urn:lotline:party:FreshMart%20DC%20North'],
+          [2, 'party', 'urn:lotline:party:FreshMart%20DC%20South'],
+        ]);
+        expect(await hits('FreshMart DC S')).toEqual([[2, 'party', 'urn:lotline:party:FreshMart%20DC%20South']]);
+        expect(await hits('freshmart', 1)).toHaveLength(1);
+        expect(await hits('Mill')).toEqual([[1, 'party', 'urn:lotline:party:Mill%20Company']]);
+        // a location is not a party: the ship-from place does not find the shipment
+        expect(await hits('Dispatch')).toEqual([]);
+        expect(await hits('NOPE')).toEqual([]);
       }));
 
     caseIt('feeds the genealogy index: flows by log position, and the events each declaration voided', async () =>

@@ -4,7 +4,7 @@ import { openPostgresStore, parsePostgresUrl } from '../../src/store/postgres/op
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations/index.js';
 import { freshPgUrl, pgSkipReason } from '../helpers/postgres.js';
 import { captured } from '../helpers/store.js';
-import { testEventStore } from './event-store.suite.js';
+import { expectShipmentTerms, storeShipmentForTerms, testEventStore } from './event-store.suite.js';
 
 const skip = pgSkipReason();
 
@@ -45,8 +45,23 @@ if (skip) {
     it('two processes opening one new schema at once migrate it once', async () => {
       const url = freshPgUrl();
       const stores = await Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)]);
-      expect(stores.map((s) => s.schemaVersion.from).sort()).toEqual([0, 1, 1]);
+      expect(stores.map((s) => s.schemaVersion.from).sort()).toEqual([0, POSTGRES_MIGRATIONS.length, POSTGRES_MIGRATIONS.length]);
       for (const s of stores) await s.close();
+    });
+
+    it('fill the search terms of events stored before the terms table existed (migration 2)', async () => {
+      const url = freshPgUrl();
+      const s = await openPostgresStore(url);
+      await storeShipmentForTerms(s);
+      // the database as version 1 left it: no terms table
+      await sql(url, "DROP TABLE event_terms; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+      const again = await openPostgresStore(url);
+      try {
+        expect(again.schemaVersion).toEqual({ from: 1, to: POSTGRES_MIGRATIONS.length });
+        await expectShipmentTerms(again);
+      } finally {
+        await again.close();
+      }
     });
 
     it('refuse a database written by a newer Lotline', async () => {

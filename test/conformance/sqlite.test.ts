@@ -6,7 +6,7 @@ import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
 import { entryHash, GENESIS_HASH } from '../../src/store/sqlite/sqlite-event-store.js';
 import { captured } from '../helpers/store.js';
 import { tempDb } from '../helpers/cli.js';
-import { testEventStore } from './event-store.suite.js';
+import { expectShipmentTerms, storeShipmentForTerms, testEventStore } from './event-store.suite.js';
 
 testEventStore('SQLite in memory', { create: async () => openSqliteStore(':memory:') });
 testEventStore('SQLite file (WAL)', { create: async () => openSqliteStore(tempDb()) });
@@ -20,6 +20,23 @@ describe('SQLite migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     await openSqliteStore(path).close();
+  });
+
+  it('fill the search terms of events stored before the terms table existed (migration 3)', async () => {
+    const path = tempDb();
+    const s = openSqliteStore(path);
+    await storeShipmentForTerms(s);
+    // the database as version 2 left it: no terms table
+    const db = new Database(path);
+    db.exec("DROP TABLE event_terms; UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    db.close();
+    const again = openSqliteStore(path);
+    try {
+      expect(again.schemaVersion).toEqual({ from: 2, to: SQLITE_MIGRATIONS.length });
+      await expectShipmentTerms(again);
+    } finally {
+      await again.close();
+    }
   });
 
   it('refuse a database written by a newer Lotline', async () => {

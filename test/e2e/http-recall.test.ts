@@ -97,6 +97,9 @@ describe('master data and recalls over HTTP', () => {
       [{ supplier: 'Nobody' }, 404, 'no lot was received from Nobody'],
       [{ lots: [{ item: 'FLOUR', lot: 'F1' }], supplier: 'Valley Mills' }, 400, 'not both'],
       [{ item: 'FLOUR', hold: { reason: 'x', time: '2026-05-04' } }, 400, 'date-time with offset'],
+      [{ item: 'FLOUR', from: '2026-02-30', to: '2026-05-01' }, 400, '{"path":"$.from","reason":"\\"from\\" is not a date on the calendar"}'],
+      [{ item: 'FLOUR', from: '2026-05-08', to: '2026-05-01' }, 400, '{"path":"$.to","reason":"\\"to\\" must be after from (to is not included)"}'],
+      [{ item: 'FLOUR', from: '2026-05-04T10:00:00+02:00', to: '2026-05-04T08:00:00Z' }, 400, '$.to'],
     ];
     for (const [body, status, text] of cases) {
       const r = await send('POST', '/recalls', t.keys.quality, body);

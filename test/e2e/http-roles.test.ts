@@ -58,6 +58,8 @@ const CASES: readonly Case[] = [
   { name: 'search as you type', allowed: EVERYONE, method: 'GET', url: '/api/v1/search?q=A' },
   { name: 'lot state', allowed: EVERYONE, method: 'GET', url: `/api/v1/lots/${lotA}` },
   { name: 'lot audit trail', allowed: EVERYONE, method: 'GET', url: `/api/v1/lots/${lotA}/events` },
+  { name: 'statuses of many lots', allowed: EVERYONE, method: 'POST', url: '/api/v1/lots/status', body: () => ({ refs: ['urn:lotline:lot:RAW:A'] }) },
+  { name: 'lots on hold now', allowed: EVERYONE, method: 'GET', url: '/api/v1/holds' },
   { name: 'trace forward', allowed: EVERYONE, method: 'GET', url: '/api/v1/trace/forward?item=RAW&lot=A' },
   { name: 'trace backward', allowed: EVERYONE, method: 'GET', url: '/api/v1/trace/backward?item=RAW&lot=A' },
   { name: 'one event', allowed: EVERYONE, method: 'GET', url: () => `/api/v1/events/${encodeURIComponent(eventId)}` },

@@ -14,7 +14,7 @@ import { writePlant } from '../../bench/plant/write-plant.js';
 import { importFile } from '../../src/capture/import-file.js';
 import type { ObjectRef } from '../../src/domain/identifiers/object-ref.js';
 import { refFromColumns } from '../../src/domain/identifiers/object-ref.js';
-import { GenealogyIndex, indexedExpand, traceReads, withGenealogyIndex } from '../../src/genealogy/genealogy-index.js';
+import { GenealogyIndex, indexedExpand, ROW_CACHE_LIMIT, traceReads, withGenealogyIndex } from '../../src/genealogy/genealogy-index.js';
 import { openIndexedStore } from '../../src/main.js';
 import { trace, visibilityFor } from '../../src/genealogy/trace.js';
 import type { EventObjectRow, EventStore } from '../../src/store/event-store.js';
@@ -67,6 +67,25 @@ describe('genealogy index on a generated plant', () => {
     raw.close();
     expect(index.size).toBe(flows);
     expect(index.appliedSeq).toBe(await store.headSeq());
+  });
+
+  it('keeps at most rowCacheLimit flow rows for later traces, and answers the same when the cache starts again', async () => {
+    const small = await GenealogyIndex.build(store);
+    small.rowCacheLimit = 50;
+    const served = withGenealogyIndex(store, small);
+    const r = rng(5);
+    let most = 0;
+    for (let k = 0; k < 15; k++) {
+      const ref = lots[Math.floor(r() * lots.length)]!;
+      for (const dir of ['forward', 'backward'] as const) {
+        expect(await trace(served, ref, dir)).toEqual(await trace(store, ref, dir));
+        expect(small.cachedRows).toBeLessThanOrEqual(50);
+        most = Math.max(most, small.cachedRows);
+      }
+    }
+    // the cache was used (and so started again at least once over 30 traces of a plant)
+    expect(most).toBeGreaterThan(10);
+    expect(index.rowCacheLimit).toBe(ROW_CACHE_LIMIT);
   });
 
   it('gives the very same trace answers as the store, both directions, with as-of and time windows', async () => {
@@ -152,6 +171,12 @@ describe('genealogy index on a generated plant', () => {
       expect([...(await reads.eventObjectsOfEvents(seqs))].sort(byKey)).toEqual([...(await store.eventObjectsOfEvents(seqs))].sort(byKey));
       const nodes = [...new Set((await store.eventObjectsOfEvents(seqs)).map((o) => o.node))];
       expect([...(await reads.eventObjectsOfNodes(nodes))].sort(byKey)).toEqual([...(await store.eventObjectsOfNodes(nodes))].sort(byKey));
+      // the trace's lighter lookups: ids and steps only; object rows without transformation inputs and outputs
+      const heads = (await store.eventsBySeq(seqs)).map((e) => ({ seq: e.seq, eventId: e.eventId, bizStep: e.bizStep }));
+      expect([...(await reads.eventHeads!(seqs))].sort(bySeq)).toEqual(heads.sort(bySeq));
+      const moving = (await store.eventObjectsOfNodes(nodes)).filter((o) => o.role !== 'input' && o.role !== 'output');
+      expect(moving.length).toBeGreaterThan(0);
+      expect([...(await reads.movementObjectsOfNodes!(nodes))].sort(byKey)).toEqual(moving.sort(byKey));
       expect([...(await reads.nodesById(nodes))].sort((a, b) => a.id - b.id)).toEqual([...(await store.nodesById(nodes))].sort((a, b) => a.id - b.id));
     }
     // positions the index has not applied (and ids it never saw) go to the store

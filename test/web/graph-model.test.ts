@@ -10,7 +10,7 @@ import { trace } from '../../src/genealogy/trace.js';
 import type { TestApi } from '../helpers/http.js';
 import { testApi } from '../helpers/http.js';
 import type { TraceResult } from '../../web/src/api.js';
-import { buildGraphModel } from '../../web/src/graph/graph-model.js';
+import { buildGraphModel, openingDepth } from '../../web/src/graph/graph-model.js';
 import { layoutGraph } from '../../web/src/graph/layout.js';
 import { traceCsv, traceRows } from '../../web/src/trace-csv.js';
 import { WALK } from './web-app.js';
@@ -72,6 +72,18 @@ describe('the genealogy drawing of the walk-through plant', () => {
     expect(x('00614141100118 / BC-0504-A')).toBeLessThan(x('FreshMart DC South'));
     for (const e of laid.edges) expect(e.points.length).toBeGreaterThanOrEqual(2);
     expect(laid.width).toBeGreaterThan(4 * 210);
+  });
+
+  it('opens the whole graph when it has at most so many boxes, else as many levels as stay under', async () => {
+    const flour = { kind: 'lot', item: 'FLOUR-T55', lot: 'F-0504' } as const;
+    const [b, f] = (await Promise.all([trace(t.store, flour, 'backward'), trace(t.store, flour, 'forward')])) as unknown as TraceResult[];
+    // supplier, flour, dough, biscuits, customer: two levels forward
+    expect(buildGraphModel(b, f).nodes).toHaveLength(5);
+    expect(openingDepth(b, f, 5)).toBe(Infinity);
+    expect(openingDepth(b, f, 4)).toBe(1);
+    expect(buildGraphModel(b, f, { back: 1, forward: 1 }).nodes.map((n) => n.label).sort()).toEqual(['DOUGH / D-0504-1', 'FLOUR-T55 / F-0504', 'Valley Mills']);
+    // never fewer than one level, even when that is still too many
+    expect(openingDepth(b, f, 1)).toBe(1);
   });
 
   it('writes the trace as CSV: ancestors, descendants, the shipment and the receipts; no cell starts a formula', () => {

@@ -117,5 +117,6 @@ export interface TraceResult {
 export interface SearchResult {
   readonly direct: string | null;
   readonly barcode: string | null;
-  readonly results: readonly { ref: string; kind: string; label: string }[];
+  /** `group`: the heading a result is listed under (Lots, an order, a customer); `via`: the event a document or party match was found through. */
+  readonly results: readonly { ref: string; kind: string; label: string; match?: string; group?: string; via?: string | null }[];
 }

@@ -8,9 +8,11 @@ import { api, ApiError, whenSignedOut } from './api.js';
 import type { Child } from './dom.js';
 import { h, mount } from './dom.js';
 import { isAdmin } from './pages/admin/is-admin.js';
+import { dashboardPage } from './pages/dashboard-page.js';
 import { exceptionsPage } from './pages/exceptions-page.js';
 import { homePage } from './pages/home-page.js';
 import { lotPage } from './pages/lot-page.js';
+import { recallPage, recallsPage } from './pages/recall-page.js';
 import { chooseStationPage, rememberedStation, stationPage } from './pages/scan-page.js';
 import { signInPage } from './pages/sign-in.js';
 import { navigate, startRouter } from './router.js';
@@ -44,7 +46,7 @@ function shell(page: HTMLElement, path: string): Child[] {
       { class: 'top' },
       h('a', { href: '/', 'data-link': true, class: 'brand' }, 'Lotline'),
       path !== '/' ? searchBox() : h('span', { class: 'spacer' }),
-      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/exceptions', 'data-link': true }, 'Exceptions'), h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference'), isAdmin(me) ? h('a', { href: '/admin', 'data-link': true }, 'Admin') : null),
+      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/dashboard', 'data-link': true }, 'Dashboard'), h('a', { href: '/exceptions', 'data-link': true }, 'Exceptions'), h('a', { href: '/recalls', 'data-link': true }, 'Recalls'), h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference'), isAdmin(me) ? h('a', { href: '/admin', 'data-link': true }, 'Admin') : null),
       me && !setup
         ? h('div', { class: 'who' }, h('span', {}, `${me.name} (${me.role})`), h('button', { type: 'button', class: 'link', onClick: () => void signOut() }, 'Sign out'))
         : null,
@@ -74,6 +76,7 @@ async function render(path: string, params: URLSearchParams = new URLSearchParam
   let page: HTMLElement;
   const lot = /^\/lots\/(.+)$/.exec(path);
   const station = /^\/scan\/(.+)$/.exec(path);
+  const recall = /^\/recalls\/(.+)$/.exec(path);
   const remembered = rememberedStation();
   if (path === '/scan' && remembered && !params.has('choose')) {
     navigate(`/scan/${encodeURIComponent(remembered)}`, true);
@@ -82,6 +85,13 @@ async function render(path: string, params: URLSearchParams = new URLSearchParam
   if (path === '/') page = homePage();
   else if (path === '/scan') page = await chooseStationPage();
   else if (path === '/exceptions') page = await exceptionsPage(me);
+  else if (path === '/recalls') page = await recallsPage(me, params);
+  else if (recall) page = await recallPage(decodeURIComponent(recall[1]!), me);
+  else if (path === '/dashboard') {
+    const d = dashboardPage();
+    page = d.page;
+    leave = d.stop;
+  }
   // The admin pages load only when opened: the first page stays small.
   else if (path === '/admin' || path.startsWith('/admin/')) page = await (await import('./pages/admin/admin-page.js')).adminPage(path, params, me);
   else if (station) {

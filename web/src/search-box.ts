@@ -1,5 +1,6 @@
 /**
- * The search box: results as you type (lot code, supplier lot code, item, GTIN, SSCC), and a
+ * The search box: results as you type (lot code, supplier lot code, item, GTIN, SSCC, order
+ * number, customer or supplier), listed under a heading per kind, order or party; and a
  * scanned barcode goes straight to its lot. A keyboard-wedge scanner types the barcode and presses
  * Enter; a GS1 barcode is recognised even before Enter, by its shape, on the server.
  */
@@ -19,7 +20,7 @@ export function searchBox(options: { big?: boolean; initial?: string } = {}): HT
     type: 'search',
     id: `search-${n}`,
     class: 'search-input',
-    placeholder: 'Lot code, supplier lot, GTIN, SSCC, or scan a barcode',
+    placeholder: 'Lot code, supplier lot, GTIN, SSCC, order, customer, or scan a barcode',
     autocomplete: 'off',
     spellcheck: 'false',
     role: 'combobox',
@@ -41,20 +42,33 @@ export function searchBox(options: { big?: boolean; initial?: string } = {}): HT
   const show = (answer: SearchResult) => {
     results = answer.results;
     active = -1;
+    // One heading per group (Lots, Sales order SO-…, Customer …), in the order the server ranked them.
+    const groups = new Map<string, HTMLElement[]>();
+    results.forEach((r, i) => {
+      const key = r.group ?? 'Results';
+      const option = h(
+        'li',
+        { role: 'option', id: `${listId}-${i}`, 'aria-selected': 'false' },
+        h('a', { href: lotPath(r.ref), 'data-link': true, tabindex: -1 }, h('span', { class: 'kind' }, r.kind), ' ', r.label, r.via ? h('span', { class: 'via' }, ` ${r.via}`) : null),
+      );
+      groups.set(key, [...(groups.get(key) ?? []), option]);
+    });
+    let g = 0;
     mount(
       list,
-      results.map((r, i) =>
-        h('li', { role: 'option', id: `${listId}-${i}`, 'aria-selected': 'false' }, h('a', { href: lotPath(r.ref), 'data-link': true, tabindex: -1 }, h('span', { class: 'kind' }, r.kind), ' ', r.label)),
-      ),
+      [...groups].map(([name, options]) => {
+        const headId = `${listId}-g${++g}`;
+        return h('li', { role: 'presentation', class: 'search-group' }, h('div', { id: headId, class: 'search-group-name' }, name), h('ul', { role: 'group', 'aria-labelledby': headId }, ...options));
+      }),
     );
     list.hidden = results.length === 0;
     input.setAttribute('aria-expanded', String(results.length > 0));
-    status.textContent = results.length === 0 ? (answer.barcode ? `Nothing is recorded under ${answer.barcode}.` : 'No lot, unit or supplier lot matches.') : `${results.length} match${results.length === 1 ? '' : 'es'}`;
+    status.textContent = results.length === 0 ? (answer.barcode ? `Nothing is recorded under ${answer.barcode}.` : 'No lot, unit, supplier lot, order or customer matches.') : `${results.length} match${results.length === 1 ? '' : 'es'}`;
     status.classList.toggle('bad', results.length === 0);
   };
   const highlight = (i: number) => {
     active = i;
-    [...list.children].forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
+    list.querySelectorAll('[role=option]').forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
     if (i >= 0) input.setAttribute('aria-activedescendant', `${listId}-${i}`);
     else input.removeAttribute('aria-activedescendant');
   };

@@ -21,12 +21,13 @@ function lotLines(label: string, extra: string | null, held: boolean): string[] 
 export function dossierGraph(d: DossierData): { nodes: GraphNodeInput[]; edges: GraphEdgeInput[] } {
   const nodes = new Map<string, GraphNodeInput>();
   const lotId = (label: string): string => `lot:${label}`;
-  nodes.set(lotId(d.label), { id: lotId(d.label), kind: 'lot', lines: lotLines(d.label, 'THIS LOT', d.state.status === 'on_hold'), focus: true, held: d.state.status === 'on_hold', distance: 0 });
-  const addLot = (l: DossierLot, words: string): void => {
-    if (!nodes.has(lotId(l.label))) nodes.set(lotId(l.label), { id: lotId(l.label), kind: 'lot', lines: lotLines(l.label, l.share === null ? 'share unknown' : `${pct(l.share)} ${words}`, l.held), held: l.held, distance: l.depth });
+  nodes.set(lotId(d.label), { id: lotId(d.label), kind: 'lot', lines: lotLines(d.label, 'THIS LOT', d.state.status === 'on_hold'), focus: true, held: d.state.status === 'on_hold', distance: 0, level: 0 });
+  // Ancestors in the columns left of the lot, descendants right of it; parties go next to their lots.
+  const addLot = (l: DossierLot, words: string, sign: -1 | 1): void => {
+    if (!nodes.has(lotId(l.label))) nodes.set(lotId(l.label), { id: lotId(l.label), kind: 'lot', lines: lotLines(l.label, l.share === null ? 'share unknown' : `${pct(l.share)} ${words}`, l.held), held: l.held, distance: l.depth, level: sign * l.depth });
   };
-  for (const l of d.backward.lots) addLot(l, 'of this lot');
-  for (const l of d.forward.lots) addLot(l, 'from this lot');
+  for (const l of d.backward.lots) addLot(l, 'of this lot', -1);
+  for (const l of d.forward.lots) addLot(l, 'from this lot', 1);
 
   const sums = new Map<string, { from: string; to: string; uom: string | null; quantity: number | null; retroactive: boolean }>();
   const add = (from: string, to: string, quantity: number | null, uom: string | null, retroactive: boolean): void => {

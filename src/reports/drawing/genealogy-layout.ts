@@ -1,13 +1,14 @@
 /**
  * A layered, left-to-right layout of a genealogy graph (suppliers on the left, customers on the
- * right), computed by dagre. Pure: no I/O and no node: imports, so the web app can lay out the
+ * right), computed by the layered layout the web app's lot page uses too
+ * (src/shared/layered-layout.ts). Pure: no I/O and no node: imports, so the web app can lay out the
  * same drawing in the browser. Text is measured by an estimate of Helvetica's widths, which both
  * renderers (SVG, PDF) use, so boxes fit their text in either.
  *
  * Past `maxNodes`, only the nodes nearest the dossier's lot are drawn (by distance in the graph);
  * each drawn node that has neighbours left out says how many, and the drawing carries a note.
  */
-import dagre from '@dagrejs/dagre';
+import { layeredLayout } from '../../shared/layered-layout.js';
 
 export type GraphNodeKind = 'lot' | 'supplier' | 'customer';
 
@@ -22,6 +23,8 @@ export interface GraphNodeInput {
   readonly held?: boolean;
   /** Steps from the focus: the nearest are kept when the graph is too large to draw whole. */
   readonly distance: number;
+  /** The column wished for: negative before the focus, positive after (absent: next to its neighbours). */
+  readonly level?: number;
 }
 
 export interface GraphEdgeInput {
@@ -72,8 +75,6 @@ export const LINE_HEIGHT = 10;
 export const LABEL_FONT_SIZE = 7;
 const PADDING = 6;
 const MAX_CHARS = 34;
-/** Above this many edges, dagre's optimal-order heuristic is skipped (see layoutGenealogy). */
-const OPTIMAL_ORDER_EDGES = 150;
 /** Default node limit: beyond this a drawing on one page stops being readable. */
 export const DEFAULT_MAX_NODES = 120;
 
@@ -118,43 +119,35 @@ export function layoutGenealogy(graph: { nodes: readonly GraphNodeInput[]; edges
   const nodes = graph.nodes.filter((n) => kept.has(n.id));
   const edges = graph.edges.filter((e) => kept.has(e.from) && kept.has(e.to) && e.from !== e.to);
 
-  const g = new dagre.graphlib.Graph<Record<string, unknown>, { width: number; height: number; x?: number; y?: number }, { width: number; height: number; labelpos: 'c'; points?: Point[]; x?: number; y?: number }>({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 46, edgesep: 8, marginx: 8, marginy: 8 });
-  g.setDefaultEdgeLabel(() => ({ width: 0, height: 0, labelpos: 'c' as const }));
   const text = new Map<string, string[]>();
-  for (const n of nodes) {
+  const boxes = nodes.map((n) => {
     const lines = n.lines.map(cut);
     const more = hidden.get(n.id);
     if (more) lines.push(`+${more} link(s) not drawn`);
     text.set(n.id, lines);
     const width = Math.max(70, ...lines.map((l, i) => textWidth(l, FONT_SIZE, i === 0))) + 2 * PADDING;
-    g.setNode(n.id, { width: Math.ceil(width), height: lines.length * LINE_HEIGHT + 2 * PADDING - 2 });
-  }
-  edges.forEach((e, i) => {
-    const w = e.label ? Math.ceil(textWidth(e.label, LABEL_FONT_SIZE)) + 6 : 0;
-    g.setEdge(e.from, e.to, { width: w, height: e.label ? LABEL_FONT_SIZE + 4 : 0, labelpos: 'c' }, String(i));
+    return { id: n.id, width: Math.ceil(width), height: lines.length * LINE_HEIGHT + 2 * PADDING - 2, level: n.level };
   });
-  // The optimal-order sweep untangles small graphs well, but costs seconds on a hundred boxes with hundreds of edges.
-  dagre.layout(g, { disableOptimalOrderHeuristic: edges.length > OPTIMAL_ORDER_EDGES });
+  const labelWidths = edges.map((e) => (e.label ? Math.ceil(textWidth(e.label, LABEL_FONT_SIZE)) + 6 : 0));
+  const laid = layeredLayout(
+    boxes,
+    edges.map((e, i) => ({ from: e.from, to: e.to, labelWidth: labelWidths[i]! })),
+    { nodeGap: 14, rankGap: 46, margin: 8, labelPad: 4 },
+  );
 
-  const laidNodes: LaidOutNode[] = nodes.map((n) => {
-    const l = g.node(n.id);
-    return { ...n, x: l.x! - l.width / 2, y: l.y! - l.height / 2, width: l.width, height: l.height, text: text.get(n.id)! };
+  const laidNodes: LaidOutNode[] = nodes.map((n, i) => {
+    const b = boxes[i]!;
+    const c = laid.nodes[i]!;
+    return { ...n, x: c.x - b.width / 2, y: c.y - b.height / 2, width: b.width, height: b.height, text: text.get(n.id)! };
   });
   const laidEdges: LaidOutEdge[] = edges.map((e, i) => {
-    const l = g.edge(e.from, e.to, String(i));
-    return {
-      ...e,
-      points: (l.points ?? []).map((p: Point) => ({ x: p.x, y: p.y })),
-      labelAt: e.label && l.x !== undefined && l.y !== undefined ? { x: l.x, y: l.y } : null,
-      labelWidth: l.width,
-    };
+    const l = laid.edges[i]!;
+    return { ...e, points: l.points, labelAt: e.label ? l.label : null, labelWidth: labelWidths[i]! };
   });
-  const label = g.graph() as { width?: number; height?: number };
   const total = graph.nodes.length;
   return {
-    width: Math.ceil(label.width ?? 0),
-    height: Math.ceil(label.height ?? 0),
+    width: laid.width,
+    height: laid.height,
     nodes: laidNodes,
     edges: laidEdges,
     total,

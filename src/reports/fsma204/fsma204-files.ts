@@ -4,7 +4,7 @@
  * other columns are the sheets' columns side by side, each under its regulation heading, blank
  * where a CTE has no such KDE; each row's "Missing KDEs" column is the missing-KDE summary there.
  */
-import type { Column, ReportTable } from '../report-table.js';
+import type { Cell, Column, ReportTable } from '../report-table.js';
 import { csvField } from '../write-csv.js';
 import { toXlsx } from '../write-xlsx.js';
 import { REPORT_CONTENT_TYPES } from '../report-formats.js';
@@ -52,13 +52,21 @@ export function fsma204Csv(report: Fsma204Report): string {
   // Lines are written straight from each sheet's rows through a column map: no row object per line.
   const lines = [columns.map((c) => csvField(c.header)).join(',')];
   const position = new Map(columns.map((c, i) => [c.header, i]));
+  // a report's dates are a few hundred days over ~100,000 rows: each spelt once
+  const dates = new Map<number, string>();
+  const field = (v: Cell): string => {
+    if (!(v instanceof Date)) return csvField(v);
+    let f = dates.get(v.getTime());
+    if (f === undefined) dates.set(v.getTime(), (f = csvField(v)));
+    return f;
+  };
   for (const { sheet, rows } of report.sheets) {
     const slots = sheet.columns.map((c) => ({ key: c.key, at: position.get(c.header)! }));
     const blank: string[] = columns.map(() => '');
     blank[0] = csvField(sheet.title);
     for (const r of rows) {
       const fields = blank.slice();
-      for (const { key, at } of slots) fields[at] = csvField(r[key] ?? null);
+      for (const { key, at } of slots) fields[at] = field(r[key] ?? null);
       lines.push(fields.join(','));
     }
   }

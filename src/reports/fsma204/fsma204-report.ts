@@ -129,6 +129,29 @@ function add(a: Amount | undefined, b: Amount): Amount {
   return { quantity: a.quantity + b.quantity, uom: a.uom };
 }
 
+/** `add` in place. */
+function addInto(a: Amount, b: Amount): void {
+  if (a.quantity === null || b.quantity === null || a.uom !== b.uom) {
+    a.quantity = null;
+    if (a.uom !== b.uom) a.uom = null;
+  } else a.quantity += b.quantity;
+}
+
+/** A lot's amount in one shipping or receiving record, and the logistic units it travelled in. */
+interface Carried extends Amount {
+  readonly via: number[];
+}
+
+/** The SSCCs (or other unit ids) a lot travelled in, sorted: one string per row, most rows have one unit. */
+function unitsText(via: readonly number[], refs: ReadonlyMap<number, ObjectRef>): string | null {
+  if (via.length === 0) return null;
+  if (via.length === 1) {
+    const u = refs.get(via[0]!);
+    return u?.kind === 'unit' && u.id !== '' ? u.id : null;
+  }
+  return via.map((u) => refs.get(u)).map((u) => (u?.kind === 'unit' ? u.id : '')).filter((s) => s !== '').sort().join('; ') || null;
+}
+
 function itemOf(ref: ObjectRef | undefined): string | null {
   return ref && 'item' in ref ? ref.item : null;
 }
@@ -264,7 +287,7 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
   };
   const drafts: Draft[] = [];
   const transformations = new Map<string, ReportEvent[]>();
-  const carried: { e: ReportEvent; cte: FsmaCte; amounts: Map<number, Amount & { via: number[] }> }[] = [];
+  const carried: { e: ReportEvent; cte: FsmaCte; amounts: Map<number, Carried> }[] = [];
 
   for (const e of events) {
     const cte = cteOf(e.row)!;
@@ -277,17 +300,21 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
       continue;
     }
     // One row per lot and event; a lot on a pallet counts as shipped (or received) in that pallet.
-    const amounts = new Map<number, Amount & { via: number[] }>();
+    // one mutable entry per lot, summed in place: a report of a wide lot has ~100,000 of them
+    const amounts = new Map<number, Carried>();
+    const put = (n: number, h: Amount, unit: number | null): void => {
+      const before = amounts.get(n);
+      if (!before) amounts.set(n, { quantity: h.quantity, uom: h.uom, via: unit === null ? [] : [unit] });
+      else {
+        addInto(before, h);
+        if (unit !== null && !before.via.includes(unit)) before.via.push(unit);
+      }
+    };
     for (const r of objs) {
       if (r.role !== 'object') continue;
       if (refs.get(r.node)?.kind === 'unit' && e.row.type === 'ObjectEvent') {
-        for (const [n, h] of unitContents.heldAt(r.node, e.row.eventMs)) {
-          const before = amounts.get(n);
-          const via = before?.via ?? [];
-          if (!via.includes(r.node)) via.push(r.node);
-          amounts.set(n, { ...add(before, h), via });
-        }
-      } else amounts.set(r.node, { ...add(amounts.get(r.node), r), via: amounts.get(r.node)?.via ?? [] });
+        for (const [n, h] of unitContents.heldAt(r.node, e.row.eventMs)) put(n, h, r.node);
+      } else put(r.node, r, null);
     }
     carried.push({ e, cte, amounts });
   }
@@ -320,7 +347,7 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
         date,
         referenceDocumentType: docs.type,
         referenceDocumentNumber: docs.number,
-        logisticUnit: a.via.length === 0 ? null : a.via.map((u) => refs.get(u)).map((u) => (u?.kind === 'unit' ? u.id : '')).filter((s) => s !== '').sort().join('; ') || null,
+        logisticUnit: unitsText(a.via, refs),
         eventTime: e.row.eventTime,
         eventId: e.row.eventId,
         ...perEvent,
@@ -407,18 +434,22 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
       .filter((d) => d.cte === cte)
       .map((d) => ({ d, tlc: text(d.cells['tlc']), inputTlc: text(d.cells['inputTlc']), eventId: String(d.cells['eventId']) }))
       .sort((a, b) => a.d.ms - b.d.ms || cmp(a.tlc, b.tlc) || cmp(a.inputTlc, b.inputTlc) || cmp(a.eventId, b.eventId));
+    // one pass over the columns per row: the cells copied and the missing KDEs found together
     const rows = ordered.map(({ d }) => {
-      const lacking = kdes.filter((c) => d.cells[c.key] === null || d.cells[c.key] === undefined || d.cells[c.key] === '');
-      for (const c of lacking) {
+      const row: Record<string, Cell> = {};
+      let lacking: string | null = null;
+      for (const c of sheet.columns) {
+        const v = d.cells[c.key];
+        row[c.key] = v ?? null;
+        if (!c.kde || (v !== null && v !== undefined && v !== '')) continue;
         let m = counts.get(c.header);
         if (!m) counts.set(c.header, (m = { rows: 0, tlcs: new Set() }));
         m.rows++;
         const tlc = d.cells['tlc'] ?? d.cells['inputTlc'];
         if (typeof tlc === 'string') m.tlcs.add(tlc);
+        lacking = lacking === null ? c.header : `${lacking}; ${c.header}`;
       }
-      const row: Record<string, Cell> = {};
-      for (const c of sheet.columns) row[c.key] = d.cells[c.key] ?? null;
-      row['missingKdes'] = lacking.length > 0 ? lacking.map((c) => c.header).join('; ') : null;
+      row['missingKdes'] = lacking;
       return row;
     });
     for (const c of kdes) {

@@ -110,9 +110,14 @@ export function registerLotRoutes(api: Api): void {
     summary: 'The audit trail of one lot: every event naming it, in log order, with who recorded it and from where',
     permission: 'read',
     params: RefParam,
-    query: PageQuery,
+    query: PageQuery.extend({
+      epcis: z.enum(['true', 'false']).default('false').describe('true: each event also carries its EPCIS body (operator, equipment, process parameters, inspection result, order numbers)'),
+    }),
     responses: {
-      200: { description: 'A page of events; `next` is the cursor of the next page, null at the end', schema: z.object({ events: z.array(EventRowSchema.extend({ role: z.string() })), next: z.number().nullable() }) },
+      200: {
+        description: 'A page of events; `next` is the cursor of the next page, null at the end',
+        schema: z.object({ events: z.array(EventRowSchema.extend({ role: z.string(), epcis: z.record(z.string(), z.unknown()).optional().describe('With epcis=true') })), next: z.number().nullable() }),
+      },
       404: problem('No event names this lot (LOT_NOT_FOUND)'),
       ...COMMON_ERRORS,
     },
@@ -125,7 +130,8 @@ export function registerLotRoutes(api: Api): void {
       const seqs = [...roles.keys()].sort((a, b) => a - b);
       const page = seqs.slice(0, query.limit);
       const rows = (await store.eventsBySeq(page)).sort((a, b) => a.seq - b.seq);
-      return { events: rows.map((r) => ({ ...eventRowView(r), role: roles.get(r.seq)! })), next: seqs.length > query.limit ? page[page.length - 1]! : null };
+      const bodies = query.epcis === 'true' ? await store.eventBodies(page) : undefined;
+      return { events: rows.map((r) => ({ ...eventRowView(r), role: roles.get(r.seq)!, ...(bodies ? { epcis: bodies.get(r.seq) ?? {} } : {}) })), next: seqs.length > query.limit ? page[page.length - 1]! : null };
     },
   });
 

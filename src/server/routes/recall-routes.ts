@@ -17,7 +17,15 @@ import { refFrom } from '../ref-query.js';
 import { COMMON_ERRORS, problem } from '../schemas.js';
 
 const text = z.string().trim().min(1, 'must not be empty').max(500, 'is longer than 500 characters');
-const time = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2}))?$/, 'must be a date (2026-05-04) or a date-time with offset (2026-05-04T10:00:00+02:00)');
+const time = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2}))?$/, 'must be a date (2026-05-04) or a date-time with offset (2026-05-04T10:00:00+02:00)')
+  // The pattern lets 2026-13-01 or 2026-02-30 through; the calendar does not.
+  .refine(realDate, 'is not a date on the calendar');
+/** True when the date part exists on the calendar (Date.parse rolls 2026-02-30 over to March 2). */
+function realDate(v: string): boolean {
+  const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d && !Number.isNaN(Date.parse(v));
+}
 const dateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/, 'must be a date-time with offset, like 2026-05-04T10:00:00+02:00');
 const LotInput = z.union([
   z.string().min(1).describe('EPC URN, GS1 Digital Link, element string or urn:lotline:lot:ITEM:LOT'),
@@ -110,13 +118,15 @@ export function registerRecallRoutes(api: Api, recalls: MasterDataStore & Recall
         lots: z.array(LotInput).optional(),
         supplier: text.optional().describe('GLN, party URI or the name events use'),
         item: text.optional().describe('Item code or GTIN'),
-        from: time.optional(),
-        to: time.optional(),
+        from: time.optional().describe('Start of the event-time range (included)'),
+        to: time.optional().describe('End of the event-time range (not included); must be after from'),
         asOf: time.optional().describe('The records as known at this record time'),
         transitDays: z.number().min(0).max(365).optional().describe('A shipment younger than this with no receipt recorded is in transit (default 3)'),
         hold: z.object({ reason: text, time: dateTime.optional() }).strict().optional().describe('Also hold what is on hand'),
       })
-      .strict(),
+      .strict()
+      // An empty or reversed range would find nothing and say "no lot": say what is wrong instead.
+      .refine((b) => b.from === undefined || b.to === undefined || !realDate(b.from) || !realDate(b.to) || Date.parse(b.to) > Date.parse(b.from), { path: ['to'], message: 'must be after from (to is not included)' }),
     responses: {
       201: { description: 'The saved recall with its scope (and `holds` when asked)', schema: RecallSchema.extend({ holds: HoldResult.optional() }) },
       400: problem('A bad field, with its path (INPUT_INVALID, USAGE, ID_*)'),

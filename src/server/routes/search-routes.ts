@@ -12,25 +12,31 @@ import { refLabel } from '../../domain/identifiers/object-ref.js';
 import { readBarcode } from '../../capture/scan/read-barcode.js';
 import type { NodeRow } from '../../store/event-store.js';
 import type { Api } from '../app.js';
+import { searchByTerm } from '../search-by-term.js';
 import { COMMON_ERRORS, problem } from '../schemas.js';
 
 const Hit = z.object({
   ref: z.string().describe('What GET /lots/{ref} takes (urn:lotline:…)'),
   kind: z.string().describe('lot, serial or unit'),
   label: z.string().describe('ITEM / LOT, or SSCC …'),
+  match: z.enum(['code', 'document', 'party']).describe('What the text matched: a code (lot, supplier lot, item, GTIN, SSCC), an order or document number, or a party name'),
+  group: z.string().describe('The heading a search box lists it under: `Lots`, `Pallets and cases`, `Sales order SO-2026-701`, `Customer FreshMart DC South`'),
+  via: z.string().nullable().describe('For a document or party match: the event it was found through, in a few words (`shipped 2026-05-05 to FreshMart DC South`)'),
 });
+
+const CODE_GROUPS: Record<string, string> = { lot: 'Lots', serial: 'Serial numbers', unit: 'Pallets and cases', class: 'Items' };
 
 export function registerSearchRoutes(api: Api): void {
   const { store } = api;
-  const hit = (n: NodeRow) => ({ ref: lotlineUri(n.ref), kind: n.ref.kind, label: refLabel(n.ref) });
+  const hit = (n: NodeRow) => ({ ref: lotlineUri(n.ref), kind: n.ref.kind, label: refLabel(n.ref), match: 'code' as const, group: CODE_GROUPS[n.ref.kind] ?? 'Other', via: null });
 
   api.route({
     method: 'GET',
     url: '/search',
     tag: 'lots',
-    summary: 'Search as you type: a lot code (or its beginning), supplier lot code, item, GTIN, SSCC, or a scanned barcode',
+    summary: 'Search as you type: a lot code (or its beginning), supplier lot code, item, GTIN, SSCC, order or document number, customer or supplier, or a scanned barcode',
     description:
-      'A GS1 barcode (with or without symbology identifier and GS separators, the bracketed form, or a Digital Link) names one object: when it is stored, `direct` is its ref and a page goes straight to it. `barcode` says what the barcode named even when nothing is stored under it.',
+      'A GS1 barcode (with or without symbology identifier and GS separators, the bracketed form, or a Digital Link) names one object: when it is stored, `direct` is its ref and a page goes straight to it. `barcode` says what the barcode named even when nothing is stored under it. Text that begins an order or document number (purchase, production or sales order, despatch advice) or a customer\'s or supplier\'s name (as events name them, or as master data names them) also finds the lots and pallets of those events, newest first, under a `group` per document or party; codes come first, then up to `limit` of these.',
     permission: 'read',
     query: z.object({ q: z.string().trim().min(1, 'must not be empty').max(500, 'is longer than 500 characters'), limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(),
     responses: {
@@ -90,7 +96,9 @@ export function registerSearchRoutes(api: Api): void {
         const exact = [...found.values()].filter((h) => h.label.endsWith(` / ${q}`) || h.label === `SSCC ${q}`);
         if (exact.length === 1) direct = exact[0]!.ref;
       }
-      return { direct, barcode, results: [...found.values()].slice(0, query.limit) };
+      const results: z.input<typeof Hit>[] = [...found.values()].slice(0, query.limit);
+      if (!named) results.push(...(await searchByTerm(store, api.masterData, q, query.limit)).map(({ eventId: _, ...h }) => h));
+      return { direct, barcode, results };
     },
   });
 }

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { LotlineError } from '../../domain/errors.js';
+import { termsOfBody } from '../event-terms.js';
 import { POSTGRES_MIGRATIONS } from './migrations/index.js';
 import type { PgClient, PostgresStoreOptions } from './postgres-event-store.js';
 import { PostgresEventStore, storeError } from './postgres-event-store.js';
@@ -117,6 +118,7 @@ async function migratePostgres(client: PgClient, schema: string, create: boolean
     }
     for (let v = from; v < POSTGRES_MIGRATIONS.length; v++) {
       await client.query(POSTGRES_MIGRATIONS[v]!);
+      if (v + 1 === TERMS_VERSION) await fillTerms(client);
       await client.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(v + 1)]);
     }
     await client.query('COMMIT');
@@ -135,5 +137,27 @@ export async function dropPostgresSchema(url: string): Promise<void> {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await client.end();
+  }
+}
+
+/** The migration that created `event_terms`. */
+const TERMS_VERSION = 2;
+
+/** Fills `event_terms` from the events already logged (a database older than the table), page by page. */
+async function fillTerms(client: PgClient): Promise<void> {
+  for (let after = 0; ; ) {
+    const rows = (await client.query<{ seq: string; event_id: string; body: string }>("SELECT seq, event_id, body FROM log WHERE entry_kind = 'event' AND seq > $1 ORDER BY seq LIMIT 2000", [after])).rows;
+    if (rows.length === 0) return;
+    const cols: unknown[][] = [[], [], [], []];
+    for (const r of rows) {
+      for (const t of termsOfBody(Number(r.seq), r.event_id, r.body)) {
+        cols[0]!.push(t.term);
+        cols[1]!.push(Number(r.seq));
+        cols[2]!.push(t.kind);
+        cols[3]!.push(t.value);
+      }
+    }
+    await client.query('INSERT INTO event_terms (term, seq, kind, value) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[])', cols);
+    after = Number(rows[rows.length - 1]!.seq);
   }
 }

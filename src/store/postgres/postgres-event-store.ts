@@ -35,6 +35,8 @@ import type { EventDbRow, FlowDbRow, LogDbRow, ObjectDbRow } from '../row-mappin
 import { toEventRow, toFlowRow, toLogEntry, toObjectRow } from '../row-mapping.js';
 import type { RecordedEvent } from '../recorded-event.js';
 import { factsOfEntry } from '../recorded-event.js';
+import type { TermHit, TermKind } from '../event-terms.js';
+import { eventTerms, firstPerEvent, termRange } from '../event-terms.js';
 import type { AggregationStep } from '../unit-contents.js';
 import { contentsAt, flattenContents } from '../unit-contents.js';
 
@@ -98,6 +100,7 @@ class RowBuffers {
   objects: unknown[][] = [[], [], [], [], [], []];
   flows: unknown[][] = [[], [], [], [], [], [], [], []];
   voids: unknown[][] = [[], []];
+  terms: unknown[][] = [[], [], [], []];
 
   static push(cols: unknown[][], values: readonly unknown[]): void {
     for (let i = 0; i < values.length; i++) cols[i]!.push(values[i]);
@@ -350,6 +353,7 @@ export class PostgresEventStore implements EventStore {
         facts.persistentSet.length ? JSON.stringify(facts.persistentSet) : null,
         facts.persistentUnset.length ? JSON.stringify(facts.persistentUnset) : null,
       ]);
+      for (const t of eventTerms(facts)) RowBuffers.push(buf.terms, [t.term, entry.seq, t.kind, t.value]);
       let objectPos = 0;
       let flowPos = 0;
       for (const o of proj.objects) {
@@ -391,6 +395,7 @@ export class PostgresEventStore implements EventStore {
       ],
       ['COPY event_objects (seq, node_id, role, quantity, uom, pos) FROM STDIN', buf.objects],
       ['COPY flows (t_id, node_id, dir, quantity, uom, seq, via_unit, pos) FROM STDIN', buf.flows],
+      ['COPY event_terms (term, seq, kind, value) FROM STDIN', buf.terms],
     ];
     if (buf.log[0]!.length <= SMALL_BATCH) {
       // A few rows: one statement for all four tables costs one round trip instead of four COPYs.
@@ -404,9 +409,11 @@ export class PostgresEventStore implements EventStore {
               o AS (INSERT INTO event_objects (seq, node_id, role, quantity, uom, pos)
                     SELECT * FROM unnest($28::bigint[], $29::bigint[], $30::text[], $31::float8[], $32::text[], $33::int[])),
               f AS (INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit, pos)
-                    SELECT * FROM unnest($34::bigint[], $35::bigint[], $36::text[], $37::float8[], $38::text[], $39::bigint[], $40::bigint[], $41::int[]))
+                    SELECT * FROM unnest($34::bigint[], $35::bigint[], $36::text[], $37::float8[], $38::text[], $39::bigint[], $40::bigint[], $41::int[])),
+              t AS (INSERT INTO event_terms (term, seq, kind, value)
+                    SELECT * FROM unnest($42::text[], $43::bigint[], $44::text[], $45::text[]))
          SELECT 1`,
-        [...buf.log, ...buf.events, ...buf.objects, ...buf.flows],
+        [...buf.log, ...buf.events, ...buf.objects, ...buf.flows, ...buf.terms],
       );
       copies.length = 0;
     }
@@ -426,7 +433,7 @@ export class PostgresEventStore implements EventStore {
         buf.voids,
       );
     }
-    for (const cols of [buf.log, buf.events, buf.objects, buf.flows, buf.voids]) for (const c of cols) c.length = 0;
+    for (const cols of [buf.log, buf.events, buf.objects, buf.flows, buf.voids, buf.terms]) for (const c of cols) c.length = 0;
   }
 
   /** Node ids for every object of these projections, creating the missing nodes in order of first mention. */
@@ -727,6 +734,16 @@ export class PostgresEventStore implements EventStore {
       out.push({ id: r.id, ref: refFromColumns(r.kind, r.item, r.code) });
     }
     return out;
+  }
+
+  async eventsByTerm(text: string, limit: number): Promise<TermHit[]> {
+    const { from, to } = termRange(text);
+    // event_terms_by_term: one range in byte order (as in SQLite), newest events first
+    const rows = await this.q<{ seq: number; kind: TermKind; value: string }>(
+      'SELECT seq, kind, value FROM event_terms WHERE term COLLATE "C" >= $1 AND term COLLATE "C" < $2 ORDER BY seq DESC LIMIT $3',
+      [from, to, Math.max(0, Math.floor(limit)) * 4],
+    );
+    return firstPerEvent(rows, limit);
   }
 
   async seqAt(recordTime: string): Promise<number> {

@@ -33,6 +33,8 @@ import { recordedEvent } from '../recorded-event.js';
 import type { AggregationStep } from '../unit-contents.js';
 import { contentsAt, flattenContents } from '../unit-contents.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
+import type { TermHit, TermKind } from '../event-terms.js';
+import { eventTerms, firstPerEvent, termRange, termsOfBody } from '../event-terms.js';
 
 /** The part of better-sqlite3's API this adapter uses, so that the driver's types stay out of the port. */
 export interface SqliteStatement {
@@ -98,6 +100,7 @@ export class SqliteEventStore implements EventStore {
       voidEvent: db.prepare('UPDATE events SET void_seq = ? WHERE seq = ? AND void_seq IS NULL'),
       insertFlow: db.prepare('INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertObject: db.prepare('INSERT INTO event_objects (seq, node_id, role, quantity, uom) VALUES (?, ?, ?, ?, ?)'),
+      insertTerm: db.prepare('INSERT INTO event_terms (term, seq, kind, value) VALUES (?, ?, ?, ?)'),
       unitSteps: db.prepare(
         `SELECT e.seq, e.event_ms, e.action, c.node_id, c.quantity, c.uom
            FROM event_objects p JOIN events e ON e.seq = p.seq
@@ -249,6 +252,7 @@ export class SqliteEventStore implements EventStore {
       f.persistentSet.length ? JSON.stringify(f.persistentSet) : null,
       f.persistentUnset.length ? JSON.stringify(f.persistentUnset) : null,
     );
+    for (const t of eventTerms(f)) this.stmt['insertTerm']!.run(t.term, entry.seq, t.kind, t.value);
     for (const o of proj.objects) {
       const node = this.nodeIdFor(o.ref, nodeCache);
       this.stmt['insertObject']!.run(entry.seq, node, o.role, o.quantity, o.uom);
@@ -461,6 +465,15 @@ export class SqliteEventStore implements EventStore {
     return out;
   }
 
+  async eventsByTerm(text: string, limit: number): Promise<TermHit[]> {
+    const { from, to } = termRange(text);
+    // event_terms_by_term: one range, newest events first
+    const rows = this.db
+      .prepare('SELECT seq, kind, value FROM event_terms WHERE term >= ? AND term < ? ORDER BY seq DESC LIMIT ?')
+      .all(from, to, Math.max(0, Math.floor(limit)) * 4) as { seq: number; kind: TermKind; value: string }[];
+    return firstPerEvent(rows, limit);
+  }
+
   async seqAt(recordTime: string): Promise<number> {
     const row = this.stmt['seqAt']!.get(recordTime) as { seq: number | null };
     return row.seq ?? 0;
@@ -519,6 +532,7 @@ function migrate(db: SqliteDatabase): number {
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(SQLITE_MIGRATIONS[v]!);
+      if (v + 1 === TERMS_VERSION) fillTerms(db);
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(v + 1));
       db.exec('COMMIT');
     } catch (e) {
@@ -527,4 +541,20 @@ function migrate(db: SqliteDatabase): number {
     }
   }
   return current;
+}
+
+/** The migration that created `event_terms`. */
+const TERMS_VERSION = 3;
+
+/** Fills `event_terms` from the events already logged (a database older than the table). */
+function fillTerms(db: SqliteDatabase): void {
+  const insert = db.prepare('INSERT INTO event_terms (term, seq, kind, value) VALUES (?, ?, ?, ?)');
+  // page by page: better-sqlite3 runs no other statement while an iteration is open
+  const page = db.prepare("SELECT seq, event_id, body FROM log WHERE entry_kind = 'event' AND seq > ? ORDER BY seq LIMIT 2000");
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as { seq: number; event_id: string; body: string }[];
+    for (const r of rows) for (const t of termsOfBody(r.seq, r.event_id, r.body)) insert.run(t.term, r.seq, t.kind, t.value);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.seq;
+  }
 }

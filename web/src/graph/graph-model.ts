@@ -152,3 +152,15 @@ export function buildGraphModel(backward: TraceResult | undefined, forward: Trac
     levelsForward,
   };
 }
+
+/**
+ * How many levels each way a graph opens with: all of them (Infinity) when the whole graph has at
+ * most `maxBoxes` boxes, else the most levels that stay under it (at least one).
+ */
+export function openingDepth(backward: TraceResult | undefined, forward: TraceResult | undefined, maxBoxes: number): number {
+  const full = buildGraphModel(backward, forward);
+  if (full.nodes.length <= maxBoxes) return Infinity;
+  let depth = Math.max(full.levelsBack, full.levelsForward) - 1;
+  while (depth > 1 && buildGraphModel(backward, forward, { back: depth, forward: depth }).nodes.length > maxBoxes) depth--;
+  return Math.max(depth, 1);
+}

@@ -1,9 +1,9 @@
 /**
- * Places the genealogy graph left to right with dagre (layered, crossings reduced), so that a
- * trace of hundreds of lots reads as columns: suppliers, ingredients, intermediates, the lot,
- * products, customers.
+ * Places the genealogy graph left to right with the layered layout the dossier uses too
+ * (src/shared/layered-layout.ts): columns by signed depth — suppliers, ingredients,
+ * intermediates, the lot, products, customers — in milliseconds even at a thousand boxes.
  */
-import dagre from '@dagrejs/dagre';
+import { layeredLayout } from '../../../src/shared/layered-layout.js';
 import type { GraphEdge, GraphModel, GraphNode } from './graph-model.js';
 
 export const NODE_WIDTH = 240;
@@ -29,45 +29,23 @@ export interface Layout {
   readonly edges: readonly PlacedEdge[];
 }
 
-const MARGIN = 16;
-
-/** Where a polyline crosses x (its middle column gap), so the label lies on the line. */
-function labelPoint(points: readonly { x: number; y: number }[], x: number): { x: number; y: number } {
-  for (let i = 1; i < points.length; i++) {
-    const p = points[i - 1]!;
-    const q = points[i]!;
-    if ((p.x <= x && x <= q.x) || (q.x <= x && x <= p.x)) {
-      const t = q.x === p.x ? 0.5 : (x - p.x) / (q.x - p.x);
-      return { x, y: p.y + t * (q.y - p.y) };
-    }
-  }
-  return points[0] ?? { x, y: 0 };
-}
+/** Width of an edge's label at 11 px, an estimate (an average glyph is about 0.6 em). */
+const labelWidth = (text: string): number => Math.ceil(text.length * 6.4);
 
 export function layoutGraph(model: GraphModel): Layout {
-  const g = new dagre.graphlib.Graph({ multigraph: false });
-  // Edge labels are not given to dagre: as layout nodes they double the ranks and make a
-  // 90-lot trace take seconds. The gap between columns holds them instead, at the edge's middle.
-  g.setGraph({ rankdir: 'LR', ranksep: 150, nodesep: 14, edgesep: 6, marginx: MARGIN, marginy: MARGIN, ranker: 'tight-tree' });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const n of model.nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
-  for (const e of model.edges) {
-    g.setEdge(e.from, e.to, { minlen: 1 });
-  }
-  dagre.layout(g);
-  const graph = g.graph();
-  const nodes = model.nodes.map((n) => {
-    const p = g.node(n.id);
-    return { ...n, x: p.x, y: p.y };
-  });
-  const edges = model.edges.map((e) => {
-    const p = g.edge(e.from, e.to);
-    const points = (p.points ?? []).map((q: { x: number; y: number }) => ({ x: q.x, y: q.y }));
-    // The label sits in the gap between the two columns, on the edge.
-    const a = points[0] ?? { x: 0, y: 0 };
-    const b = points[points.length - 1] ?? a;
-    const at = labelPoint(points, (a.x + b.x) / 2);
-    return { ...e, points, labelX: at.x, labelY: at.y };
-  });
-  return { width: Math.ceil(graph.width ?? 0), height: Math.ceil(graph.height ?? 0), nodes, edges };
+  const laid = layeredLayout(
+    // Parties have no level of their own: each goes next to the lots it supplied or received.
+    model.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT, level: n.kind === 'lot' ? n.level : undefined })),
+    model.edges.map((e) => ({ from: e.from, to: e.to, labelWidth: e.label ? labelWidth(e.label) : 0 })),
+    { nodeGap: 14, rankGap: 120, margin: 16, labelPad: 8 },
+  );
+  return {
+    width: laid.width,
+    height: laid.height,
+    nodes: model.nodes.map((n, i) => ({ ...n, x: laid.nodes[i]!.x, y: laid.nodes[i]!.y })),
+    edges: model.edges.map((e, i) => {
+      const { points, label } = laid.edges[i]!;
+      return { ...e, points, labelX: label?.x ?? 0, labelY: label?.y ?? 0 };
+    }),
+  };
 }

@@ -73,6 +73,9 @@ export async function exceptionsPage(me: Principal | undefined): Promise<HTMLEle
   const state = h('select', { id: 'ex-state' }, ['open', 'acknowledged', 'resolved', 'dismissed'].map((v) => h('option', { value: v }, v)));
   const severity = h('select', { id: 'ex-severity' }, ['any', 'critical', 'warning', 'info'].map((v) => h('option', { value: v }, v)));
   const rule = h('select', { id: 'ex-rule' }, h('option', { value: '' }, 'any'));
+  // the dashboard links here with ?severity=critical (or warning, info)
+  const wanted = new URLSearchParams(location.search).get('severity');
+  if (wanted !== null && ['critical', 'warning', 'info'].includes(wanted)) severity.value = wanted;
   const list = h('div', { class: 'ex-list', 'aria-live': 'polite' });
   const mayAct = me !== undefined && me.kind === 'user' && (me.role === 'operator' || me.role === 'quality');
   const mayDismiss = me !== undefined && me.kind === 'user' && me.role === 'quality';

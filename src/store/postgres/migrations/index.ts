@@ -103,4 +103,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX event_objects_by_node ON event_objects (node_id, seq);
   CREATE INDEX event_objects_by_event ON event_objects (seq);
   `,
+  /* 2: order and document numbers and parties of each event, for search (filled from the log by the adapter, see event-terms.ts). */ `
+  CREATE TABLE event_terms (
+    term  text NOT NULL,
+    seq   bigint NOT NULL,
+    kind  text NOT NULL CHECK (kind IN ('document', 'party')),
+    value text NOT NULL
+  );
+  -- search by an order number or a party name, or their beginning: one index range (byte order, as in SQLite)
+  CREATE INDEX event_terms_by_term ON event_terms (term COLLATE "C", seq);
+  `,
 ];

@@ -89,4 +89,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE log ADD COLUMN actor TEXT;
   ALTER TABLE log ADD COLUMN origin TEXT;
   `,
+  /* 3: order and document numbers and parties of each event, for search (filled from the log by the adapter, see event-terms.ts). */ `
+  CREATE TABLE event_terms (
+    term  TEXT NOT NULL,
+    seq   INTEGER NOT NULL,
+    kind  TEXT NOT NULL CHECK (kind IN ('document', 'party')),
+    value TEXT NOT NULL
+  );
+  -- search by an order number or a party name, or their beginning: one index range
+  CREATE INDEX event_terms_by_term ON event_terms (term, seq);
+  `,
 ];
