@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   'capture',
   /** Holds, releases, destructions and error declarations: decisions about a lot's fitness for use. */
   'quality',
+  /** Change master data: items, parties (suppliers, customers) and locations. */
+  'master-data',
   /** Read the administrative audit log, users and keys (without secrets). */
   'audit',
   /** Create and change users and API keys. */
@@ -21,13 +23,15 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /**
  * Separation of duties (21 CFR Part 11): the administrator manages accounts but does not record
- * plant events, and the auditor reads everything and changes nothing.
+ * plant events, and the auditor reads everything and changes nothing. Master data is kept by
+ * quality (it ends up in recall notices and FSMA records) and by the administrator, whose admin
+ * pages set up the plant's items, suppliers, customers and locations.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   operator: ['read', 'capture'],
-  quality: ['read', 'capture', 'quality'],
+  quality: ['read', 'capture', 'quality', 'master-data'],
   auditor: ['read', 'audit'],
-  admin: ['read', 'audit', 'admin'],
+  admin: ['read', 'audit', 'admin', 'master-data'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -64,6 +64,8 @@ export interface QualityConfig {
   readonly routings: ReadonlyMap<string, readonly RoutingStepConfig[]>;
   readonly lotFormats: ReadonlyMap<string, LotFormat>;
   readonly forbidDuplicateLotCodes: boolean;
+  /** Where it came from: the file given to --quality-config; absent for the defaults. */
+  readonly source?: string;
 }
 
 /** An item as the store keeps it: a GTIN as GTIN-14, a plant code verbatim. */
@@ -165,7 +167,7 @@ export async function loadQualityConfig(file: string, ruleIds: readonly string[]
     const reason = `not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
     throw new LotlineError('QUALITY_CONFIG_INVALID', `${file}: ${reason}`, { issues: [{ path: '$', reason, file }], cause: e });
   }
-  return parseQualityConfig(value, ruleIds, file);
+  return { ...parseQualityConfig(value, ruleIds, file), source: file };
 }
 
 /** The configuration of a plant that configured nothing: the rules that need no configuration run with their defaults. */

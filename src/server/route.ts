@@ -90,6 +90,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   read: 'read lots and events',
   capture: 'capture events',
   quality: 'hold, release, destroy lots or declare events erroneous (role quality)',
+  'master-data': 'change items, parties or locations (roles quality and admin)',
   audit: 'read the administrative audit log, users and keys',
   admin: 'manage users and API keys (role admin)',
 };

@@ -34,6 +34,18 @@ export function testStationStore(name: string, factory: StationStoreFactory): vo
       expect(await s.listStations()).toEqual([SHIP]);
     });
 
+    it('updates site, line, role and defaults in place, keeping the id, the creation and the sequence state; an unknown id is false', async () => {
+      const s = track(await factory.create());
+      await s.insertStation(MIX);
+      expect(await s.writeState('MIX-1', { items: ['a'] }, 0)).toBe(true);
+      const changed: StationRecord = { ...MIX, site: 'Plant 2', line: null, role: 'packing', defaults: { items: ['BISCUIT'] }, createdAt: '2099-01-01T00:00:00.000Z', createdBy: 'user:eve' };
+      expect(await s.updateStation(changed)).toBe(true);
+      expect(await s.getStation('MIX-1')).toEqual({ ...changed, createdAt: MIX.createdAt, createdBy: MIX.createdBy });
+      expect(await s.readState('MIX-1')).toEqual({ version: 1, state: { items: ['a'] } });
+      expect(await s.updateStation({ ...SHIP })).toBe(false);
+      expect(await s.listStations()).toHaveLength(1);
+    });
+
     it('saves state by compare-and-set on its version, keeps it across a reopen, and drops it with the station', async () => {
       const s = track(await factory.create());
       await s.insertStation(MIX);

@@ -129,3 +129,83 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** The admin pages (docs/web.md), signed in as an administrator, with the demo's master data and a quality configuration file. */
+async function adminScreenshots(): Promise<void> {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { user } = await import('../helpers/http.js');
+  const { demoMasterData } = await import('../../src/demo/demo-master-data.js');
+  const { readMasterDataJson } = await import('../../src/masterdata/read-master-data.js');
+  const { loadQualityConfig } = await import('../../src/quality/quality-config.js');
+  const { GAP_RULE_IDS } = await import('../../src/quality/rules/index.js');
+  const file = join(mkdtempSync(join(tmpdir(), 'lotline-shots-')), 'quality.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      routings: [{ item: '00614141100118', steps: [{ name: 'metal-detect', location: 'Line 1', withinHours: 2 }, { name: 'checkweigh', withinHours: 4 }, { name: 'pack', bizStep: 'packing', withinHours: 6 }] }],
+      lotFormats: [{ item: 'FLOUR-T55', pattern: "'F'-MMDD" }, { item: '00614141100118', pattern: "'BC'-MMDD-SHIFT", parts: { SHIFT: '[A-C]' } }],
+      massBalance: { tolerance: 0.03 },
+    }),
+  );
+  const app = await startWebApp({ quality: await loadQualityConfig(file, GAP_RULE_IDS) });
+  await user(app.t.identity, 'admin', 'admin');
+  await app.t.masterData.put(readMasterDataJson(demoMasterData(), 'the demo master data'), 'demo');
+  await app.t.app.inject({ method: 'POST', url: '/api/v1/stations', headers: app.t.keys.admin, payload: { id: 'MIX-1', site: 'Plant 1', line: 'L1', role: 'production', defaults: { outputItem: '09520123456788' } } });
+  await app.t.app.inject({ method: 'POST', url: '/api/v1/stations', headers: app.t.keys.admin, payload: { id: 'RCV-DOCK', site: 'Plant 1', role: 'receiving', defaults: { quantity: 25, uom: 'KGM' } } });
+  const browser = await launch();
+  try {
+    const ctx = await context(browser, { width: 1280, height: 860 });
+    const page = await ctx.newPage();
+    const shot = async (name: string, fullPage = false) => {
+      await page.screenshot({ path: `${OUT}web-${name}.png`, fullPage });
+      console.log(`docs/img/web-${name}.png`);
+    };
+    await signIn(page, app.url, 'admin');
+    await page.goto(`${app.url}/admin`);
+    await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+    await shot('admin');
+    await page.goto(`${app.url}/admin/users`);
+    const add = page.getByRole('form', { name: 'Add a user' });
+    await add.getByLabel('User name').fill('nina');
+    await add.getByLabel('Full name').fill('Nina Novak');
+    await add.getByLabel('Initial password').fill('short');
+    await add.getByRole('button', { name: 'Add the user' }).click();
+    await page.locator('#user-password-error:not([hidden])').waitFor();
+    await shot('admin-users', true);
+    await page.goto(`${app.url}/admin/keys`);
+    await page.getByRole('form', { name: 'Create an API key' }).getByLabel('Name').fill('mes-line-1');
+    await page.getByRole('button', { name: 'Create the key' }).click();
+    await page.getByRole('region', { name: /The secret of/ }).waitFor();
+    await shot('admin-keys', true);
+    await page.goto(`${app.url}/admin/stations`);
+    await page.locator('tr[data-station="MIX-1"]').getByRole('button').click();
+    await shot('admin-stations', true);
+    await page.goto(`${app.url}/admin/master-data?kind=parties&search=freshmart`);
+    await page.getByRole('table').first().waitFor();
+    await shot('admin-master-data');
+    const flour = (await app.t.masterData.list('items', { search: 'flour' }))[0]!;
+    await page.goto(`${app.url}/admin/master-data/items/${encodeURIComponent(flour.key)}`);
+    await page.getByLabel('Description').fill(`${String(flour.data['description'])}, organic`);
+    await page.getByLabel('Lot-code format').fill("'F'-MMDD");
+    await page.getByRole('button', { name: 'Save a new version' }).click();
+    await page.locator('tr[data-version="2"]').waitFor();
+    await shot('admin-master-data-record', true);
+    await page.goto(`${app.url}/admin/master-data?kind=parties`);
+    const form = page.getByRole('form', { name: /Import/ });
+    await form.getByLabel('or paste the CSV').fill('id,name,roles,email\nAcme Oats,Acme Oats,supplier,orders@acme.example\nBest Mills,,supplier,not-an-email\n');
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByRole('alert').waitFor();
+    await form.evaluate((e) => e.scrollIntoView());
+    await shot('admin-import');
+    await page.goto(`${app.url}/admin/quality`);
+    await page.getByRole('heading', { level: 1, name: 'Routings and lot-code formats' }).waitFor();
+    await shot('admin-quality', true);
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+}
+
+await adminScreenshots();

@@ -14,6 +14,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { readNativeValue } from '../../src/capture/native/read-native-line.js';
 import { loadDemo } from '../../src/cli/demo.js';
 import type { Issue } from '../../src/domain/errors.js';
+import type { QualityConfig } from '../../src/quality/quality-config.js';
 import { tempDb } from '../helpers/cli.js';
 import type { TestApi } from '../helpers/http.js';
 import { PASSWORD, testApi, user } from '../helpers/http.js';
@@ -66,10 +67,10 @@ export interface WebApp {
 }
 
 /** A server with the demo plant and the walk-through; users `qa` (quality), `viewer` (auditor) and `op` (operator) unless `accounts` is false (setup mode). */
-export async function startWebApp(options: { accounts?: boolean } = {}): Promise<WebApp> {
+export async function startWebApp(options: { accounts?: boolean; quality?: QualityConfig } = {}): Promise<WebApp> {
   const webRoot = await buildWeb();
   const accounts = options.accounts !== false;
-  const t = await testApi({ db: tempDb(), accounts, webRoot });
+  const t = await testApi({ db: tempDb(), accounts, webRoot, ...(options.quality ? { quality: options.quality } : {}) });
   await loadDemo(t.store);
   if (accounts) {
     await user(t.identity, 'qa', 'quality');
@@ -122,11 +123,11 @@ export interface BrowserSession {
  * closed afterwards. The returned object is filled in before the first test.
  */
 export function useBrowserSession(
-  options: { signInAs?: string; viewport?: { width: number; height: number }; setup?: (app: WebApp) => Promise<void> } = {},
+  options: { signInAs?: string; viewport?: { width: number; height: number }; setup?: (app: WebApp) => Promise<void>; quality?: QualityConfig } = {},
 ): BrowserSession {
   const s: { -readonly [K in keyof BrowserSession]?: BrowserSession[K] } = {};
   beforeAll(async () => {
-    [s.app, s.browser] = await Promise.all([startWebApp(), launch()]);
+    [s.app, s.browser] = await Promise.all([startWebApp(options.quality ? { quality: options.quality } : {}), launch()]);
     if (options.setup) await options.setup(s.app);
     s.ctx = await context(s.browser, options.viewport);
     s.page = await s.ctx.newPage();

@@ -8,6 +8,8 @@ export const API = '/api/v1';
 export interface Issue {
   readonly path: string;
   readonly reason: string;
+  /** The CSV line, for an import. */
+  readonly line?: number;
 }
 
 /** A refused request: the problem's code, its detail, and the fields it names. */
@@ -28,13 +30,14 @@ export function whenSignedOut(fn: () => void): void {
   onSignedOut = fn;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; contentType?: 'text/csv' } = {}): Promise<T> {
   const res = await fetch(API + path, {
     method: init.method ?? 'GET',
     credentials: 'same-origin',
     // JSON bodies only: the server refuses forms and plain text, which is what keeps other sites from posting here.
-    headers: init.body !== undefined ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    // (text/csv, which the master-data import takes, is no more a form's type than JSON is.)
+    headers: init.body !== undefined ? { 'content-type': init.contentType ?? 'application/json', accept: 'application/json' } : { accept: 'application/json' },
+    ...(init.body !== undefined ? { body: init.contentType ? String(init.body) : JSON.stringify(init.body) } : {}),
     ...(init.signal ? { signal: init.signal } : {}),
   });
   if (res.status === 204) return undefined as T;

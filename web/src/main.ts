@@ -7,6 +7,7 @@ import type { Principal } from './api.js';
 import { api, ApiError, whenSignedOut } from './api.js';
 import type { Child } from './dom.js';
 import { h, mount } from './dom.js';
+import { isAdmin } from './pages/admin/is-admin.js';
 import { dashboardPage } from './pages/dashboard-page.js';
 import { exceptionsPage } from './pages/exceptions-page.js';
 import { homePage } from './pages/home-page.js';
@@ -45,7 +46,7 @@ function shell(page: HTMLElement, path: string): Child[] {
       { class: 'top' },
       h('a', { href: '/', 'data-link': true, class: 'brand' }, 'Lotline'),
       path !== '/' ? searchBox() : h('span', { class: 'spacer' }),
-      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/dashboard', 'data-link': true }, 'Dashboard'), h('a', { href: '/exceptions', 'data-link': true }, 'Exceptions'), h('a', { href: '/recalls', 'data-link': true }, 'Recalls'), h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference')),
+      h('nav', { 'aria-label': 'Main' }, h('a', { href: '/dashboard', 'data-link': true }, 'Dashboard'), h('a', { href: '/exceptions', 'data-link': true }, 'Exceptions'), h('a', { href: '/recalls', 'data-link': true }, 'Recalls'), h('a', { href: '/scan', 'data-link': true }, 'Scan station'), h('a', { href: '/api/v1/docs' }, 'API reference'), isAdmin(me) ? h('a', { href: '/admin', 'data-link': true }, 'Admin') : null),
       me && !setup
         ? h('div', { class: 'who' }, h('span', {}, `${me.name} (${me.role})`), h('button', { type: 'button', class: 'link', onClick: () => void signOut() }, 'Sign out'))
         : null,
@@ -91,6 +92,8 @@ async function render(path: string, params: URLSearchParams = new URLSearchParam
     page = d.page;
     leave = d.stop;
   }
+  // The admin pages load only when opened: the first page stays small.
+  else if (path === '/admin' || path.startsWith('/admin/')) page = await (await import('./pages/admin/admin-page.js')).adminPage(path, params, me);
   else if (station) {
     const s = stationPage(decodeURIComponent(station[1]!));
     page = s.page;

@@ -47,6 +47,8 @@ export interface StationStore {
   getStation(id: string): Promise<StationRecord | undefined>;
   /** Every station, by id. */
   listStations(): Promise<StationRecord[]>;
+  /** Replaces a station's site, line, role and defaults (its sequence state stays); false when there is none. */
+  updateStation(station: StationRecord): Promise<boolean>;
   /** Removes a station and its state; false when there was none. */
   removeStation(id: string): Promise<boolean>;
   /** The station's saved state; undefined before its first scan. */

@@ -1,7 +1,8 @@
 /**
  * Master data over HTTP: items, parties and locations (list with search, get, put, history,
- * import of CSV or JSON). Reading needs `read`; changing it needs `quality`, since customer
- * contacts and product descriptions end up in recall notices and FSMA records (docs/masterdata.md).
+ * import of CSV or JSON). Reading needs `read`; changing it needs `master-data` (roles quality and
+ * admin), since customer contacts and product descriptions end up in recall notices and FSMA
+ * records (docs/masterdata.md).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -99,7 +100,7 @@ export function registerMasterDataRoutes(api: Api, app: FastifyInstance, masterD
     tag: 'master-data',
     summary: 'Create or replace one record; the earlier values stay in its history',
     description: 'The body is the whole record (items: description, unit, netContent, lotCodeFormat; parties: name, roles, address, contact, phone, email; locations: name, address, party). `id` may be left out; given, it must name the same record as the path.',
-    permission: 'quality',
+    permission: 'master-data',
     params: RecordParam,
     body: z.record(z.string(), z.unknown()),
     responses: {
@@ -124,7 +125,7 @@ export function registerMasterDataRoutes(api: Api, app: FastifyInstance, masterD
     tag: 'master-data',
     summary: 'Import records of one kind: a JSON array of records, or CSV (text/csv) with a header row; all or nothing',
     description: 'Every bad row or field is reported (line and column for CSV, JSON path for JSON) and nothing is stored unless all are right. Columns and fields: docs/masterdata.md.',
-    permission: 'quality',
+    permission: 'master-data',
     params: KindParam,
     body: z.unknown(),
     bodyContentTypes: ['application/json', 'text/csv'],
@@ -140,7 +141,7 @@ export function registerMasterDataRoutes(api: Api, app: FastifyInstance, masterD
     url: '/master-data/import',
     tag: 'master-data',
     summary: 'Import records of several kinds: {"items": […], "parties": […], "locations": […]}; all or nothing',
-    permission: 'quality',
+    permission: 'master-data',
     body: z.record(z.string(), z.unknown()),
     responses: { 200: { description: 'Counts', schema: PutResultSchema }, 400: problem('Bad fields, with their JSON paths (INPUT_INVALID)'), ...COMMON_ERRORS },
     handler: async ({ body, principal }) => masterData.put(readMasterDataJson(body, 'the JSON body'), principal.actor),

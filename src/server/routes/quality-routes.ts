@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { normalizeGtin } from '../../domain/identifiers/gtin.js';
 import { toMs } from '../../genealogy/trace.js';
 import { completeness, PERIODS } from '../../quality/completeness.js';
+import type { QualityConfig } from '../../quality/quality-config.js';
 import { SEVERITIES, SUBJECT_KINDS } from '../../quality/finding.js';
 import { GAP_RULE_IDS, GAP_RULES } from '../../quality/rules/index.js';
 import { runGapRules } from '../../quality/run-gap-rules.js';
@@ -113,4 +114,48 @@ export function registerQualityRoutes(api: Api): void {
       return { findings, ms: Date.now() - started };
     },
   });
+
+  api.route({
+    method: 'GET',
+    url: '/quality/config',
+    tag: 'quality',
+    summary: 'The quality configuration in force: routings, lot-code formats, tolerances, disabled rules, and where it comes from',
+    description: 'Read-only: the configuration is the JSON file given to `lotline serve --quality-config FILE` (docs/quality-rules.md), read when the server starts; without it the defaults apply. Change the file and restart the server to change it.',
+    permission: 'read',
+    responses: { 200: { description: 'The configuration, normalised (GTINs as GTIN-14, locations as URIs)', schema: QualityConfigView }, ...COMMON_ERRORS },
+    handler: async () => qualityConfigView(api.qualityConfig),
+  });
+}
+
+const QualityConfigView = z.object({
+  source: z.object({ kind: z.enum(['file', 'defaults']), file: z.string().nullable().describe('The path given to --quality-config, as given') }),
+  howToChange: z.string().describe('What to do to change it'),
+  rules: z.object({ enabled: z.array(z.string()), disabled: z.array(z.string()) }),
+  scheduleMinutes: z.number(),
+  graceMinutes: z.number(),
+  eventTime: z.object({ futureMinutes: z.number(), pastDays: z.number() }),
+  massBalance: z.object({ tolerance: z.number().describe('Share of what came in (0.02 = 2 %)'), absolute: z.number() }),
+  yield: z.array(z.object({ item: z.string(), min: z.number(), max: z.number() })),
+  routings: z.array(z.object({ item: z.string(), steps: z.array(z.object({ name: z.string(), bizStep: z.string().nullable(), location: z.string().nullable(), withinHours: z.number() })) })),
+  lotFormats: z.array(z.object({ item: z.string(), pattern: z.string(), parts: z.array(z.string()), regex: z.string().describe('What the pattern compiles to') })),
+  forbidDuplicateLotCodes: z.boolean(),
+});
+
+function qualityConfigView(c: QualityConfig): z.infer<typeof QualityConfigView> {
+  return {
+    source: { kind: c.source !== undefined ? 'file' : 'defaults', file: c.source ?? null },
+    howToChange:
+      c.source !== undefined
+        ? `Edit ${c.source} (JSON, docs/quality-rules.md), check it with \`lotline gaps --dry-run --quality-config ${c.source}\`, then restart \`lotline serve --quality-config ${c.source}\`.`
+        : 'Write a JSON file (docs/quality-rules.md), check it with `lotline gaps --dry-run --quality-config FILE`, then restart the server with `lotline serve --quality-config FILE`.',
+    rules: { enabled: GAP_RULE_IDS.filter((id) => !c.disabled.includes(id)), disabled: [...c.disabled] },
+    scheduleMinutes: c.scheduleMs / 60_000,
+    graceMinutes: c.graceMs / 60_000,
+    eventTime: { futureMinutes: c.futureMs / 60_000, pastDays: c.pastMs / 86_400_000 },
+    massBalance: { ...c.massBalance },
+    yield: [...c.yieldBounds].map(([item, b]) => ({ item, min: b.min, max: b.max })),
+    routings: [...c.routings].map(([item, steps]) => ({ item, steps: steps.map((st) => ({ name: st.name, bizStep: st.bizStep, location: st.location, withinHours: st.withinMs / 3_600_000 })) })),
+    lotFormats: [...c.lotFormats].map(([item, f]) => ({ item, pattern: f.pattern, parts: [...f.parts], regex: f.regex })),
+    forbidDuplicateLotCodes: c.forbidDuplicateLotCodes,
+  };
 }

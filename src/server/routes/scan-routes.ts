@@ -125,6 +125,33 @@ export function registerScanRoutes(api: Api, stations: StationStore): void {
   });
 
   api.route({
+    method: 'PUT',
+    url: '/stations/:id',
+    tag: 'scan',
+    summary: "Change a scan station's site, line, role and defaults (admin)",
+    description: 'The body is the whole station, as for POST /stations; `id` may be left out and, given, must be the id of the path. The station keeps its sequence in progress, its creation time and creator.',
+    permission: 'admin',
+    params: IdParam,
+    body: StationInputSchema.extend({ id: StationInputSchema.shape.id.optional() }),
+    responses: {
+      200: { description: 'Changed', schema: StationView },
+      400: problem('Invalid field, or an id that is not the one of the path (INPUT_INVALID, ID_BAD_CHECK_DIGIT)'),
+      404: problem('No such station (STATION_NOT_FOUND)'),
+      ...COMMON_ERRORS,
+    },
+    handler: async ({ params, body }) => {
+      if (body.id !== undefined && body.id !== params.id) {
+        throw new LotlineError('INPUT_INVALID', `id: ${JSON.stringify(body.id)} is not the station of the path (${JSON.stringify(params.id)}); a station's id cannot change`, { issues: [{ path: '$.id', reason: 'is not the station of the path; a station\'s id cannot change' }] });
+      }
+      const old = await stations.getStation(params.id);
+      if (!old) throw new LotlineError('STATION_NOT_FOUND', `there is no scan station ${JSON.stringify(params.id)}`);
+      const changed = { ...newStation({ ...body, id: params.id }, old.createdBy), createdAt: old.createdAt };
+      if (!(await stations.updateStation(changed))) throw new LotlineError('STATION_NOT_FOUND', `there is no scan station ${JSON.stringify(params.id)}`);
+      return view(changed);
+    },
+  });
+
+  api.route({
     method: 'DELETE',
     url: '/stations/:id',
     tag: 'scan',

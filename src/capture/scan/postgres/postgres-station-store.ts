@@ -62,6 +62,10 @@ export class PostgresStationStore implements StationStore {
     return (await this.pool.query<StationRow>('SELECT * FROM scan_stations ORDER BY id')).rows.map(toStation);
   }
 
+  async updateStation(s: StationRecord): Promise<boolean> {
+    return ((await this.pool.query('UPDATE scan_stations SET site = $1, line = $2, role = $3, defaults = $4 WHERE id = $5', [s.site, s.line, s.role, JSON.stringify(s.defaults), s.id])).rowCount ?? 0) > 0;
+  }
+
   async removeStation(id: string): Promise<boolean> {
     return ((await this.pool.query('DELETE FROM scan_stations WHERE id = $1', [id])).rowCount ?? 0) > 0;
   }

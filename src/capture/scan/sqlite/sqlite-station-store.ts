@@ -31,6 +31,10 @@ export class SqliteStationStore implements StationStore {
     return (this.db.prepare('SELECT * FROM scan_stations ORDER BY id').all() as StationRow[]).map(toStation);
   }
 
+  async updateStation(s: StationRecord): Promise<boolean> {
+    return this.db.prepare('UPDATE scan_stations SET site = ?, line = ?, role = ?, defaults = ? WHERE id = ?').run(s.site, s.line, s.role, JSON.stringify(s.defaults), s.id).changes > 0;
+  }
+
   async removeStation(id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM scan_stations WHERE id = ?').run(id).changes > 0;
   }
