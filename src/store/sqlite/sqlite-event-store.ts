@@ -53,6 +53,11 @@ export { entryHash, GENESIS_HASH };
 /** SQLite allows 32,766 host parameters; traversal batches stay well under it. */
 const BATCH = 900;
 
+/** Rows per multi-row INSERT: an event's objects or flows, few for most events, hundreds for a large shipment. */
+const MAX_ROWS_PER_INSERT = 32;
+const OBJECT_COLUMNS = ['seq', 'node_id', 'role', 'quantity', 'uom'] as const;
+const FLOW_COLUMNS = ['t_id', 'node_id', 'dir', 'quantity', 'uom', 'seq', 'via_unit'] as const;
+
 function chunks<T>(xs: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += BATCH) out.push(xs.slice(i, i + BATCH));
@@ -69,6 +74,8 @@ export class SqliteEventStore implements EventStore {
   /** The schema version found when the store was opened, and the version it is at now. */
   readonly schemaVersion: { from: number; to: number };
   private readonly prepared = new Map<string, SqliteStatement>();
+  /** Multi-row INSERTs of event objects and flows, by table and row count (at most 2 × MAX_ROWS_PER_INSERT). */
+  private readonly multiRow = new Map<string, SqliteStatement>();
 
   constructor(db: SqliteDatabase, busyTimeoutMs = 15_000) {
     this.db = db;
@@ -85,6 +92,11 @@ export class SqliteEventStore implements EventStore {
       insertLog: db.prepare(
         'INSERT INTO log (seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      // a new event's log row, written before anything is read: no row changed means its eventID is logged already
+      insertNewEvent: db.prepare(
+        `INSERT INTO log (seq, entry_kind, event_id, record_time, fingerprint, body, prev_hash, hash, actor, origin) VALUES (?, 'event', ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (event_id, entry_kind) DO NOTHING`,
+      ),
       nodeId: db.prepare('SELECT id FROM nodes WHERE kind = ? AND item = ? AND code = ?'),
       // a new node is inserted in one statement; a known one (no row returned) is then looked up
       insertNode: db.prepare('INSERT INTO nodes (kind, item, code) VALUES (?, ?, ?) ON CONFLICT (kind, item, code) DO NOTHING RETURNING id'),
@@ -96,8 +108,6 @@ export class SqliteEventStore implements EventStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       voidEvent: db.prepare('UPDATE events SET void_seq = ? WHERE seq = ? AND void_seq IS NULL'),
-      insertFlow: db.prepare('INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insertObject: db.prepare('INSERT INTO event_objects (seq, node_id, role, quantity, uom) VALUES (?, ?, ?, ?, ?)'),
       unitSteps: db.prepare(
         `SELECT e.seq, e.event_ms, e.action, c.node_id, c.quantity, c.uom
            FROM event_objects p JOIN events e ON e.seq = p.seq
@@ -201,13 +211,26 @@ export class SqliteEventStore implements EventStore {
   }
 
   private appendOne(ev: CapturedEvent, state: ChainState, nodeCache: Map<string, number>): AppendOutcome {
+    const body = ev.canonicalBody ?? canonicalJson(ev.body);
+    // Most events are new. Their log row goes in first, and the eventID index (log_by_event_id)
+    // answers whether the id is logged in the same probe: an id without an 'event' row is always
+    // stored (decideAppend), so only a known id is read back and decided — which saves a lookup per event.
+    const head = { seq: state.seq, recordTime: state.recordTime, hash: state.hash };
+    const fresh = nextEntry(state, 'event', ev, body);
+    const { seq, eventId, recordTime, fingerprint, prevHash, hash, actor, origin } = fresh;
+    if (this.stmt['insertNewEvent']!.run(seq, eventId, recordTime, fingerprint, body, prevHash, hash, actor, origin).changes === 1) {
+      this.storeProjections(fresh, { facts: ev.facts, voidSeq: null }, nodeCache);
+      return { status: 'stored', seq: fresh.seq, recordTime: fresh.recordTime };
+    }
+    state.seq = head.seq;
+    state.recordTime = head.recordTime;
+    state.hash = head.hash;
     const existing = (this.stmt['logById']!.all(ev.eventId) as { seq: number; entry_kind: 'event' | 'declaration'; fingerprint: string; body: string }[]).map((r) => ({
       seq: r.seq,
       kind: r.entry_kind,
       fingerprint: r.fingerprint,
       body: r.body,
     }));
-    const body = ev.canonicalBody ?? canonicalJson(ev.body);
     const decision = decideAppend(ev, body, existing);
     if (decision.kind === 'duplicate') return { status: 'duplicate', seq: decision.seq };
     const entry = nextEntry(state, decision.kind === 'declare' ? 'declaration' : 'event', ev, body);
@@ -218,6 +241,11 @@ export class SqliteEventStore implements EventStore {
   /** Writes one log entry and its projections: an event's rows, or the void of a declared event. */
   private storeEntry(entry: LogEntry, what: RecordedEvent, nodeCache: Map<string, number>): void {
     this.stmt['insertLog']!.run(entry.seq, entry.kind, entry.eventId, entry.recordTime, entry.fingerprint, entry.body, entry.prevHash, entry.hash, entry.actor, entry.origin);
+    this.storeProjections(entry, what, nodeCache);
+  }
+
+  /** Writes the projections of a logged entry: an event's rows, or the void of a declared event. */
+  private storeProjections(entry: LogEntry, what: RecordedEvent, nodeCache: Map<string, number>): void {
     if (entry.kind === 'declaration') {
       if (what.voidSeq !== null) this.stmt['voidEvent']!.run(entry.seq, what.voidSeq);
       return;
@@ -249,9 +277,14 @@ export class SqliteEventStore implements EventStore {
       f.persistentSet.length ? JSON.stringify(f.persistentSet) : null,
       f.persistentUnset.length ? JSON.stringify(f.persistentUnset) : null,
     );
+    // An event's object rows and flow rows go in one multi-row INSERT each, in the order the
+    // one-row inserts wrote them. The unit contents read below only look at earlier
+    // aggregation events, never at this (transformation) event's own rows.
+    const objectRows: unknown[] = [];
+    const flowRows: unknown[] = [];
     for (const o of proj.objects) {
       const node = this.nodeIdFor(o.ref, nodeCache);
-      this.stmt['insertObject']!.run(entry.seq, node, o.role, o.quantity, o.uom);
+      objectRows.push(entry.seq, node, o.role, o.quantity, o.uom);
       if (tId !== null && (o.role === 'input' || o.role === 'output')) {
         const dir = o.role === 'input' ? 'in' : 'out';
         if (o.ref.kind === 'unit' && dir === 'in') {
@@ -262,12 +295,30 @@ export class SqliteEventStore implements EventStore {
             return steps.length > 0 ? contentsAt(steps, f.eventMs) : undefined;
           };
           for (const [content, h] of flattenContents(held, nestedOf, new Set([node]))) {
-            this.stmt['insertFlow']!.run(tId, content, dir, h.quantity, h.uom, entry.seq, node);
+            flowRows.push(tId, content, dir, h.quantity, h.uom, entry.seq, node);
           }
         } else {
-          this.stmt['insertFlow']!.run(tId, node, dir, o.quantity, o.uom, entry.seq, null);
+          flowRows.push(tId, node, dir, o.quantity, o.uom, entry.seq, null);
         }
       }
+    }
+    this.insertRows('event_objects', OBJECT_COLUMNS, objectRows);
+    this.insertRows('flows', FLOW_COLUMNS, flowRows);
+  }
+
+  /** Inserts `values` (rows of `columns.length` values, flattened) with as few statements as possible. */
+  private insertRows(table: 'event_objects' | 'flows', columns: readonly string[], values: readonly unknown[]): void {
+    const width = columns.length;
+    for (let at = 0; at < values.length; at += width * MAX_ROWS_PER_INSERT) {
+      const rows = Math.min(MAX_ROWS_PER_INSERT, (values.length - at) / width);
+      const key = `${table}:${rows}`;
+      let st = this.multiRow.get(key);
+      if (!st) {
+        const row = `(${placeholders(width)})`;
+        st = this.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${new Array<string>(rows).fill(row).join(', ')}`);
+        this.multiRow.set(key, st);
+      }
+      st.run(...(at === 0 && rows * width === values.length ? values : values.slice(at, at + rows * width)));
     }
   }
 
