@@ -53,11 +53,6 @@ export { entryHash, GENESIS_HASH };
 /** SQLite allows 32,766 host parameters; traversal batches stay well under it. */
 const BATCH = 900;
 
-/** Rows per multi-row INSERT: an event's objects or flows, few for most events, hundreds for a large shipment. */
-const MAX_ROWS_PER_INSERT = 32;
-const OBJECT_COLUMNS = ['seq', 'node_id', 'role', 'quantity', 'uom'] as const;
-const FLOW_COLUMNS = ['t_id', 'node_id', 'dir', 'quantity', 'uom', 'seq', 'via_unit'] as const;
-
 function chunks<T>(xs: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += BATCH) out.push(xs.slice(i, i + BATCH));
@@ -74,8 +69,6 @@ export class SqliteEventStore implements EventStore {
   /** The schema version found when the store was opened, and the version it is at now. */
   readonly schemaVersion: { from: number; to: number };
   private readonly prepared = new Map<string, SqliteStatement>();
-  /** Multi-row INSERTs of event objects and flows, by table and row count (at most 2 × MAX_ROWS_PER_INSERT). */
-  private readonly multiRow = new Map<string, SqliteStatement>();
 
   constructor(db: SqliteDatabase, busyTimeoutMs = 15_000) {
     this.db = db;
@@ -108,6 +101,8 @@ export class SqliteEventStore implements EventStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       voidEvent: db.prepare('UPDATE events SET void_seq = ? WHERE seq = ? AND void_seq IS NULL'),
+      insertFlow: db.prepare('INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertObject: db.prepare('INSERT INTO event_objects (seq, node_id, role, quantity, uom) VALUES (?, ?, ?, ?, ?)'),
       unitSteps: db.prepare(
         `SELECT e.seq, e.event_ms, e.action, c.node_id, c.quantity, c.uom
            FROM event_objects p JOIN events e ON e.seq = p.seq
@@ -277,14 +272,12 @@ export class SqliteEventStore implements EventStore {
       f.persistentSet.length ? JSON.stringify(f.persistentSet) : null,
       f.persistentUnset.length ? JSON.stringify(f.persistentUnset) : null,
     );
-    // An event's object rows and flow rows go in one multi-row INSERT each, in the order the
-    // one-row inserts wrote them. The unit contents read below only look at earlier
-    // aggregation events, never at this (transformation) event's own rows.
-    const objectRows: unknown[] = [];
-    const flowRows: unknown[] = [];
+    // One row per INSERT. Tried: one multi-row INSERT per event for its objects and for its flows
+    // cost 1.4-2.5x the CPU per event (system time 2-4x), most likely SQLite's statement journal,
+    // which a statement that may fail half-way needs and a one-row INSERT does not.
     for (const o of proj.objects) {
       const node = this.nodeIdFor(o.ref, nodeCache);
-      objectRows.push(entry.seq, node, o.role, o.quantity, o.uom);
+      this.stmt['insertObject']!.run(entry.seq, node, o.role, o.quantity, o.uom);
       if (tId !== null && (o.role === 'input' || o.role === 'output')) {
         const dir = o.role === 'input' ? 'in' : 'out';
         if (o.ref.kind === 'unit' && dir === 'in') {
@@ -295,30 +288,12 @@ export class SqliteEventStore implements EventStore {
             return steps.length > 0 ? contentsAt(steps, f.eventMs) : undefined;
           };
           for (const [content, h] of flattenContents(held, nestedOf, new Set([node]))) {
-            flowRows.push(tId, content, dir, h.quantity, h.uom, entry.seq, node);
+            this.stmt['insertFlow']!.run(tId, content, dir, h.quantity, h.uom, entry.seq, node);
           }
         } else {
-          flowRows.push(tId, node, dir, o.quantity, o.uom, entry.seq, null);
+          this.stmt['insertFlow']!.run(tId, node, dir, o.quantity, o.uom, entry.seq, null);
         }
       }
-    }
-    this.insertRows('event_objects', OBJECT_COLUMNS, objectRows);
-    this.insertRows('flows', FLOW_COLUMNS, flowRows);
-  }
-
-  /** Inserts `values` (rows of `columns.length` values, flattened) with as few statements as possible. */
-  private insertRows(table: 'event_objects' | 'flows', columns: readonly string[], values: readonly unknown[]): void {
-    const width = columns.length;
-    for (let at = 0; at < values.length; at += width * MAX_ROWS_PER_INSERT) {
-      const rows = Math.min(MAX_ROWS_PER_INSERT, (values.length - at) / width);
-      const key = `${table}:${rows}`;
-      let st = this.multiRow.get(key);
-      if (!st) {
-        const row = `(${placeholders(width)})`;
-        st = this.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${new Array<string>(rows).fill(row).join(', ')}`);
-        this.multiRow.set(key, st);
-      }
-      st.run(...(at === 0 && rows * width === values.length ? values : values.slice(at, at + rows * width)));
     }
   }
 
