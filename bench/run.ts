@@ -155,11 +155,13 @@ const sqliteImport: Section = {
       ctx.failures.push(`import failed: ${child.stderr.slice(0, 2000)}`);
       throw new Error(`the generated plant did not import: ${child.stderr.slice(0, 2000)}`);
     }
-    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; stored: number; declared: number; seconds: number; peakRssMiB: number };
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; stored: number; declared: number; seconds: number; cpuMicrosPerEvent: number; peakRssMiB: number };
     if (r.stored + r.declared !== r.events) ctx.failures.push(`import: ${r.events} events read but ${r.stored} stored and ${r.declared} declared`);
     const perSecond = r.events / r.seconds;
     ctx.results['sqliteImport'] = { ...r, eventsPerSecond: perSecond, target: 100_000 };
-    table(ctx, ['events', 'seconds', 'events/s', 'peak RSS', 'target'], [[int(r.events), r.seconds.toFixed(1), int(perSecond), `${r.peakRssMiB.toFixed(0)} MiB`, '≥ 100,000 events/s']]);
+    table(ctx, ['events', 'seconds', 'events/s', 'CPU µs/event', 'peak RSS', 'target'], [
+      [int(r.events), r.seconds.toFixed(1), int(perSecond), r.cpuMicrosPerEvent.toFixed(0), `${r.peakRssMiB.toFixed(0)} MiB`, '≥ 100,000 events/s'],
+    ]);
   },
 };
 
@@ -191,13 +193,15 @@ const postgresImport: Section = {
       ctx.pgSkipped = 'the import into PostgreSQL failed';
       return;
     }
-    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; stored: number; declared: number; seconds: number; peakRssMiB: number };
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; stored: number; declared: number; seconds: number; cpuMicrosPerEvent: number; peakRssMiB: number };
     if (r.stored + r.declared !== r.events) ctx.failures.push(`PostgreSQL import: ${r.events} events read but ${r.stored} stored and ${r.declared} declared`);
     ctx.pgUrl = target;
     const perSecond = r.events / r.seconds;
     const sqlite = ctx.results['sqliteImport'] as { eventsPerSecond: number } | undefined;
     ctx.results['postgresImport'] = { ...r, eventsPerSecond: perSecond, schema: new URL(target).searchParams.get('schema') };
-    table(ctx, ['events', 'seconds', 'events/s', 'peak RSS (import process)', 'SQLite ÷ PostgreSQL'], [[int(r.events), r.seconds.toFixed(1), int(perSecond), `${r.peakRssMiB.toFixed(0)} MiB`, sqlite ? ratio(sqlite.eventsPerSecond, perSecond) : '–']]);
+    table(ctx, ['events', 'seconds', 'events/s', 'CPU µs/event (import process)', 'peak RSS (import process)', 'SQLite ÷ PostgreSQL'], [
+      [int(r.events), r.seconds.toFixed(1), int(perSecond), r.cpuMicrosPerEvent.toFixed(0), `${r.peakRssMiB.toFixed(0)} MiB`, sqlite ? ratio(sqlite.eventsPerSecond, perSecond) : '–'],
+    ]);
   },
 };
 

@@ -100,6 +100,30 @@ export function testEventStore(name: string, factory: StoreFactory): void {
         expect(await s.stats()).toMatchObject({ events: 2, declarations: 0 });
       }));
 
+    caseIt('a duplicate in the middle of a batch takes no log position: the next event links to the one before it', async () =>
+      withStore(async (s) => {
+        const [a, b, c] = captured([receive('A'), receive('B'), receive('C')]);
+        const session = await s.beginCapture();
+        const out = await session.append([a!, b!, a!, c!, b!]);
+        await session.commit();
+        expect(out.map((o) => [o.status, o.seq])).toEqual([
+          ['stored', 1],
+          ['stored', 2],
+          ['duplicate', 1],
+          ['stored', 3],
+          ['duplicate', 2],
+        ]);
+        const log = await s.readLog(0, 10);
+        expect(log.map((e) => [e.seq, e.eventId])).toEqual([
+          [1, a!.eventId],
+          [2, b!.eventId],
+          [3, c!.eventId],
+        ]);
+        expect(log[2]!.prevHash).toBe(log[1]!.hash);
+        expect(await s.verify()).toMatchObject({ ok: true, entries: 3 });
+        expect(await s.stats()).toMatchObject({ events: 3, declarations: 0 });
+      }));
+
     caseIt('refuses the same eventID with other content, and the session rolls back whole', async () =>
       withStore(async (s) => {
         const session = await s.beginCapture();
