@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main.js';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations/index.js';
 import { everyAnswer } from '../helpers/answers.js';
 import { cli, cliJson, tempDb } from '../helpers/cli.js';
 import { freshPgUrl, pgSkipReason } from '../helpers/postgres.js';
@@ -11,9 +12,10 @@ const skip = pgSkipReason();
 describe.skipIf(skip !== undefined)(`lotline on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('migrate creates the schema once and says so', async () => {
     const url = freshPgUrl('cli');
-    expect(await cliJson('migrate', '--db', url)).toEqual({ engine: 'postgresql', from: 0, to: 1 });
-    expect(await cliJson('migrate', '--db', url)).toEqual({ engine: 'postgresql', from: 1, to: 1 });
-    expect((await cli('migrate', '--db', url)).stdout).toMatch(/postgresql: schema at version 1, nothing to do/);
+    const latest = POSTGRES_MIGRATIONS.length;
+    expect(await cliJson('migrate', '--db', url)).toEqual({ engine: 'postgresql', from: 0, to: latest });
+    expect(await cliJson('migrate', '--db', url)).toEqual({ engine: 'postgresql', from: latest, to: latest });
+    expect((await cli('migrate', '--db', url)).stdout).toMatch(new RegExp(`postgresql: schema at version ${latest}, nothing to do`));
     expect(await cliJson('verify', '--db', url)).toEqual({ ok: true, entries: 0, headHash: '0'.repeat(64) });
   });
 

@@ -16,7 +16,8 @@ describe('the web app served at /', () => {
 
   beforeAll(async () => {
     const root = await buildWeb();
-    script = readdirSync(join(root, 'assets')).find((f) => f.endsWith('.js'))!;
+    // The entry script (index-*.js); other chunks (the admin pages) load only when opened.
+    script = readdirSync(join(root, 'assets')).find((f) => f.startsWith('index-') && f.endsWith('.js'))!;
     t = await testApi({ webRoot: root });
   });
   afterAll(async () => t.close());

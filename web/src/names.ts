@@ -44,7 +44,13 @@ export function quantity(q: number | undefined, uom: string | undefined): string
   return `${Number.isInteger(q) ? q : q.toFixed(3).replace(/\.?0+$/, '')} ${uom ?? ''}`.trim();
 }
 
-/** A date-time as the plant reads it, keeping the offset the event was recorded with. */
+/**
+ * A date-time as the plant reads it, keeping the offset the event was recorded with; `Z` and
+ * `+00:00` (the same instant, written two ways by different sources) both read " UTC".
+ */
 export function when(iso: string): string {
-  return iso.replace('T', ' ').replace(/(\d{2}:\d{2}):\d{2}(\.\d+)?/, '$1');
+  return iso
+    .replace('T', ' ')
+    .replace(/(\d{2}:\d{2}):\d{2}(\.\d+)?/, '$1')
+    .replace(/(?:Z|[+-]00:00)$/, ' UTC');
 }
