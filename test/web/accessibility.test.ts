@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, user } from '../helpers/http.js';
 import { context, NO_BROWSER, signIn, useBrowserSession } from './web-app.js';
@@ -31,6 +31,9 @@ async function violations(page: Page): Promise<string[]> {
   const found = await page.evaluate<AxeViolation[]>(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({ target: n.target })) })))`);
   return found.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? '?'}) at ${JSON.stringify(n.target)}: ${v.help}`));
 }
+
+/** Whether the element is the one with the keyboard focus. */
+const isFocused = (l: Locator) => l.evaluate((e, _) => e === e.ownerDocument.activeElement, null);
 
 async function expectNoViolations(page: Page, what: string): Promise<void> {
   const found = await violations(page);
@@ -125,7 +128,7 @@ describe.skipIf(NO_BROWSER !== undefined)(`accessibility of every page${NO_BROWS
       await p.getByRole('button', { name: 'Sign out' }).waitFor();
       // The search page puts the focus in the search box.
       const box = p.getByRole('combobox').first();
-      await expect.poll(() => box.evaluate((e) => e === document.activeElement)).toBe(true);
+      await expect.poll(() => isFocused(box)).toBe(true);
       await p.keyboard.type('F-0504');
       await p.getByRole('option').first().waitFor();
       await p.keyboard.press('ArrowDown');
@@ -146,12 +149,12 @@ describe.skipIf(NO_BROWSER !== undefined)(`accessibility of every page${NO_BROWS
     await signIn(s.page, s.app.url, 'op');
     await open('/scan/MIX-1', (p) => p.getByRole('heading', { name: 'Station MIX-1' }).waitFor());
     const field = s.page.getByRole('textbox', { name: /scan/i }).first();
-    await expect.poll(() => field.evaluate((e) => e === document.activeElement)).toBe(true);
+    await expect.poll(() => isFocused(field)).toBe(true);
     await s.page.keyboard.type('garbage-barcode');
     await s.page.keyboard.press('Enter');
     await s.page.locator('.scan-result[data-result="bad"]').waitFor();
-    expect(await field.evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await isFocused(field)).toBe(true);
     await s.page.getByRole('heading', { name: 'Station MIX-1' }).click();
-    await expect.poll(() => field.evaluate((e) => e === document.activeElement)).toBe(true);
+    await expect.poll(() => isFocused(field)).toBe(true);
   });
 });
