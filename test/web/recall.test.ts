@@ -88,7 +88,7 @@ describe.skipIf(NO_BROWSER !== undefined)(`the recall workspace in the browser${
     ]);
     const [xlsx] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('link', { name: 'FSMA 204 (XLSX)' }).click()]);
     expect(readFileSync((await xlsx.path())!).subarray(0, 2).toString()).toBe('PK');
-    const [pdf] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('link', { name: 'Dossier of DOUGH / D-0504-1 (PDF)' }).click()]);
+    const [pdf] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('link', { name: 'PDF, dossier of DOUGH / D-0504-1' }).click()]);
     expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
   });
 

@@ -48,8 +48,9 @@ export function searchBox(options: { big?: boolean; initial?: string } = {}): HT
       const key = r.group ?? 'Results';
       const option = h(
         'li',
-        { role: 'option', id: `${listId}-${i}`, 'aria-selected': 'false' },
-        h('a', { href: lotPath(r.ref), 'data-link': true, tabindex: -1 }, h('span', { class: 'kind' }, r.kind), ' ', r.label, r.via ? h('span', { class: 'via' }, ` ${r.via}`) : null),
+        // The option itself is what a pointer chooses: a link inside it would nest two controls.
+        { role: 'option', id: `${listId}-${i}`, 'aria-selected': 'false', onClick: () => navigate(lotPath(r.ref)) },
+        h('span', { class: 'opt' }, h('span', { class: 'kind' }, r.kind), ' ', r.label, r.via ? h('span', { class: 'via' }, ` ${r.via}`) : null),
       );
       groups.set(key, [...(groups.get(key) ?? []), option]);
     });

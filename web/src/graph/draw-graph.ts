@@ -69,9 +69,12 @@ export function drawGraph(layout: Layout, options: DrawOptions = {}): SVGSVGElem
         class: `node node-${n.kind}${n.root ? ' node-root' : ''}`,
         'data-id': n.id,
         'data-detail': n.detail,
-        ...(chosen ? { tabindex: 0, role: 'link', 'aria-label': `${n.label}, ${n.detail}${status ? `, ${status}` : ''}: open this lot`, cursor: 'pointer' } : { role: 'img', 'aria-label': `${n.label}, ${n.detail}` }),
+        'data-label': n.label,
+        // A lot to open is named by its <title> (what it shows, the status in words): an
+        // aria-label differing from the drawn text would hide that text from voice control.
+        ...(chosen ? { tabindex: 0, role: 'link', cursor: 'pointer' } : { role: 'img', 'aria-label': `${n.label}, ${n.detail}` }),
       },
-      s('title', {}, `${n.label}\n${n.detail}${status ? `\nstatus: ${status}` : ''}`),
+      s('title', {}, chosen ? linkTitle(n.label, n.detail, status) : `${n.label}\n${n.detail}${status ? `\nstatus: ${status}` : ''}`),
       s('rect', { x, y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: n.kind === 'lot' ? 4 : 14, fill: look.fill, stroke: look.stroke, 'stroke-width': n.root ? 2.5 : 1.3 }),
       s('text', { x: x + 8, y: y + 19, 'font-size': 12, 'font-weight': 600, fill: look.text }, clip(n.label, 31)),
       s('text', { x: x + 8, y: y + 36, 'font-size': 11.5, fill: look.text }, clip(status && n.kind === 'lot' ? `${n.detail} · ${status.replace(/_/g, ' ')}` : n.detail, 36)),
@@ -101,9 +104,14 @@ export function paintStatus(svg: SVGSVGElement, id: string, status: string): voi
   rect?.setAttribute('stroke', look.stroke);
   const detail = g.querySelectorAll('text')[1];
   if (detail && g.dataset['detail']) detail.textContent = clip(`${g.dataset['detail']} · ${status.replace(/_/g, ' ')}`, 36);
-  const label = g.getAttribute('aria-label');
-  const words = status.replace(/_/g, ' ');
-  if (label && !label.includes(`, ${words}`)) g.setAttribute('aria-label', label.replace(/: open this lot$/, `, ${words}: open this lot`));
+  const title = g.querySelector('title');
+  const { label, detail: shown } = g.dataset;
+  if (title && label && shown && g.getAttribute('role') === 'link') title.textContent = linkTitle(label, shown, status);
+}
+
+/** The name of a lot one can open: its drawn label and detail, its status in words, and what Enter does. */
+function linkTitle(label: string, detail: string, status: string | undefined): string {
+  return `${label}, ${detail}${status ? `, ${status.replace(/_/g, ' ')}` : ''}: open this lot`;
 }
 
 /** The drawing as a standalone SVG file. */

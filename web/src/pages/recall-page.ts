@@ -559,7 +559,7 @@ function lotsTable(lots: readonly ScopeLot[]): HTMLElement {
         h('td', {}, statusBadge(l.status)),
         h('td', { class: 'num' }, l.onHand ? qty(l.onHand) : '—'),
         h('td', {}, l.locationName ?? ''),
-        h('td', {}, h('a', { href: dossierHref(l), download: '', 'aria-label': `Dossier of ${refLabel(l)} (PDF)` }, 'PDF')),
+        h('td', {}, h('a', { href: dossierHref(l), download: '', 'aria-label': `PDF, dossier of ${refLabel(l)}` }, 'PDF')),
       ),
     ),
     'lots-table',
