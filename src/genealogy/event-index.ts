@@ -41,6 +41,7 @@ class Strings {
 const KINDS = ['lot', 'serial', 'class', 'unit', 'other'] as const;
 const ROLE_INPUT = OBJECT_ROLES.indexOf('input');
 const ROLE_OUTPUT = OBJECT_ROLES.indexOf('output');
+const ROLE_OBJECT = OBJECT_ROLES.indexOf('object');
 
 /** The string-valued fields of an event row that repeat across events, one column each. */
 const SHARED_FIELDS = ['type', 'action', 'bizStep', 'disposition', 'readPoint', 'bizLocation', 'source', 'destination', 'recordedBy', 'recordedFrom'] as const;
@@ -350,6 +351,41 @@ export class EventIndex {
     const role = this.objRole.data;
     const add = (i: number): void => {
       if (!movements || (role[i] !== ROLE_INPUT && role[i] !== ROLE_OUTPUT)) out.push(this.object(i));
+    };
+    this.distinct(nodeIds, 'node', Math.max(offsets.length - 1, this.nodeKind.data.length), (id) => {
+      if (id + 1 < offsets.length) for (let k = offsets[id]!, e = offsets[id + 1]!; k < e; k++) add(this.byNodeRows[k]!);
+      const more = this.recentByNode.get(id);
+      if (more) for (const i of more) add(i);
+    });
+    return out;
+  }
+
+  /**
+   * The rows that can say where these nodes came from: a transformation's outputs, and the
+   * objects of receipts and of commissioning ObjectEvents (ADD) — read from the columns, so the
+   * shipments and packing rows that make up most of a lot's rows are never made.
+   */
+  originObjectsOfNodes(nodeIds: readonly number[]): EventObjectRow[] {
+    const out: EventObjectRow[] = [];
+    const offsets = this.byNodeOffsets;
+    const role = this.objRole.data;
+    const seqOf = this.objSeq.data;
+    const str = this.strings.values;
+    const type = this.shared[SHARED_FIELDS.indexOf('type')]!.data;
+    const action = this.shared[SHARED_FIELDS.indexOf('action')]!.data;
+    const bizStep = this.shared[SHARED_FIELDS.indexOf('bizStep')]!.data;
+    const text = (col: Int32Array, s: number): string | null => (col[s]! < 0 ? null : str[col[s]!]!);
+    const add = (i: number): void => {
+      const r = role[i];
+      if (r === ROLE_OUTPUT) {
+        out.push(this.object(i));
+        return;
+      }
+      if (r !== ROLE_OBJECT) return;
+      const s = seqOf[i]!;
+      if (this.held.data[s] !== 1) return;
+      const step = text(bizStep, s);
+      if (step === 'receiving' || (step === 'commissioning' && text(type, s) === 'ObjectEvent' && text(action, s) === 'ADD')) out.push(this.object(i));
     };
     this.distinct(nodeIds, 'node', Math.max(offsets.length - 1, this.nodeKind.data.length), (id) => {
       if (id + 1 < offsets.length) for (let k = offsets[id]!, e = offsets[id + 1]!; k < e; k++) add(this.byNodeRows[k]!);

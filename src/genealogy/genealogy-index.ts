@@ -553,6 +553,7 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     eventHeads: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventHeads(seqs) : store.eventsBySeq(seqs)),
     eventObjectsOfNodes: async (ids) => records.eventObjectsOfNodes(ids),
     movementObjectsOfNodes: async (ids) => records.eventObjectsOfNodes(ids, true),
+    originObjectsOfNodes: async (ids) => records.originObjectsOfNodes(ids),
     eventObjectsOfEvents: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventObjectsOfEvents(seqs) : store.eventObjectsOfEvents(seqs)),
     eventBodies: async (seqs) => records.declarationBodies(seqs) ?? store.eventBodies(seqs),
   };

@@ -16,6 +16,8 @@ export type TraceReads = Pick<EventStore, 'nodesById' | 'flowsOfNodes' | 'events
   readonly eventHeads?: (seqs: readonly number[]) => Promise<EventHead[]>;
   /** eventObjectsOfNodes without the rows of transformation inputs and outputs (what shipments, receipts and packing need); the index skips them before making rows. */
   readonly movementObjectsOfNodes?: (nodeIds: readonly number[]) => Promise<EventObjectRow[]>;
+  /** Of eventObjectsOfNodes, at least the rows that can say where a lot came from: outputs, and the objects of receipts and commissioning ObjectEvents (ADD); the index makes no others. */
+  readonly originObjectsOfNodes?: (nodeIds: readonly number[]) => Promise<EventObjectRow[]>;
 };
 
 /** The part of an event row that names it in a trace's links and gaps. */

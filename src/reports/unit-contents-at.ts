@@ -5,7 +5,7 @@
  */
 import type { EventStore } from '../store/event-store.js';
 import type { AggregationStep, Held } from '../store/unit-contents.js';
-import { contentsAt, flattenContents } from '../store/unit-contents.js';
+import { contentsAtSorted, flattenContents, sortSteps } from '../store/unit-contents.js';
 import type { Visibility } from '../genealogy/visibility.js';
 
 /** Units inside units deeper than this are a data error, not a pallet. */
@@ -13,6 +13,8 @@ const MAX_NESTING = 8;
 
 export class UnitContentsAt {
   private readonly steps = new Map<number, AggregationStep[]>();
+  /** Units whose steps are in replay order: sorted once, not at every event that names the unit. */
+  private readonly sorted = new Set<number>();
 
   constructor(
     private readonly store: Pick<EventStore, 'eventObjectsOfNodes' | 'eventsBySeq' | 'eventObjectsOfEvents' | 'nodesById'>,
@@ -53,7 +55,19 @@ export class UnitContentsAt {
 
   /** The lots (and serials) a loaded unit held at this event time, nested units resolved. */
   heldAt(unit: number, atMs: number): Map<number, Held> {
-    const direct = (u: number): Map<number, Held> => contentsAt(this.steps.get(u) ?? [], atMs);
+    const direct = (u: number): Map<number, Held> => contentsAtSorted(this.ordered(u), atMs);
     return flattenContents(direct(unit), (n) => (this.steps.has(n) ? direct(n) : undefined), new Set([unit]));
+  }
+
+  private ordered(u: number): readonly AggregationStep[] {
+    const steps = this.steps.get(u);
+    if (steps === undefined) return [];
+    if (!this.sorted.has(u)) {
+      const o = sortSteps(steps);
+      this.steps.set(u, o);
+      this.sorted.add(u);
+      return o;
+    }
+    return steps;
   }
 }

@@ -3,7 +3,8 @@
  * row (frozen, with an auto-filter), no merged cells, numbers as numbers and dates as date cells.
  *
  * The SpreadsheetML parts are written as text here (ECMA-376: workbook, one worksheet per table,
- * shared strings, a fixed style sheet) and zipped by zip-archive.ts. exceljs built a cell object
+ * a fixed style sheet; text cells inline) and zipped by zip-archive.ts, each sheet deflated as it is
+ * written rather than built as one string. exceljs built a cell object
  * per cell and took 10–20 s for an FSMA report of 40,000 rows; this takes a fraction of a second.
  * The tests read the files back with exceljs, so what a spreadsheet program sees is checked.
  */
@@ -59,75 +60,67 @@ function serialDate(d: Date): number {
   return d.getTime() / 86_400_000 + 25_569;
 }
 
-/** The shared-string table: each distinct text once, cells refer to it by number. */
-class SharedStrings {
-  private readonly ids = new Map<string, number>();
-  private readonly xml: string[] = [];
-  count = 0;
-  id(s: string): number {
-    this.count++;
-    let i = this.ids.get(s);
-    if (i === undefined) {
-      i = this.xml.push(`<si><t xml:space="preserve">${escapeXml(s)}</t></si>`) - 1;
-      this.ids.set(s, i);
-    }
-    return i;
-  }
-  toXml(): string {
-    return `${XML}<sst xmlns="${MAIN}" count="${this.count}" uniqueCount="${this.xml.length}">${this.xml.join('')}</sst>`;
-  }
+/** A text cell: written inline, not through a shared-string table (most of a report's texts — event ids, times — occur once, and a table of them cost more than it saved; deflate takes the repeats). */
+function textCell(ref: string, style: string, s: string): string {
+  return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${escapeXml(s)}</t></is></c>`;
 }
 
-function worksheet(t: ReportTable, strings: SharedStrings): string {
+/** Characters of sheet XML handed to the deflater at a time: the sheet is never one string. */
+const CHUNK = 1 << 20;
+
+function* worksheet(t: ReportTable): Generator<string> {
   const cols: readonly Column[] = t.columns;
   const letters = cols.map((_, i) => columnName(i));
   const last = cols.length > 0 ? letters[cols.length - 1]! : 'A';
   const lastRow = cols.length > 0 ? 1 + t.rows.length : 1;
-  const out: string[] = [
-    `${XML}<worksheet xmlns="${MAIN}" xmlns:r="${REL}"><dimension ref="A1:${last}${lastRow}"/>`,
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>',
-    '<sheetFormatPr defaultRowHeight="15"/>',
-  ];
+  let out =
+    `${XML}<worksheet xmlns="${MAIN}" xmlns:r="${REL}"><dimension ref="A1:${last}${lastRow}"/>` +
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>' +
+    '<sheetFormatPr defaultRowHeight="15"/>';
   if (cols.length > 0) {
-    out.push('<cols>');
-    cols.forEach((c, i) => out.push(`<col min="${i + 1}" max="${i + 1}" width="${Math.min(60, Math.max(12, c.header.length * 0.6))}" customWidth="1"${c.kind === 'date' ? ` style="${STYLE.date}"` : ''}/>`));
-    out.push('</cols><sheetData>');
+    out += '<cols>';
+    cols.forEach((c, i) => (out += `<col min="${i + 1}" max="${i + 1}" width="${Math.min(60, Math.max(12, c.header.length * 0.6))}" customWidth="1"${c.kind === 'date' ? ` style="${STYLE.date}"` : ''}/>`));
+    out += '</cols><sheetData>';
     const spans = `1:${cols.length}`;
-    out.push(`<row r="1" spans="${spans}" s="${STYLE.header}" customFormat="1">`);
-    cols.forEach((c, i) => out.push(`<c r="${letters[i]}1" s="${c.kind === 'date' ? STYLE.headerDate : STYLE.header}" t="s"><v>${strings.id(c.header)}</v></c>`));
-    out.push('</row>');
+    out += `<row r="1" spans="${spans}" s="${STYLE.header}" customFormat="1">`;
+    cols.forEach((c, i) => (out += textCell(`${letters[i]}1`, ` s="${c.kind === 'date' ? STYLE.headerDate : STYLE.header}"`, c.header)));
+    out += '</row>';
+    const dateStyle = ` s="${STYLE.date}"`;
     let r = 1;
     for (const row of t.rows) {
       r++;
-      let line = `<row r="${r}" spans="${spans}">`;
+      out += `<row r="${r}" spans="${spans}">`;
       for (let i = 0; i < cols.length; i++) {
         const c = cols[i]!;
         const v: Cell | undefined = row[c.key];
         const ref = letters[i]! + r;
+        const style = c.kind === 'date' ? dateStyle : '';
         if (v === null || v === undefined) {
           // an empty cell of a date column keeps the column's format, as a spreadsheet program writes it
-          if (c.kind === 'date') line += `<c r="${ref}" s="${STYLE.date}"/>`;
+          if (c.kind === 'date') out += `<c r="${ref}"${dateStyle}/>`;
         } else if (typeof v === 'number') {
-          line += Number.isFinite(v) ? `<c r="${ref}"${c.kind === 'date' ? ` s="${STYLE.date}"` : ''}><v>${v}</v></c>` : `<c r="${ref}" t="s"><v>${strings.id(String(v))}</v></c>`;
+          out += Number.isFinite(v) ? `<c r="${ref}"${style}><v>${v}</v></c>` : textCell(ref, '', String(v));
         } else if (v instanceof Date) {
-          line += Number.isNaN(v.getTime()) ? '' : `<c r="${ref}" s="${STYLE.date}"><v>${serialDate(v)}</v></c>`;
-        } else line += `<c r="${ref}"${c.kind === 'date' ? ` s="${STYLE.date}"` : ''} t="s"><v>${strings.id(v)}</v></c>`;
+          if (!Number.isNaN(v.getTime())) out += `<c r="${ref}"${dateStyle}><v>${serialDate(v)}</v></c>`;
+        } else out += textCell(ref, style, v);
       }
-      out.push(line + '</row>');
+      out += '</row>';
+      if (out.length >= CHUNK) {
+        yield out;
+        out = '';
+      }
     }
-    out.push('</sheetData>');
-    out.push(`<autoFilter ref="A1:${last}${lastRow}"/>`);
-  } else out.push('<sheetData/>');
-  out.push('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>');
-  return out.join('');
+    out += '</sheetData>';
+    out += `<autoFilter ref="A1:${last}${lastRow}"/>`;
+  } else out += '<sheetData/>';
+  out += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+  yield out;
 }
 
 /** The workbook's bytes. `creator` is written into its properties. */
 export async function toXlsx(tables: readonly ReportTable[], creator = 'Lotline'): Promise<Buffer> {
   await Promise.resolve(); // async for the callers written against the exceljs version; nothing here waits
-  const strings = new SharedStrings();
   const names = tables.map((t) => t.name.replace(SHEET_NAME_BAD, ' ').slice(0, 31));
-  const sheets = tables.map((t) => worksheet(t, strings));
   const n = tables.length;
   const types =
     `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
@@ -135,7 +128,6 @@ export async function toXlsx(tables: readonly ReportTable[], creator = 'Lotline'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
     names.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') +
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
-    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>' +
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
     '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>';
   const rels =
@@ -150,7 +142,6 @@ export async function toXlsx(tables: readonly ReportTable[], creator = 'Lotline'
   const workbookRels =
     `${XML}<Relationships xmlns="${PKG_REL}">` +
     `<Relationship Id="rId1" Type="${REL}/styles" Target="styles.xml"/>` +
-    `<Relationship Id="rId2" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/>` +
     names.map((_, i) => `<Relationship Id="rId${i + 3}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('') +
     '</Relationships>';
   // A fixed creation date keeps the file's properties out of the way of whoever compares two reports.
@@ -169,7 +160,6 @@ export async function toXlsx(tables: readonly ReportTable[], creator = 'Lotline'
     { name: 'xl/workbook.xml', data: workbook },
     { name: 'xl/_rels/workbook.xml.rels', data: workbookRels },
     { name: 'xl/styles.xml', data: STYLES },
-    { name: 'xl/sharedStrings.xml', data: strings.toXml() },
-    ...sheets.map((data, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data })),
+    ...tables.map((t, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: worksheet(t) })),
   ]);
 }

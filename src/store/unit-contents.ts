@@ -18,9 +18,19 @@ export interface Held {
 
 /** Contents after every step at or before `atMs` (ties in event time keep log order). */
 export function contentsAt(steps: readonly AggregationStep[], atMs: number): Map<number, Held> {
-  const ordered = [...steps].filter((s) => s.eventMs <= atMs).sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
+  return contentsAtSorted(sortSteps(steps.filter((s) => s.eventMs <= atMs)), atMs);
+}
+
+/** A unit's steps in the order they are replayed: event time, then log position. */
+export function sortSteps(steps: readonly AggregationStep[]): AggregationStep[] {
+  return [...steps].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
+}
+
+/** `contentsAt` of steps already in `sortSteps` order: a caller asking one unit at many times sorts once. */
+export function contentsAtSorted(ordered: readonly AggregationStep[], atMs: number): Map<number, Held> {
   const held = new Map<number, Held>();
   for (const step of ordered) {
+    if (step.eventMs > atMs) break;
     if (step.action === 'DELETE') {
       // An unpack that names no children empties the unit (EPCIS: DELETE with no childEPCs).
       if (step.children.length === 0) held.clear();

@@ -202,7 +202,7 @@ async function selectLots(store: EventStore, filter: Fsma204Filter): Promise<Set
 }
 
 /** What the report reads besides bodies and searches: the store, or the in-memory index beside it. */
-type Reads = TraceReads & LotEventReads;
+type Reads = TraceReads & LotEventReads & Pick<TraceReads, 'originObjectsOfNodes'>;
 
 /**
  * The selected lots and, with `filter.trace`, every lot (and serial) traced from them: the
@@ -257,6 +257,7 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
     eventObjectsOfNodes: (ids) => r.eventObjectsOfNodes(ids),
     eventObjectsOfEvents: (seqs) => r.eventObjectsOfEvents(seqs),
     eventBodies: (seqs) => r.eventBodies(seqs),
+    ...(r.originObjectsOfNodes ? { originObjectsOfNodes: r.originObjectsOfNodes } : {}),
   };
   const eventCache = new ReportEventCache(reads);
   const selected = await withTrace(store, reads, vis, await selectLots(store, filter), filter);

@@ -6,6 +6,7 @@
  * here, else what the receiving event says the supplier gave (`lotline:tlcSource`).
  */
 import type { EventRow, EventStore } from '../../store/event-store.js';
+import type { TraceReads } from '../../genealogy/trace-graph.js';
 import type { Visibility } from '../../genealogy/visibility.js';
 import { isVisible } from '../../genealogy/visibility.js';
 import { describePlace } from '../place-description.js';
@@ -60,7 +61,7 @@ function itemsOf(e: ReportEvent): number {
 
 /** The origins of these lots; `events` shares the events a report has read already. */
 export async function lotOrigins(
-  store: Pick<EventStore, 'eventObjectsOfNodes' | 'eventsBySeq' | 'eventBodies' | 'nodesById'>,
+  store: Pick<EventStore, 'eventObjectsOfNodes' | 'eventsBySeq' | 'eventBodies' | 'nodesById'> & Pick<TraceReads, 'originObjectsOfNodes'>,
   lots: readonly number[],
   vis: Visibility,
   events: ReportEventCache = new ReportEventCache(store),
@@ -75,7 +76,8 @@ export async function lotOrigins(
       if (d !== undefined) described.set(n.id, d);
     }
   }
-  const rows = await store.eventObjectsOfNodes(lots);
+  // through the index, only the rows that can be origins (a wide lot's rows are mostly shipments and packing)
+  const rows = store.originObjectsOfNodes ? await store.originObjectsOfNodes(lots) : await store.eventObjectsOfNodes(lots);
   // The origin of a lot does not depend on the report's window: a lot made last year is shipped today.
   const known: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
   const origin = (row: EventRow): boolean =>
