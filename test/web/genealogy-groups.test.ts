@@ -50,7 +50,8 @@ describe.skipIf(NO_BROWSER !== undefined)(`crowded genealogy columns as group bo
     const edges = await s.page.locator('svg.genealogy g.edge text').allTextContents();
     // (each pack's edge says what the batch gave to the cutting: 1000 KGM)
     expect(edges.sort()).toEqual([...Array(1 + 6).fill('1000 KGM'), '2000 KGM', '3000 KGM']);
-    await s.page.getByText('207 lots drawn (200 of them in 1 group', { exact: false }).waitFor();
+    await s.page.getByText(/^207 lots drawn; \d+ receipt\(s\), 0 shipment\(s\)\.$/).waitFor();
+    await s.page.getByText('200 of them in 1 group (crowded columns): click a group, or Enter on it, to show its lots.').waitFor();
     // The two held lots arrive with the statuses: the group says so and takes the held colour.
     await expect.poll(() => group().locator('text').nth(1).textContent(), { timeout: 30_000 }).toBe('100% of this lot · 2 held');
     expect(await group().locator('rect').last().getAttribute('fill')).toBe('#fff4cc');
@@ -84,8 +85,9 @@ describe.skipIf(NO_BROWSER !== undefined)(`crowded genealogy columns as group bo
     expect(await group().count()).toBe(0);
     expect(await s.page.locator(`g.node[data-id="${urn(HELD[1]!)}"] rect`).getAttribute('fill')).toBe('#fff4cc');
     expect(await s.page.locator(`g.node[data-id="${urn(SALT[8]!)}"] rect`).getAttribute('fill')).toBe('#ffffff');
-    await expect.poll(() => s.page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(urn(SALT[0]!));
+    await expect.poll(() => s.page.locator(':focus').getAttribute('data-id')).toBe(urn(SALT[0]!));
     await s.page.getByText('207 lots drawn;', { exact: false }).waitFor();
+    expect(await s.page.locator('.group-note').textContent()).toBe('');
   });
 
   it('opens the group from the keyboard: Tab reaches it, Enter opens it', async () => {
@@ -96,7 +98,7 @@ describe.skipIf(NO_BROWSER !== undefined)(`crowded genealogy columns as group bo
     let onGroup = false;
     for (let i = 0; i < 12 && !onGroup; i++) {
       await s.page.keyboard.press('Tab');
-      onGroup = await s.page.evaluate(() => document.activeElement?.classList.contains('node-group') ?? false);
+      onGroup = (await s.page.locator('g.node-group:focus').count()) === 1;
     }
     expect(onGroup).toBe(true);
     await s.page.keyboard.press('Enter');

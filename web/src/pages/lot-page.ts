@@ -173,6 +173,7 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
   const expanded = new Set<string>();
   let grouping = true;
   const groupsButton = h('button', { type: 'button', class: 'expand-groups', hidden: true }, 'Expand all groups');
+  const groupNote = h('p', { class: 'muted group-note', 'aria-live': 'polite' });
   let groupOfLot = new Map<string, PlacedNode>();
   let zoom = 1;
   let svg: SVGSVGElement | undefined;
@@ -205,7 +206,8 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
     const grouped = groupOfLot.size;
     const lots = model.nodes.filter((n) => n.kind === 'lot').length + grouped;
     const hidden = full.nodes.filter((n) => n.kind === 'lot').length - lots;
-    summary.textContent = `${lots} lot${lots === 1 ? '' : 's'} drawn${grouped > 0 ? ` (${grouped} of them in ${groups.length} group${groups.length === 1 ? '' : 's'}: click a group to show its lots)` : ''}${hidden > 0 ? `, ${hidden} more in hidden levels` : ''}; ${backward.receipts.length} receipt(s), ${forward.shipments.length} shipment(s).${backward.truncated || forward.truncated ? ' The trace was cut at its depth limit.' : ''}`;
+    groupNote.textContent = grouped > 0 ? `${grouped} of them in ${groups.length} group${groups.length === 1 ? '' : 's'} (crowded columns): click a group, or Enter on it, to show its lots.` : '';
+    summary.textContent = `${lots} lot${lots === 1 ? '' : 's'} drawn${hidden > 0 ? `, ${hidden} more in hidden levels` : ''}; ${backward.receipts.length} receipt(s), ${forward.shipments.length} shipment(s).${backward.truncated || forward.truncated ? ' The trace was cut at its depth limit.' : ''}`;
     showAll.hidden = hidden === 0;
     showAll.textContent = `+${hidden} more: show all levels`;
     groupsButton.hidden = grouping ? groups.length === 0 : false;
@@ -256,6 +258,7 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
     ),
     summary,
     showAll,
+    groupNote,
     groupsButton,
     h('p', { class: 'legend' }, h('span', { class: 'key key-supplier' }, 'supplier'), h('span', { class: 'key key-root' }, 'this lot'), h('span', { class: 'key key-held' }, 'on hold'), h('span', { class: 'key key-recalled' }, 'recalled'), h('span', { class: 'key key-customer' }, 'customer'), ' Click a lot to open it.'),
     viewport,
