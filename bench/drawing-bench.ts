@@ -95,7 +95,7 @@ for (const size of sizes) {
 /** The lot page's model in the dossier's input form (dossierGraph needs a whole dossier's data). */
 function dossierLikeGraph(m: GraphModel): Parameters<typeof layoutGenealogy>[0] {
   return {
-    nodes: m.nodes.map((n) => ({ id: n.id, kind: n.kind, lines: [n.label, n.detail], focus: n.root, distance: Math.abs(n.level), ...(n.kind === 'lot' ? { level: n.level } : {}) })),
+    nodes: m.nodes.map((n) => ({ id: n.id, kind: n.kind === 'group' ? 'lot' : n.kind, lines: [n.label, n.detail], focus: n.root, distance: Math.abs(n.level), ...(n.kind === 'lot' || n.kind === 'group' ? { level: n.level } : {}) })),
     edges: m.edges.map((e) => ({ from: e.from, to: e.to, label: e.label || null, retroactive: e.retroactive })),
   };
 }

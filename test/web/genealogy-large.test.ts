@@ -5,6 +5,8 @@
  * exports it as SVG (every box in the file) and PNG (a real image). A bar's page opened one level
  * back hides the 200 ingredients behind a visible "+200 more" that brings them all back; clicking
  * a box re-centres on that lot. The layout and drawing times are printed (measured, not asserted).
+ * The page groups crowded columns (test/web/genealogy-groups.test.ts); here "Expand all groups"
+ * shows every lot as its own box first.
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +59,9 @@ describe.skipIf(NO_BROWSER !== undefined)(`a genealogy of hundreds of boxes in t
   it('draws every lot of a 286-box graph at once, boxes apart, the held ingredient coloured', async () => {
     await s.page.goto(`${s.app.url}/lots/${encodeURIComponent(urn(MIX))}`);
     await s.page.locator('svg.genealogy').waitFor();
+    // grouped at first: the 80 bars and each ingredient item's 25 lots
+    expect(await s.page.locator('svg.genealogy g.node-group').count()).toBe(1 + 8);
+    await s.page.getByRole('button', { name: 'Expand all groups' }).click();
     const { ids, overlaps } = await drawn(s);
     const want = [urn(MIX), ...INGREDIENTS.map(urn), ...BARS.map(urn), ...SUPPLIERS.map((x) => party('supplier', x)), CUSTOMER];
     expect(new Set(ids)).toEqual(new Set(want));
@@ -99,6 +104,7 @@ describe.skipIf(NO_BROWSER !== undefined)(`a genealogy of hundreds of boxes in t
     const bar = BARS[0]!;
     await s.page.goto(`${s.app.url}/lots/${encodeURIComponent(urn(bar))}`);
     await s.page.locator('svg.genealogy').waitFor();
+    await s.page.getByRole('button', { name: 'Expand all groups' }).click();
     expect((await drawn(s)).ids).toHaveLength(1 + 1 + 200 + 4 + 1);
     await s.page.getByLabel('Levels back').selectOption('1');
     const more = s.page.getByRole('button', { name: '+200 more: show all levels' });

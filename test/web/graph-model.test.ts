@@ -10,7 +10,7 @@ import { trace } from '../../src/genealogy/trace.js';
 import type { TestApi } from '../helpers/http.js';
 import { testApi } from '../helpers/http.js';
 import type { TraceResult } from '../../web/src/api.js';
-import { buildGraphModel, openingDepth } from '../../web/src/graph/graph-model.js';
+import { buildGraphModel, GROUP_THRESHOLD, groupStatus, openingDepth } from '../../web/src/graph/graph-model.js';
 import { layoutGraph } from '../../web/src/graph/layout.js';
 import { traceCsv, traceRows } from '../../web/src/trace-csv.js';
 import { WALK } from './web-app.js';
@@ -99,5 +99,90 @@ describe('the genealogy drawing of the walk-through plant', () => {
       'receipt,,13012345001011,ND-7,,,200,KGM,Northfield Dairy,',
     ]);
     expect(traceCsv([{ relation: 'receipt', party: '=HYPERLINK("x")' }])).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+});
+
+/**
+ * A crowded graph: 20 salt lots and 5 sugar lots from two suppliers mixed into batch B-1 (2 KGM of
+ * each salt lot, 4 of each sugar), cut into 15 packs of 4 KGM, three of them shipped together.
+ */
+describe('crowded columns drawn as group boxes', () => {
+  let t: TestApi;
+  let backward: TraceResult;
+  let forward: TraceResult;
+  const SALT = Array.from({ length: 20 }, (_, i) => ({ item: 'SALT', lot: `S-${String(i).padStart(2, '0')}` }));
+  const SUGAR = Array.from({ length: 5 }, (_, i) => ({ item: 'SUGAR', lot: `G-${i}` }));
+  const PACKS = Array.from({ length: 15 }, (_, i) => ({ item: 'PACK', lot: `P-${String(i).padStart(2, '0')}` }));
+  const batch = { kind: 'lot', item: 'MIX', lot: 'B-1' } as const;
+  const id = (r: { item: string; lot: string }) => `urn:lotline:lot:${r.item}:${r.lot}`;
+
+  beforeAll(async () => {
+    t = await testApi({ accounts: false });
+    const session = await t.store.beginCapture();
+    const cmds = [
+      { cmd: 'receive', time: '2026-06-01T06:00:00Z', lots: SALT.map((r) => ({ ...r, quantity: 10, uom: 'KGM' })), from: 'Salt Co', location: 'Goods in' },
+      { cmd: 'receive', time: '2026-06-01T06:10:00Z', lots: SUGAR.map((r) => ({ ...r, quantity: 10, uom: 'KGM' })), from: 'Sugar Co', location: 'Goods in' },
+      { cmd: 'produce', time: '2026-06-01T08:00:00Z', inputs: [...SALT.map((r) => ({ ...r, quantity: 2, uom: 'KGM' })), ...SUGAR.map((r) => ({ ...r, quantity: 4, uom: 'KGM' }))], outputs: [{ item: 'MIX', lot: 'B-1', quantity: 60, uom: 'KGM' }], location: 'Mixing room' },
+      { cmd: 'produce', time: '2026-06-01T09:00:00Z', inputs: [{ item: 'MIX', lot: 'B-1', quantity: 60, uom: 'KGM' }], outputs: PACKS.map((r) => ({ ...r, quantity: 4, uom: 'KGM' })), location: 'Line 1' },
+      { cmd: 'ship', time: '2026-06-02T07:00:00Z', lots: PACKS.slice(0, 3).map((r) => ({ ...r, quantity: 4, uom: 'KGM' })), to: 'FreshMart DC South', location: 'Dispatch' },
+    ];
+    const issues: Issue[] = [];
+    await session.append(cmds.map((c) => readNativeValue(c, issues)!));
+    expect(issues).toEqual([]);
+    await session.commit();
+    backward = (await trace(t.store, batch, 'backward')) as unknown as TraceResult;
+    forward = (await trace(t.store, batch, 'forward')) as unknown as TraceResult;
+  });
+  afterAll(async () => t.close());
+
+  const grouped = (expanded: string[] = [], threshold = GROUP_THRESHOLD) => buildGraphModel(backward, forward, { back: Infinity, forward: Infinity, group: { threshold, expanded: new Set(expanded) } });
+
+  it('draws the 20 salt lots and the 15 packs as one box each, the 5 sugar lots as their own boxes', () => {
+    expect(buildGraphModel(backward, forward).nodes).toHaveLength(1 + 20 + 5 + 15 + 2 + 1);
+    const m = grouped();
+    const groups = m.nodes.filter((n) => n.kind === 'group');
+    expect(groups.map((g) => [g.label, g.level, g.detail, g.members?.length])).toEqual([
+      ['20 lots of SALT', -1, '67% of this lot', 20],
+      ['15 lots of PACK', 1, '100% from this lot', 15],
+    ]);
+    expect(new Set(groups.find((g) => g.level < 0)!.members)).toEqual(new Set(SALT.map(id)));
+    expect(m.nodes.filter((n) => n.kind === 'lot').map((n) => n.id).sort()).toEqual([id({ item: 'MIX', lot: 'B-1' }), ...SUGAR.map(id)].sort());
+    expect(m.nodes).toHaveLength(1 + 2 + 5 + 3);
+    // The group's edges carry the summed quantities; the suppliers keep their receipt counts.
+    const salt = groups.find((g) => g.level < 0)!.id;
+    const packs = groups.find((g) => g.level > 0)!.id;
+    const edges = new Map(m.edges.map((e) => [`${e.from} → ${e.to}`, e.label]));
+    expect(edges.get(`${salt} → ${id({ item: 'MIX', lot: 'B-1' })}`)).toBe('40 KGM');
+    expect(edges.get(`${id({ item: 'MIX', lot: 'B-1' })} → ${packs}`)).toBe('60 KGM');
+    expect(edges.get(`supplier:urn:lotline:party:Salt%20Co → ${salt}`)).toBe('200 KGM');
+    expect(edges.get(`${packs} → customer:urn:lotline:party:FreshMart%20DC%20South`)).toBe('12 KGM');
+    expect(m.edges).toHaveLength(1 + 5 + 1 + 5 + 1 + 1);
+    expect(m.nodes.find((n) => n.kind === 'supplier' && n.label === 'Salt Co')?.detail).toBe('supplier · 20 receipts');
+  });
+
+  it('opens one group in place, and groups only past the threshold', () => {
+    const salt = grouped().nodes.find((n) => n.label === '20 lots of SALT')!.id;
+    const m = grouped([salt]);
+    expect(m.nodes.filter((n) => n.kind === 'lot')).toHaveLength(1 + 20 + 5);
+    expect(m.nodes.filter((n) => n.kind === 'group').map((n) => n.label)).toEqual(['15 lots of PACK']);
+    expect(m.edges.filter((e) => e.from === 'supplier:urn:lotline:party:Salt%20Co').map((e) => e.label)).toEqual(Array(20).fill('10 KGM'));
+    // 20 lots at a threshold of 20 stay boxes, past 19 they are a group; the same for 15 packs at 15 and 14.
+    expect(grouped([], 20).nodes.filter((n) => n.kind === 'group')).toEqual([]);
+    expect(grouped([], 19).nodes.filter((n) => n.kind === 'group').map((n) => n.label)).toEqual(['20 lots of SALT']);
+    expect(grouped([], 14).nodes.filter((n) => n.kind === 'group')).toHaveLength(2);
+    expect(grouped([], 15).nodes.filter((n) => n.kind === 'group')).toHaveLength(1);
+  });
+
+  it('counts the held and recalled lots of a group', () => {
+    const members = SALT.map(id);
+    expect(groupStatus(members, new Map())).toEqual({ held: 0, recalled: 0, text: '' });
+    const st = new Map([
+      [members[0]!, 'on_hold'],
+      [members[3]!, 'on_hold'],
+      [members[4]!, 'recalled'],
+      [id(SUGAR[0]!), 'recalled'],
+      [members[5]!, 'active'],
+    ]);
+    expect(groupStatus(members, st)).toEqual({ held: 2, recalled: 1, text: '2 held · 1 recalled' });
   });
 });

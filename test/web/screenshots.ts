@@ -53,6 +53,10 @@ async function main(): Promise<void> {
     await page.locator('svg.genealogy').waitFor();
     await page.getByRole('heading', { name: 'Genealogy' }).evaluate((e) => e.scrollIntoView());
     await page.waitForTimeout(1500);
+    // It opens with its crowded columns grouped (600 lots of one item in one box); then every box.
+    await shot('lot-grouped');
+    await page.getByRole('button', { name: 'Expand all groups' }).click();
+    await page.waitForTimeout(1500);
     await shot('lot-large');
     for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
     await page.locator('.graph-viewport').evaluate((v) => v.scrollTo({ left: 0, top: v.scrollHeight / 2 - v.clientHeight / 2 }));

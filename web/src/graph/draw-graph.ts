@@ -3,6 +3,7 @@
  * classes, so that the exported SVG (and the PNG made from it) looks the same outside the page.
  */
 import { s } from '../dom.js';
+import { groupStatus } from './graph-model.js';
 import type { Layout, PlacedNode } from './layout.js';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout.js';
 
@@ -12,6 +13,7 @@ const LOOK = {
   lot: { fill: '#ffffff', stroke: '#5c6b7a', text: '#1d2430' },
   supplier: { fill: '#e8f1e4', stroke: '#3c7a2e', text: '#1d2430' },
   customer: { fill: '#fdf0e0', stroke: '#a35d00', text: '#1d2430' },
+  group: { fill: '#eef2f7', stroke: '#5c6b7a', text: '#1d2430' },
   held: { fill: '#fff4cc', stroke: '#b07d00', text: '#1d2430' },
   recalled: { fill: '#fde2e2', stroke: '#b3261e', text: '#1d2430' },
 } as const;
@@ -21,6 +23,14 @@ export interface DrawOptions {
   readonly status?: ReadonlyMap<string, string>;
   /** Called when a lot is chosen (click, Enter): the page re-centres on it. */
   readonly onChoose?: (node: PlacedNode) => void;
+  /** Called when a group box is opened (click, Enter): the page draws its lots in its place. */
+  readonly onExpand?: (node: PlacedNode) => void;
+}
+
+/** A group's colour and second line: held or recalled when any of its lots is. */
+function groupLook(n: PlacedNode, status: ReadonlyMap<string, string> | undefined) {
+  const st = groupStatus(n.members ?? [], status ?? new Map());
+  return { look: st.recalled ? LOOK.recalled : st.held ? LOOK.held : LOOK.group, detail: st.text ? `${n.detail} · ${st.text}` : n.detail };
 }
 
 function clip(text: string, max: number): string {
@@ -58,6 +68,10 @@ export function drawGraph(layout: Layout, options: DrawOptions = {}): SVGSVGElem
   svg.append(edgeLayer);
   const nodeLayer = s('g', {});
   for (const n of layout.nodes) {
+    if (n.kind === 'group') {
+      nodeLayer.append(drawGroup(n, options));
+      continue;
+    }
     const status = n.ref ? options.status?.get(n.id) : undefined;
     const look = n.root ? LOOK.root : n.kind === 'lot' && status === 'recalled' ? LOOK.recalled : n.kind === 'lot' && status === 'on_hold' ? LOOK.held : LOOK[n.kind];
     const x = n.x - NODE_WIDTH / 2;
@@ -92,6 +106,49 @@ export function drawGraph(layout: Layout, options: DrawOptions = {}): SVGSVGElem
   }
   svg.append(nodeLayer);
   return svg;
+}
+
+/** A group of lots: a stack of boxes that opens on a click or Enter. */
+function drawGroup(n: PlacedNode, options: DrawOptions): SVGGElement {
+  const { look, detail } = groupLook(n, options.status);
+  const x = n.x - NODE_WIDTH / 2;
+  const y = n.y - NODE_HEIGHT / 2;
+  const g = s(
+    'g',
+    { class: 'node node-group', 'data-id': n.id, 'data-count': n.members?.length ?? 0, tabindex: 0, role: 'button', 'aria-expanded': 'false', 'aria-label': `${n.label}, ${detail}: show each lot`, cursor: 'pointer' },
+    s('title', {}, `${n.label}\n${detail}\nclick to show each lot`),
+    s('rect', { x: x + 6, y: y - 5, width: NODE_WIDTH - 6, height: NODE_HEIGHT, rx: 4, fill: look.fill, stroke: look.stroke, 'stroke-width': 1, class: 'stack' }),
+    s('rect', { x, y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: 4, fill: look.fill, stroke: look.stroke, 'stroke-width': 1.6 }),
+    s('text', { x: x + 8, y: y + 19, 'font-size': 12, 'font-weight': 700, fill: look.text }, clip(`▸ ${n.label}`, 31)),
+    s('text', { x: x + 8, y: y + 36, 'font-size': 11.5, fill: look.text }, clip(detail, 36)),
+  );
+  const open = options.onExpand;
+  if (open) {
+    g.addEventListener('click', () => open(n));
+    g.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        open(n);
+      }
+    });
+  }
+  return g;
+}
+
+/** Repaints a group box once more of its lots' statuses are known. */
+export function paintGroup(svg: SVGSVGElement, n: PlacedNode, status: ReadonlyMap<string, string>): void {
+  const g = [...svg.querySelectorAll<SVGGElement>('g.node-group')].find((el) => el.dataset['id'] === n.id);
+  if (!g) return;
+  const { look, detail } = groupLook(n, status);
+  for (const rect of g.querySelectorAll('rect')) {
+    rect.setAttribute('fill', look.fill);
+    rect.setAttribute('stroke', look.stroke);
+  }
+  const line = g.querySelectorAll('text')[1];
+  if (line) line.textContent = clip(detail, 36);
+  g.setAttribute('aria-label', `${n.label}, ${detail}: show each lot`);
+  const title = g.querySelector('title');
+  if (title) title.textContent = `${n.label}\n${detail}\nclick to show each lot`;
 }
 
 /** Colours one drawn lot by its status once it is known, without laying the graph out again. */

@@ -35,7 +35,7 @@ const labelWidth = (text: string): number => Math.ceil(text.length * 6.4);
 export function layoutGraph(model: GraphModel): Layout {
   const laid = layeredLayout(
     // Parties have no level of their own: each goes next to the lots it supplied or received.
-    model.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT, level: n.kind === 'lot' ? n.level : undefined })),
+    model.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT, level: n.kind === 'lot' || n.kind === 'group' ? n.level : undefined })),
     model.edges.map((e) => ({ from: e.from, to: e.to, labelWidth: e.label ? labelWidth(e.label) : 0 })),
     { nodeGap: 14, rankGap: 120, margin: 16, labelPad: 8 },
   );

@@ -7,8 +7,9 @@ import { detailsList, eventDetails } from '../event-details.js';
 import type { Principal, RefJson, TraceResult } from '../api.js';
 import { api, ApiError } from '../api.js';
 import { h, mount } from '../dom.js';
-import { buildGraphModel, openingDepth } from '../graph/graph-model.js';
-import { download, drawGraph, paintStatus, pngBlob, svgText } from '../graph/draw-graph.js';
+import { buildGraphModel, GROUP_THRESHOLD, openingDepth } from '../graph/graph-model.js';
+import { download, drawGraph, paintGroup, paintStatus, pngBlob, svgText } from '../graph/draw-graph.js';
+import type { PlacedNode } from '../graph/layout.js';
 import { layoutGraph } from '../graph/layout.js';
 import { lotPath, placeName, quantity, refLabel, refUri, when } from '../names.js';
 import { navigate } from '../router.js';
@@ -168,6 +169,12 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
   const viewport = h('div', { class: 'graph-viewport', tabindex: 0, 'aria-label': 'Genealogy drawing; scroll to pan' });
   const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
   const showAll = h('button', { type: 'button', class: 'more-levels', hidden: true }, '');
+  // Crowded columns are drawn as group boxes; each opens on a click, or all with this button.
+  const expanded = new Set<string>();
+  let grouping = true;
+  const groupsButton = h('button', { type: 'button', class: 'expand-groups', hidden: true }, 'Expand all groups');
+  const groupNote = h('p', { class: 'muted group-note', 'aria-live': 'polite' });
+  let groupOfLot = new Map<string, PlacedNode>();
   let zoom = 1;
   let svg: SVGSVGElement | undefined;
   const status = new Map<string, string>();
@@ -176,13 +183,19 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
     svg.setAttribute('width', String(Math.round(svg.viewBox.baseVal.width * zoom)));
     svg.setAttribute('height', String(Math.round(svg.viewBox.baseVal.height * zoom)));
   };
-  const draw = () => {
+  const draw = (focusId?: string) => {
     const limit = (v: string) => (v === 'all' ? Infinity : Number(v));
     const t0 = performance.now();
-    const model = buildGraphModel(backward, forward, { back: limit(back.value), forward: limit(fwd.value) });
+    const model = buildGraphModel(backward, forward, { back: limit(back.value), forward: limit(fwd.value), ...(grouping ? { group: { threshold: GROUP_THRESHOLD, expanded } } : {}) });
     const laid = layoutGraph(model);
     const t1 = performance.now();
-    svg = drawGraph(laid, { status, onChoose: (n) => n.ref && navigate(lotPath(refUri(n.ref))) });
+    const onExpand = (n: PlacedNode) => {
+      expanded.add(n.id);
+      draw(n.members?.[0]);
+    };
+    svg = drawGraph(laid, { status, onChoose: (n) => n.ref && navigate(lotPath(refUri(n.ref))), onExpand });
+    const groups = laid.nodes.filter((n) => n.kind === 'group');
+    groupOfLot = new Map(groups.flatMap((g) => (g.members ?? []).map((m) => [m, g] as const)));
     mount(viewport, svg);
     // How long this drawing took (read by the browser test that reports the figures).
     viewport.dataset['layoutMs'] = (t1 - t0).toFixed(1);
@@ -190,17 +203,27 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
     // A small graph gets a small frame; a large one a frame of most of the screen, scrolled inside.
     viewport.style.height = `${Math.min(laid.height + 24, Math.max(320, Math.round(window.innerHeight * 0.7)))}px`;
     applyZoom();
-    const lots = model.nodes.filter((n) => n.kind === 'lot').length;
+    const grouped = groupOfLot.size;
+    const lots = model.nodes.filter((n) => n.kind === 'lot').length + grouped;
     const hidden = full.nodes.filter((n) => n.kind === 'lot').length - lots;
+    groupNote.textContent = grouped > 0 ? `${grouped} of them in ${groups.length} group${groups.length === 1 ? '' : 's'} (crowded columns): click a group, or Enter on it, to show its lots.` : '';
     summary.textContent = `${lots} lot${lots === 1 ? '' : 's'} drawn${hidden > 0 ? `, ${hidden} more in hidden levels` : ''}; ${backward.receipts.length} receipt(s), ${forward.shipments.length} shipment(s).${backward.truncated || forward.truncated ? ' The trace was cut at its depth limit.' : ''}`;
     showAll.hidden = hidden === 0;
     showAll.textContent = `+${hidden} more: show all levels`;
-    // The first drawing is centred on the lot itself.
-    const root = laid.nodes.find((n) => n.root);
+    groupsButton.hidden = grouping ? groups.length === 0 : false;
+    groupsButton.textContent = grouping ? 'Expand all groups' : 'Group crowded columns';
+    // The first drawing is centred on the lot itself; an opened group on its first lot.
+    const root = laid.nodes.find((n) => (focusId ? n.id === focusId : n.root)) ?? laid.nodes.find((n) => n.root);
+    if (focusId) requestAnimationFrame(() => svg?.querySelector<SVGGElement>(`g.node[data-id="${CSS.escape(focusId)}"]`)?.focus({ preventScroll: true }));
     if (root) requestAnimationFrame(() => viewport.scrollTo({ left: root.x * zoom - viewport.clientWidth / 2, top: root.y * zoom - viewport.clientHeight / 2 }));
   };
-  back.addEventListener('change', draw);
-  fwd.addEventListener('change', draw);
+  back.addEventListener('change', () => draw());
+  fwd.addEventListener('change', () => draw());
+  groupsButton.addEventListener('click', () => {
+    grouping = !grouping;
+    expanded.clear();
+    draw();
+  });
   showAll.addEventListener('click', () => {
     back.value = 'all';
     fwd.value = 'all';
@@ -235,11 +258,18 @@ function graphPanel(section: HTMLElement, backward: TraceResult, forward: TraceR
     ),
     summary,
     showAll,
+    groupNote,
+    groupsButton,
     h('p', { class: 'legend' }, h('span', { class: 'key key-supplier' }, 'supplier'), h('span', { class: 'key key-root' }, 'this lot'), h('span', { class: 'key key-held' }, 'on hold'), h('span', { class: 'key key-recalled' }, 'recalled'), h('span', { class: 'key key-customer' }, 'customer'), ' Click a lot to open it.'),
     viewport,
   );
   draw();
-  void colourStatuses(full.nodes.filter((n) => n.kind === 'lot' && !n.root && n.ref).map((n) => n.id), status, (id, st) => svg && paintStatus(svg, id, st));
+  void colourStatuses(full.nodes.filter((n) => n.kind === 'lot' && !n.root && n.ref).map((n) => n.id), status, (id, st) => {
+    if (!svg) return;
+    const group = groupOfLot.get(id);
+    if (group) paintGroup(svg, group, status);
+    else paintStatus(svg, id, st);
+  });
 }
 
 /** Refs per POST /lots/status request: the route takes at most 1000. */
