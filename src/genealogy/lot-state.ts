@@ -15,6 +15,8 @@ import type { Movement } from './movements.js';
 import type { RefJson, TraceOptions } from './trace.js';
 import { refJson, visibilityFor } from './trace.js';
 import { isVisible } from './visibility.js';
+import { traceReads } from './genealogy-index.js';
+import type { TraceReads } from './trace-graph.js';
 import type { Visibility } from './visibility.js';
 
 export const LOT_STATUSES = ['released', 'on_hold', 'consumed', 'shipped', 'recalled', 'destroyed'] as const;
@@ -152,9 +154,11 @@ export async function lotStates(store: EventStore, refs: readonly ObjectRef[], o
   }
   const ids = [...new Set([...nodeOf.values()].map((n) => n.id))];
   const vis = await visibilityFor(store, options);
+  // from the genealogy index's memory when the store has one that is current (the server), else the store
+  const reads = traceReads(store, vis);
   // Consumption and production come from the flows, which also hold a lot consumed on a pallet or case.
-  const flowsByNode = byNode([...(await store.flowsOfNodes(ids, 'in')), ...(await store.flowsOfNodes(ids, 'out'))]);
-  const ownByNode = byNode((await store.eventObjectsOfNodes(ids)).filter((r) => r.role !== 'input' && r.role !== 'output'));
+  const flowsByNode = byNode([...(await reads.flowsOfNodes(ids, 'in')), ...(await reads.flowsOfNodes(ids, 'out'))]);
+  const ownByNode = byNode((await reads.eventObjectsOfNodes(ids)).filter((r) => r.role !== 'input' && r.role !== 'output'));
   const rowsOf = new Map<number, EventObjectRow[]>();
   const allSeqs = new Set<number>();
   for (const id of ids) {
@@ -165,11 +169,11 @@ export async function lotStates(store: EventStore, refs: readonly ObjectRef[], o
     rowsOf.set(id, rows);
     for (const r of rows) allSeqs.add(r.seq);
   }
-  const events = new Map((await store.eventsBySeq([...allSeqs])).filter((e) => isVisible(vis, e)).map((e) => [e.seq, e]));
+  const events = new Map((await reads.eventsBySeq([...allSeqs])).filter((e) => isVisible(vis, e)).map((e) => [e.seq, e]));
   for (const { id, ref } of nodeOf.values()) if (!rowsOf.get(id)!.some((r) => events.has(r.seq))) throw notKnown(ref, options);
 
   // Receipts and shipments: of the lots themselves and of the pallets and cases they were on, one per event and lot.
-  const moves = await collectMovements(store, ids, new Map([...nodeOf.values()].map((n) => [n.id, n.ref])), vis);
+  const moves = await collectMovements(reads, ids, new Map([...nodeOf.values()].map((n) => [n.id, n.ref])), vis);
   const idByCode = new Map<string, number>();
   for (const { id, ref } of nodeOf.values()) idByCode.set(codeKeyOf(refJson(ref)), id);
   const movesOf = new Map<number, { shipments: Movement[]; receipts: Movement[] }>();
@@ -196,18 +200,18 @@ export async function lotStates(store: EventStore, refs: readonly ObjectRef[], o
     historyOf.set(id, history);
     for (const e of history) historySeqs.add(e.seq);
   }
-  const bodies = await store.eventBodies([...historySeqs]);
+  const bodies = await reads.eventBodies([...historySeqs]);
 
   // Logistic units that hold each lot now: every unit its packing events name, replayed once.
   const unitSeqs = new Set<number>();
   for (const id of ids) for (const r of rowsOf.get(id)!) if (r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent') unitSeqs.add(r.seq);
   const unitsBySeq = new Map<number, number[]>();
-  for (const p of (await store.eventObjectsOfEvents([...unitSeqs])).filter((r) => r.role === 'parent')) {
+  for (const p of (await reads.eventObjectsOfEvents([...unitSeqs])).filter((r) => r.role === 'parent')) {
     const l = unitsBySeq.get(p.seq);
     if (l) l.push(p.node);
     else unitsBySeq.set(p.seq, [p.node]);
   }
-  const heldNow = await unitsNow(store, [...new Set([...unitsBySeq.values()].flat())], vis);
+  const heldNow = await unitsNow(reads, [...new Set([...unitsBySeq.values()].flat())], vis);
 
   const computed = new Map<number, LotState>();
   for (const { id, ref } of nodeOf.values()) {
@@ -235,7 +239,7 @@ function codeKeyOf(r: { item: string; lot?: string; serial?: string }): string {
 }
 
 /** What each unit holds now (after its last visible aggregation event), with its label: the unit branch of `lotState`, for many units. */
-async function unitsNow(store: EventStore, units: readonly number[], vis: Visibility): Promise<Map<number, { label: string; held: ReadonlyMap<number, unknown> }>> {
+async function unitsNow(store: TraceReads, units: readonly number[], vis: Visibility): Promise<Map<number, { label: string; held: ReadonlyMap<number, unknown> }>> {
   const out = new Map<number, { label: string; held: ReadonlyMap<number, unknown> }>();
   if (units.length === 0) return out;
   const rows = (await store.eventObjectsOfNodes(units)).filter((r) => r.role === 'parent');
