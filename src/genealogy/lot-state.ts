@@ -5,15 +5,19 @@
  */
 import { LotlineError } from '../domain/errors.js';
 import type { ObjectRef } from '../domain/identifiers/object-ref.js';
-import { refLabel } from '../domain/identifiers/object-ref.js';
+import { refKey, refLabel } from '../domain/identifiers/object-ref.js';
 import type { EventObjectRow, EventRow, EventStore } from '../store/event-store.js';
 import { contentsAt } from '../store/unit-contents.js';
 import type { AggregationStep } from '../store/unit-contents.js';
 import { inBase } from './quantity.js';
 import { collectMovements } from './movements.js';
+import type { Movement } from './movements.js';
 import type { RefJson, TraceOptions } from './trace.js';
 import { refJson, visibilityFor } from './trace.js';
 import { isVisible } from './visibility.js';
+import { traceReads } from './genealogy-index.js';
+import type { TraceReads } from './trace-graph.js';
+import type { Visibility } from './visibility.js';
 
 export const LOT_STATUSES = ['released', 'on_hold', 'consumed', 'shipped', 'recalled', 'destroyed'] as const;
 export type LotStatus = (typeof LOT_STATUSES)[number];
@@ -83,51 +87,195 @@ function isRelease(e: EventRow): boolean {
 }
 
 export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<TraceOptions, 'asOf'> = {}): Promise<LotState | UnitState> {
+  if (ref.kind !== 'unit') return (await lotStates(store, [ref], options)).get(refKey(ref))!;
   const node = [...(await store.findNodes([ref])).values()][0];
   if (!node) throw new LotlineError('LOT_NOT_FOUND', `no event names ${refLabel(ref)}: check the item and the lot code`);
   const vis = await visibilityFor(store, options);
-  // Consumption and production come from the flows, which also hold a lot consumed on a pallet or case.
   const flows = [...(await store.flowsOfNodes([node.id], 'in')), ...(await store.flowsOfNodes([node.id], 'out'))];
   const rows: EventObjectRow[] = [
     ...(await store.eventObjectsOfNodes([node.id])).filter((r) => r.role !== 'input' && r.role !== 'output'),
     ...flows.map((f) => ({ seq: f.seq, node: f.node, role: f.dir === 'in' ? ('input' as const) : ('output' as const), quantity: f.quantity, uom: f.uom })),
   ];
   const events = new Map((await store.eventsBySeq([...new Set(rows.map((r) => r.seq))])).filter((e) => isVisible(vis, e)).map((e) => [e.seq, e]));
-  if (events.size === 0) {
-    throw new LotlineError(
-      'LOT_NOT_FOUND',
-      options.asOf !== undefined
-        ? `${refLabel(ref)} was not yet known at ${options.asOf}: its first event was recorded later`
-        : `every event naming ${refLabel(ref)} was declared erroneous: the lot does not exist in the corrected record`,
-    );
-  }
+  if (events.size === 0) throw notKnown(ref, options);
   const ordered = [...events.values()].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
   const last = ordered[ordered.length - 1];
-
-  if (ref.kind === 'unit') {
-    const steps: AggregationStep[] = [];
-    const parentSeqs = rows.filter((r) => r.role === 'parent' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
-    const children = await store.eventObjectsOfEvents(parentSeqs);
-    for (const seq of parentSeqs) {
-      const e = events.get(seq)!;
-      steps.push({ seq, eventMs: e.eventMs, action: e.action, children: children.filter((c) => c.seq === seq && c.role === 'object').map((c) => ({ node: c.node, quantity: c.quantity, uom: c.uom })) });
-    }
-    const held = contentsAt(steps, Number.MAX_SAFE_INTEGER);
-    const refs = new Map((await store.nodesById([...held.keys()])).map((n) => [n.id, n.ref]));
-    return {
-      unit: { scheme: ref.scheme, id: ref.id },
-      contents: [...held].map(([n, h]) => ({ ref: refJson(refs.get(n)!), quantity: h.quantity, uom: h.uom })),
-      lastEvent: last ? summary(last) : null,
-      events: ordered.length,
-    };
+  const steps: AggregationStep[] = [];
+  const parentSeqs = rows.filter((r) => r.role === 'parent' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
+  const children = await store.eventObjectsOfEvents(parentSeqs);
+  for (const seq of parentSeqs) {
+    const e = events.get(seq)!;
+    steps.push({ seq, eventMs: e.eventMs, action: e.action, children: children.filter((c) => c.seq === seq && c.role === 'object').map((c) => ({ node: c.node, quantity: c.quantity, uom: c.uom })) });
   }
+  const held = contentsAt(steps, Number.MAX_SAFE_INTEGER);
+  const refs = new Map((await store.nodesById([...held.keys()])).map((n) => [n.id, n.ref]));
+  return {
+    unit: { scheme: ref.scheme, id: ref.id },
+    contents: [...held].map(([n, h]) => ({ ref: refJson(refs.get(n)!), quantity: h.quantity, uom: h.uom })),
+    lastEvent: last ? summary(last) : null,
+    events: ordered.length,
+  };
+}
 
-  // Receipts and shipments: of the lot itself and of the pallets and cases it was on, one per event.
-  const { shipments, receipts, carried } = await collectMovements(store, [node.id], new Map([[node.id, ref]]), vis);
-  // The lot's history: its own events and those of the units that carried it (a pallet put on hold, moved).
-  const history = [...ordered, ...(carried.get(node.id) ?? []).filter((e) => !events.has(e.seq))].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
+function notKnown(ref: ObjectRef, options: Pick<TraceOptions, 'asOf'>): LotlineError {
+  return new LotlineError(
+    'LOT_NOT_FOUND',
+    options.asOf !== undefined
+      ? `${refLabel(ref)} was not yet known at ${options.asOf}: its first event was recorded later`
+      : `every event naming ${refLabel(ref)} was declared erroneous: the lot does not exist in the corrected record`,
+  );
+}
+
+function byNode<T extends { node: number }>(xs: readonly T[]): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const x of xs) {
+    const l = m.get(x.node);
+    if (l) l.push(x);
+    else m.set(x.node, [x]);
+  }
+  return m;
+}
+
+/**
+ * The state of many lots (or serials) at once, keyed by refKey: the same answer as `lotState` for
+ * each, with every read made once for all of them (a mock recall of 10,000 lots made 10,000 replays
+ * of a few reads each). Units (pallets, cases) are not accepted: `lotState` answers those.
+ */
+export async function lotStates(store: EventStore, refs: readonly ObjectRef[], options: Pick<TraceOptions, 'asOf'> = {}): Promise<Map<string, LotState>> {
+  const out = new Map<string, LotState>();
+  if (refs.length === 0) return out;
+  const found = await store.findNodes(refs);
+  const nodeOf = new Map<string, { id: number; ref: ObjectRef }>();
+  for (const ref of refs) {
+    if (ref.kind === 'unit') throw new LotlineError('USAGE', `lotStates answers lots and serials, not units (${refLabel(ref)}): use lotState`);
+    const node = found.get(refKey(ref));
+    if (!node) throw new LotlineError('LOT_NOT_FOUND', `no event names ${refLabel(ref)}: check the item and the lot code`);
+    nodeOf.set(refKey(ref), { id: node.id, ref });
+  }
+  const ids = [...new Set([...nodeOf.values()].map((n) => n.id))];
+  const vis = await visibilityFor(store, options);
+  // from the genealogy index's memory when the store has one that is current (the server), else the store
+  const reads = traceReads(store, vis);
+  // Consumption and production come from the flows, which also hold a lot consumed on a pallet or case.
+  const flowsByNode = byNode([...(await reads.flowsOfNodes(ids, 'in')), ...(await reads.flowsOfNodes(ids, 'out'))]);
+  const ownByNode = byNode((await reads.eventObjectsOfNodes(ids)).filter((r) => r.role !== 'input' && r.role !== 'output'));
+  const rowsOf = new Map<number, EventObjectRow[]>();
+  const allSeqs = new Set<number>();
+  for (const id of ids) {
+    const rows: EventObjectRow[] = [
+      ...(ownByNode.get(id) ?? []),
+      ...(flowsByNode.get(id) ?? []).map((f) => ({ seq: f.seq, node: f.node, role: f.dir === 'in' ? ('input' as const) : ('output' as const), quantity: f.quantity, uom: f.uom })),
+    ];
+    rowsOf.set(id, rows);
+    for (const r of rows) allSeqs.add(r.seq);
+  }
+  const events = new Map((await reads.eventsBySeq([...allSeqs])).filter((e) => isVisible(vis, e)).map((e) => [e.seq, e]));
+  for (const { id, ref } of nodeOf.values()) if (!rowsOf.get(id)!.some((r) => events.has(r.seq))) throw notKnown(ref, options);
+
+  // Receipts and shipments: of the lots themselves and of the pallets and cases they were on, one per event and lot.
+  const moves = await collectMovements(reads, ids, new Map([...nodeOf.values()].map((n) => [n.id, n.ref])), vis);
+  const idByCode = new Map<string, number>();
+  for (const { id, ref } of nodeOf.values()) idByCode.set(codeKeyOf(refJson(ref)), id);
+  const movesOf = new Map<number, { shipments: Movement[]; receipts: Movement[] }>();
+  for (const [list, kind] of [[moves.shipments, 'shipments'], [moves.receipts, 'receipts']] as const) {
+    for (const m of list) {
+      const id = idByCode.get(codeKeyOf(m));
+      if (id === undefined) continue;
+      let l = movesOf.get(id);
+      if (!l) movesOf.set(id, (l = { shipments: [], receipts: [] }));
+      l[kind].push(m);
+    }
+  }
+  // The lots' histories: their own events and those of the units that carried them (a pallet put on hold, moved).
+  const historyOf = new Map<number, EventRow[]>();
+  const historySeqs = new Set<number>();
+  for (const id of ids) {
+    const own = new Map<number, EventRow>();
+    for (const r of rowsOf.get(id)!) {
+      const e = events.get(r.seq);
+      if (e) own.set(e.seq, e);
+    }
+    const ordered = [...own.values()].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
+    const history = [...ordered, ...(moves.carried.get(id) ?? []).filter((e) => !own.has(e.seq))].sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
+    historyOf.set(id, history);
+    for (const e of history) historySeqs.add(e.seq);
+  }
+  const bodies = await reads.eventBodies([...historySeqs]);
+
+  // Logistic units that hold each lot now: every unit its packing events name, replayed once.
+  const unitSeqs = new Set<number>();
+  for (const id of ids) for (const r of rowsOf.get(id)!) if (r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent') unitSeqs.add(r.seq);
+  const unitsBySeq = new Map<number, number[]>();
+  for (const p of (await reads.eventObjectsOfEvents([...unitSeqs])).filter((r) => r.role === 'parent')) {
+    const l = unitsBySeq.get(p.seq);
+    if (l) l.push(p.node);
+    else unitsBySeq.set(p.seq, [p.node]);
+  }
+  const heldNow = await unitsNow(reads, [...new Set([...unitsBySeq.values()].flat())], vis);
+
+  const computed = new Map<number, LotState>();
+  for (const { id, ref } of nodeOf.values()) {
+    let st = computed.get(id);
+    if (!st) {
+      const unitIds = new Set<number>();
+      for (const r of rowsOf.get(id)!) if (r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent') for (const u of unitsBySeq.get(r.seq) ?? []) unitIds.add(u);
+      const inUnits: string[] = [];
+      for (const u of unitIds) {
+        const h = heldNow.get(u);
+        if (h && h.held.has(id)) inUnits.push(h.label);
+      }
+      const m = movesOf.get(id) ?? { shipments: [], receipts: [] };
+      st = await stateOfLot(store, ref, rowsOf.get(id)!, historyOf.get(id)!, m.shipments, m.receipts, bodies, moves.eventsById, inUnits);
+      computed.set(id, st);
+    }
+    out.set(refKey(ref), st);
+  }
+  return out;
+}
+
+/** Item and lot (or serial) as one string, to find a movement's lot. */
+function codeKeyOf(r: { item: string; lot?: string; serial?: string }): string {
+  return r.lot !== undefined ? `${r.item}\u0000L${r.lot}` : `${r.item}\u0000S${r.serial ?? ''}`;
+}
+
+/** What each unit holds now (after its last visible aggregation event), with its label: the unit branch of `lotState`, for many units. */
+async function unitsNow(store: TraceReads, units: readonly number[], vis: Visibility): Promise<Map<number, { label: string; held: ReadonlyMap<number, unknown> }>> {
+  const out = new Map<number, { label: string; held: ReadonlyMap<number, unknown> }>();
+  if (units.length === 0) return out;
+  const rows = (await store.eventObjectsOfNodes(units)).filter((r) => r.role === 'parent');
+  const aggs = new Map((await store.eventsBySeq([...new Set(rows.map((r) => r.seq))])).filter((e) => e.type === 'AggregationEvent' && isVisible(vis, e)).map((e) => [e.seq, e]));
+  const children = new Map<number, EventObjectRow[]>();
+  for (const c of await store.eventObjectsOfEvents([...aggs.keys()])) {
+    if (c.role !== 'object') continue;
+    const l = children.get(c.seq);
+    if (l) l.push(c);
+    else children.set(c.seq, [c]);
+  }
+  const steps = new Map<number, AggregationStep[]>();
+  for (const r of rows) {
+    const e = aggs.get(r.seq);
+    if (!e) continue;
+    const l = steps.get(r.node) ?? [];
+    l.push({ seq: e.seq, eventMs: e.eventMs, action: e.action, children: (children.get(e.seq) ?? []).map((c) => ({ node: c.node, quantity: c.quantity, uom: c.uom })) });
+    steps.set(r.node, l);
+  }
+  for (const n of await store.nodesById(units)) if (n.ref.kind === 'unit') out.set(n.id, { label: n.ref.id, held: contentsAt(steps.get(n.id) ?? [], Number.MAX_SAFE_INTEGER) });
+  return out;
+}
+
+/** One lot's state from what `lotStates` read for all of them. */
+async function stateOfLot(
+  store: EventStore,
+  ref: ObjectRef,
+  rows: readonly EventObjectRow[],
+  history: readonly EventRow[],
+  shipments: readonly Movement[],
+  receipts: readonly Movement[],
+  bodies: ReadonlyMap<number, Record<string, unknown>>,
+  movementEvents: ReadonlyMap<string, EventRow>,
+  inUnits: string[],
+): Promise<LotState> {
   const latest = history[history.length - 1];
-
   // The lot's unit is that of its first receipt or production; everything else converts to it.
   const firstIn =
     rows.find((r) => r.quantity !== null && r.role === 'output') ?? [...receipts].sort((a, b) => Date.parse(a.time) - Date.parse(b.time)).find((m) => m.quantity !== null);
@@ -138,7 +286,6 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     const per = inBase(1, displayUom);
     return b === null || per === null || b.base !== unit ? null : b.value / per.value;
   };
-  const bodies = await store.eventBodies(history.map((e) => e.seq));
 
   // The quantity ledger, in event-time order: a counted quantity sets the balance, so it must
   // come after everything that happened before it, also on pallets.
@@ -213,8 +360,9 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   let lastSummary = latest ? summary(latest) : null;
   const latestMove = [...movedIn].sort((x, y) => y[1] - x[1])[0];
   if (latestMove && (!latest || latestMove[1] > latest.eventMs)) {
-    const moved = await store.eventById(latestMove[0]);
-    if (moved) lastSummary = summary(moved.row);
+    const known = movementEvents.get(latestMove[0]);
+    const moved = known ?? (await store.eventById(latestMove[0]))?.row;
+    if (moved) lastSummary = summary(moved);
   }
 
   const hold = persistentHold && stepHold ? (persistentHold.seq < stepHold.seq ? persistentHold : stepHold) : (persistentHold ?? stepHold);
@@ -227,17 +375,6 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
   else if (hold) status = 'on_hold';
   else if (empty && lastOutflow !== null) status = lastOutflow;
   else status = 'released';
-
-  const inUnits: string[] = [];
-  const unitSeqs = rows.filter((r) => r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
-  if (unitSeqs.length > 0) {
-    const parents = (await store.eventObjectsOfEvents(unitSeqs)).filter((r) => r.role === 'parent');
-    const unitNodes = [...new Set(parents.map((p) => p.node))];
-    for (const u of await store.nodesById(unitNodes)) {
-      const st = await lotState(store, u.ref, options);
-      if ('unit' in st && st.contents.some((c) => JSON.stringify(c.ref) === JSON.stringify(refJson(ref)))) inUnits.push(st.unit.id);
-    }
-  }
 
   return {
     ref: refJson(ref),
@@ -253,6 +390,7 @@ export async function lotState(store: EventStore, ref: ObjectRef, options: Pick<
     events: history.length + movedIn.size,
   };
 }
+
 
 function stringOr(v: unknown): string | null {
   return typeof v === 'string' ? v : null;

@@ -15,8 +15,8 @@ import { describePlace } from '../reports/place-description.js';
 import type { EventObjectRow, EventRow, EventStore, FlowRow, NodeRow } from '../store/event-store.js';
 import type { AggregationStep, Held } from '../store/unit-contents.js';
 import { contentsAt } from '../store/unit-contents.js';
-import { HOLD_DISPOSITIONS, lotState } from './lot-state.js';
-import type { LotState, LotStatus } from './lot-state.js';
+import { HOLD_DISPOSITIONS, lotStates } from './lot-state.js';
+import type { LotStatus } from './lot-state.js';
 import { collectMovements } from './movements.js';
 import type { Movement } from './movements.js';
 import { inBase } from './quantity.js';
@@ -451,9 +451,11 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
       states.set(id, { status: 'released', onHand: { quantity, uom: st.uom }, location, hold: false, inUnits });
     }
   }
-  for (const [i, id] of full.entries()) {
-    if (i % 50 === 0) onProgress({ step: 'lot states', done: i, total: full.length });
-    const st = (await lotState(store, refById.get(id)!, req.asOf !== undefined ? { asOf: req.asOf } : {})) as LotState;
+  onProgress({ step: 'lot states', done: 0, total: full.length });
+  // the rest in one batch: every read once for all of them
+  const fullStates = await lotStates(store, full.map((id) => refById.get(id)!), req.asOf !== undefined ? { asOf: req.asOf } : {});
+  for (const id of full) {
+    const st = fullStates.get(refKey(refById.get(id)!))!;
     states.set(id, { status: st.status, onHand: st.onHand, location: st.location, hold: st.hold !== null, inUnits: st.inUnits });
   }
   onProgress({ step: 'lot states', done: full.length, total: full.length });

@@ -8,8 +8,7 @@
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import { refKey, refLabel } from '../../domain/identifiers/object-ref.js';
 import { lotlineUri } from '../../domain/identifiers/lotline-uri.js';
-import type { LotState } from '../../genealogy/lot-state.js';
-import { lotState } from '../../genealogy/lot-state.js';
+import { lotStates } from '../../genealogy/lot-state.js';
 import type { RefJson, TraceResult } from '../../genealogy/trace.js';
 import { trace } from '../../genealogy/trace.js';
 import type { Finding } from '../../quality/finding.js';
@@ -161,8 +160,10 @@ export async function runMockRecall(store: EventStore, root: ObjectRef, options:
 
   const reconciliation: LotReconciliation[] = [];
   const unaccounted: Unaccounted[] = [];
+  // every member's state in one pass over the store (one replay per lot was most of the exercise)
+  const states = await lotStates(store, [...members.values()].map((m) => toRef(m.ref)));
   for (const [key, m] of members) {
-    const state = (await lotState(store, toRef(m.ref))) as LotState;
+    const state = states.get(refKeyOf(m.ref))!;
     const lastSeen = {
       location: await place(state.location ?? state.lastEvent?.location ?? null),
       eventId: state.lastEvent?.eventId ?? null,
