@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { LotlineError } from '../../domain/errors.js';
 import { lotlineUri } from '../../domain/identifiers/lotline-uri.js';
 import { parseRef } from '../../domain/identifiers/index.js';
-import { LOT_STATUSES, lotState } from '../../genealogy/lot-state.js';
+import { refKey } from '../../domain/identifiers/object-ref.js';
+import { LOT_STATUSES, lotStates } from '../../genealogy/lot-state.js';
 import { lotsOnHold } from '../../genealogy/lots-on-hold.js';
 import type { Api } from '../app.js';
 import { COMMON_ERRORS, problem } from '../schemas.js';
@@ -85,16 +86,16 @@ export function registerLotStatusRoutes(api: Api): void {
       });
       const found = await store.findNodes(refs);
       const stored = new Set([...found.values()].map((n) => lotlineUri(n.ref)));
-      const statuses = [];
-      for (let i = 0; i < refs.length; i++) {
-        const ref = refs[i]!;
-        if (!stored.has(lotlineUri(ref))) {
-          statuses.push({ ref: body.refs[i]!, status: 'unknown' as const, hold: null });
-          continue;
-        }
-        const st = await lotState(store, ref);
-        statuses.push('status' in st ? { ref: body.refs[i]!, status: st.status, hold: st.hold ? { since: st.hold.since, reason: st.hold.reason } : null } : { ref: body.refs[i]!, status: 'unit' as const, hold: null });
-      }
+      // one batched read for every stored lot (a drawing asks for up to MAX_STATUS_REFS at once), not one per lot
+      const lots = refs.filter((ref) => ref.kind !== 'unit' && stored.has(lotlineUri(ref)));
+      const states = await lotStates(store, lots);
+      const statuses = refs.map((ref, i) => {
+        const asked = body.refs[i]!;
+        if (!stored.has(lotlineUri(ref))) return { ref: asked, status: 'unknown' as const, hold: null };
+        if (ref.kind === 'unit') return { ref: asked, status: 'unit' as const, hold: null };
+        const st = states.get(refKey(ref))!;
+        return { ref: asked, status: st.status, hold: st.hold ? { since: st.hold.since, reason: st.hold.reason } : null };
+      });
       return { statuses };
     },
   });
