@@ -26,6 +26,7 @@ import { cmdExport, cmdReport } from './report-commands.js';
 import { cmdDossier } from './dossier-commands.js';
 import { checkReportFlags, cmdAuditReport, cmdMockRecall } from './audit-report-commands.js';
 import { cmdMasterData, cmdRecall } from './recall-commands.js';
+import { cmdBackup, cmdRestore } from './backup-commands.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -71,6 +72,8 @@ Usage:
   lotline recall list | show ID | hold ID --reason R
   lotline master-data import FILE        items, parties, locations from CSV (--kind K) or JSON; all or nothing
   lotline master-data list KIND | history KIND ID    [--search WORDS]
+  lotline backup --out FILE              online backup of a SQLite database, checked before it is named [--force]
+  lotline restore FILE                   restore a backup to --db, checked before and after [--force]
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -130,6 +133,7 @@ Options:
   --transit-days N     recall: a shipment younger than N days with no receipt recorded is in transit (3)
   --kind K             master-data import: items, parties or locations (CSV files)
   --search WORDS       master-data list: only records containing every word
+  --force              backup: replace an existing --out file; restore: replace a database holding records
   -h, --help           this help
 `;
 
@@ -213,6 +217,7 @@ const OPTIONS = {
   csv: { type: 'boolean' },
   kind: { type: 'string' },
   search: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -245,6 +250,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   exceptions: [...REF_FLAGS, 'line', 'rule', 'state', 'from', 'to', 'owner', 'due', 'note', 'reason'],
   recall: [...REF_FLAGS, 'supplier', 'from', 'to', 'as-of', 'hold', 'reason', 'transit-days', 'csv', 'out', 'limit'],
   'master-data': ['kind', 'search', 'limit'],
+  backup: ['out', 'force'],
+  restore: ['force'],
 };
 
 function intFlag(value: string | undefined, name: string): number | undefined {
@@ -372,6 +379,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdRecall(rest, flags, io);
       case 'master-data':
         return await cmdMasterData(rest, flags, io);
+      case 'backup':
+        return await cmdBackup(rest, flags, io);
+      case 'restore':
+        return await cmdRestore(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;
