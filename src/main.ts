@@ -120,3 +120,6 @@ export function openMockRecallStore(db: string): Promise<MockRecallStore> {
 /** Keeping records: the SQLite backup API and file checks (`lotline backup`, `lotline restore`), and how a PostgreSQL URL is recognised. */
 export { backupSqliteDatabase, checkpointSqliteFile, quickCheckSqliteFile, sqliteTablesWithRows } from './store/sqlite/sqlite-backup.js';
 export { isPostgresUrl, parsePostgresUrl, redactUrl } from './store/postgres/open-postgres-store.js';
+/** Retention purges of a SQLite event log and their records (`lotline purge`). */
+export { listPurges, planLogPurge, purgeLogBefore } from './store/sqlite/sqlite-purge.js';
+export type { LogPurgePlan, PurgeRecord } from './store/sqlite/sqlite-purge.js';
