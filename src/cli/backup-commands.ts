@@ -46,6 +46,8 @@ export interface BackupSummary {
   /** SHA-256 of the backup file, to check a copy of it later (`sha256sum`). */
   readonly sha256: string;
   readonly ms: number;
+  /** Where the time went (backup only): copying, checking structure and chain, hashing the file; and restarts caused by writers. */
+  readonly phases?: { readonly copyMs: number; readonly checkMs: number; readonly hashMs: number; readonly restarts: number };
 }
 
 /** The files SQLite may keep beside a database. */
@@ -116,16 +118,19 @@ export async function backupToFile(db: string, out: string, options: BackupOptio
   const started = Date.now();
   const aside = asideName(out, 'backup');
   try {
-    await backupSqliteDatabase(db, aside, {
+    const { restarts } = await backupSqliteDatabase(db, aside, {
       ...(options.pagesPerStep !== undefined ? { pagesPerStep: options.pagesPerStep } : {}),
       onProgress: (p) => options.onProgress?.({ ...p, done: p.totalPages > 0 ? p.copiedPages / p.totalPages : 1 }),
     });
+    const copied = Date.now();
     const checked = await checkCopy(aside, `the backup of ${db}`);
     // the check opened the copy in WAL mode; closing it folded the WAL back, so the file alone is the backup
+    const wasChecked = Date.now();
     const sha256 = await fileSha256(aside);
     const bytes = statSync(aside).size;
     placeNew(aside, out, options.force ?? false);
-    return { file: resolve(out), ...checked, bytes, sha256, ms: Date.now() - started };
+    const done = Date.now();
+    return { file: resolve(out), ...checked, bytes, sha256, ms: done - started, phases: { copyMs: copied - started, checkMs: wasChecked - copied, hashMs: done - wasChecked, restarts } };
   } finally {
     removeWithSidecars(aside);
   }
