@@ -128,7 +128,12 @@ export async function backupToFile(db: string, out: string, options: BackupOptio
     const wasChecked = Date.now();
     const sha256 = await fileSha256(aside);
     const bytes = statSync(aside).size;
-    placeNew(aside, out, options.force ?? false);
+    try {
+      placeNew(aside, out, options.force ?? false);
+    } catch (e) {
+      if (e instanceof LotlineError) throw e;
+      throw new LotlineError('FILE_NOT_WRITABLE', `cannot give the backup its name ${out}: ${e instanceof Error ? e.message : String(e)}; the backup was not kept`, { issues: [{ path: '--out', reason: e instanceof Error ? e.message : String(e) }], cause: e });
+    }
     const done = Date.now();
     return { file: resolve(out), ...checked, bytes, sha256, ms: done - started, phases: { copyMs: copied - started, checkMs: wasChecked - copied, hashMs: done - wasChecked, restarts } };
   } finally {

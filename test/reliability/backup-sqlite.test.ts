@@ -3,7 +3,7 @@
  * over an existing file, never left half-written, and recorded in the audit trail.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFile } from '../../src/capture/import-file.js';
@@ -137,11 +137,17 @@ describe('lotline backup (SQLite)', () => {
     writeFileSync(foreign, 'not a database at all, just text');
     const notSqlite = await cli('backup', '--db', foreign, '--out', join(dir, 'b.db'));
     expect(notSqlite.code).toBe(1);
+    expect(notSqlite.stderr).toMatch(/STORE_UNAVAILABLE: .*foreign\.db is not a SQLite database.*nothing was backed up/);
+    // a folder where the file should go: refused, and with --force the name cannot be taken either
+    const folder = join(dir, 'backups');
+    mkdirSync(folder);
+    expect((await cli('backup', '--db', src, '--out', folder)).stderr).toMatch(/BACKUP_TARGET_EXISTS/);
+    expect((await cli('backup', '--db', src, '--out', folder, '--force')).stderr).toMatch(/FILE_NOT_WRITABLE: cannot give the backup its name .*backups.*the backup was not kept/);
     expect(existsSync(join(dir, 'b.db'))).toBe(false);
     const noOut = await cli('backup', '--db', src);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/needs --out FILE/);
-    expect(leftovers(dir, ['plant.db', 'plant.db-wal', 'plant.db-shm', 'foreign.db'])).toEqual([]);
+    expect(leftovers(dir, ['plant.db', 'plant.db-wal', 'plant.db-shm', 'foreign.db', 'backups'])).toEqual([]);
   }, 60_000);
 
   it('sends a PostgreSQL database to pg_dump with the command to run', async () => {

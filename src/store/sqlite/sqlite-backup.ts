@@ -39,7 +39,12 @@ export async function backupSqliteDatabase(source: string, target: string, optio
   }
   try {
     db.pragma('busy_timeout = 15000');
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    let tables: string[];
+    try {
+      tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    } catch (e) {
+      throw new LotlineError('STORE_UNAVAILABLE', `${source} is not a SQLite database (${e instanceof Error ? e.message : String(e)}); nothing was backed up`, { cause: e });
+    }
     if (!tables.includes('meta') || !tables.includes('log')) {
       throw new LotlineError('STORE_UNAVAILABLE', `${source} is not a Lotline database (it has no Lotline schema); nothing was backed up`);
     }
