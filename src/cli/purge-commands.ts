@@ -10,6 +10,8 @@ import { resolve } from 'node:path';
 import { LotlineError } from '../domain/errors.js';
 import type { RetentionPolicy, RetentionRule } from '../domain/retention.js';
 import { checkPurgeAllowed, KEEP_EVERYTHING, parseRetentionPolicy } from '../domain/retention.js';
+import { lotlineUri, parseLotlineUri } from '../domain/identifiers/lotline-uri.js';
+import { lotsOnHold } from '../genealogy/lots-on-hold.js';
 import type { LogPurgePlan, PurgeRecord } from '../main.js';
 import { isPostgresUrl, listPurges, openIdentityStore, openStore, planLogPurge, purgeLogBefore, resolveDb } from '../main.js';
 import type { CaptureContext } from '../store/event-store.js';
@@ -65,7 +67,9 @@ export async function purgeRecords(db: string, options: PurgeOptions): Promise<P
   // opening the store first refuses a foreign file and migrates the log, before the purge table is added
   await (await openStore(db, { create: false })).close();
   const beforeIso = new Date(beforeMs).toISOString();
-  if (options.dryRun) return { dryRun: true, rule, policyVersion: policy.version, plan: planLogPurge(db, beforeIso) };
+  const planned = planLogPurge(db, beforeIso);
+  if (planned) await refuseHeldLots(db, planned.lastSeq, beforeIso);
+  if (options.dryRun) return { dryRun: true, rule, policyVersion: policy.version, plan: planned };
   const ctx = options.context ?? cliContext();
   const purge = purgeLogBefore(db, beforeIso, {
     purgedAt: new Date().toISOString(),
@@ -102,6 +106,29 @@ export async function purgeRecords(db: string, options: PurgeOptions): Promise<P
     throw new LotlineError('CHAIN_BROKEN', `after the purge the event log does not verify at log position ${verify.brokenAt!.seq} (${verify.brokenAt!.reason}); restore the backup taken before the purge`);
   }
   return { dryRun: false, rule, policyVersion: policy.version, purge, verify: { ok: verify.ok, entries: verify.entries, headHash: verify.headHash } };
+}
+
+/**
+ * A lot on hold is under investigation: its records are kept whatever the policy says (a legal
+ * hold), so a purge that would remove any event naming one is refused.
+ */
+async function refuseHeldLots(db: string, lastSeq: number, beforeIso: string): Promise<void> {
+  const store = await openStore(db, { create: false });
+  try {
+    const { lots } = await lotsOnHold(store, Number.MAX_SAFE_INTEGER);
+    if (lots.length === 0) return;
+    const nodes = await store.findNodes(lots.map((l) => parseLotlineUri(l.ref)));
+    const byNode = new Map([...nodes.values()].map((n) => [n.id, n]));
+    const touched = new Set((await store.eventObjectsOfNodes([...byNode.keys()])).filter((o) => o.seq <= lastSeq).map((o) => o.node));
+    if (touched.size === 0) return;
+    const names = lots.filter((l) => [...touched].some((id) => lotlineUri(byNode.get(id)!.ref) === l.ref)).map((l) => `${l.label} (on hold since ${l.since}${l.reason ? `: ${l.reason}` : ''})`);
+    throw new LotlineError(
+      'RETENTION_NOT_ENDED',
+      `events recorded before ${beforeIso} cannot be purged: ${touched.size} lot(s) they name are on hold, and the records of a held lot are kept until it is released: ${names.slice(0, 5).join('; ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}. Nothing was purged`,
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 /** `lotline purge --before DATE [--policy FILE] [--dry-run]`, `lotline purge list`. */

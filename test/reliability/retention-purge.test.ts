@@ -143,6 +143,18 @@ describe('retention policy and lotline purge', () => {
     expect(count(db, 'SELECT count(*) AS n FROM retention_purges')).toBe(1);
   }, 60_000);
 
+  it('keeps the records of a lot on hold whatever the policy says', async () => {
+    const { dir, db, cutoff } = await twoGenerations('held');
+    const policy = policyFile(dir, [{ recordType: 'events', regulation: 'test plant: trial data, no retention requirement', keep: '0d' }]);
+    expect((await cli('hold', '--db', db, '--item', 'FLOUR-T55', '--lot', 'OLD-2', '--reason', 'Supplier notice: possible glass')).code).toBe(0);
+    for (const dry of [[], ['--dry-run']]) {
+      const r = await cli('purge', '--db', db, '--before', cutoff, '--policy', policy, ...dry);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/RETENTION_NOT_ENDED: events recorded before .* cannot be purged: 1 lot\(s\) they name are on hold.*FLOUR-T55.*OLD-2 \(on hold since .*: Supplier notice: possible glass\)\. Nothing was purged/);
+    }
+    expect(count(db, 'SELECT count(*) AS n FROM log')).toBe(16);
+  }, 60_000);
+
   it('names the field and the reason of a bad policy or date, and purges nothing', async () => {
     const { dir, db } = await twoGenerations('bad');
     const bad = policyFile(dir, [{ recordType: 'events', regulation: 'FSMA 204', keep: 'two years' }, { recordType: 'purge-records', regulation: 'x', keep: '1y' }, { recordType: 'lots', regulation: '', keep: '1y' }]);
