@@ -115,6 +115,9 @@ export async function backupToFile(db: string, out: string, options: BackupOptio
   if (!existsSync(dirname(resolve(out)))) {
     throw new LotlineError('FILE_NOT_WRITABLE', `cannot write the backup ${out}: the folder ${dirname(resolve(out))} does not exist`, { issues: [{ path: '--out', reason: 'the folder does not exist' }] });
   }
+  // opened as every command opens it: a foreign file is refused here, and an older schema is brought
+  // up to date first, so that checking the copy never migrates it (the backup is the source as it is)
+  await (await openStore(db, { create: false })).close();
   const started = Date.now();
   const aside = asideName(out, 'backup');
   try {

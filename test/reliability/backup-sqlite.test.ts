@@ -137,7 +137,7 @@ describe('lotline backup (SQLite)', () => {
     writeFileSync(foreign, 'not a database at all, just text');
     const notSqlite = await cli('backup', '--db', foreign, '--out', join(dir, 'b.db'));
     expect(notSqlite.code).toBe(1);
-    expect(notSqlite.stderr).toMatch(/STORE_UNAVAILABLE: .*foreign\.db is not a SQLite database.*nothing was backed up/);
+    expect(notSqlite.stderr).toMatch(/STORE_UNAVAILABLE: .*foreign\.db is not a Lotline \(SQLite\) database/);
     // a folder where the file should go: refused, and with --force the name cannot be taken either
     const folder = join(dir, 'backups');
     mkdirSync(folder);
