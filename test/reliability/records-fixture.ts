@@ -1,13 +1,22 @@
 /** Small databases for the keeping-records tests: native receipts written and imported as a user would. */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterAll } from 'vitest';
 import { cli, writeNdjson } from '../helpers/cli.js';
 
-/** A new temporary folder for one test, named after the task so that parallel runs never share one. */
+const dirs: string[] = [];
+// Registered when a test file imports this module: its folders (databases, backups) go when its tests end.
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A new temporary folder for one test, named after the task so that parallel runs never share one; removed after the file's tests. */
 export function recordsDir(label: string): string {
-  return mkdtempSync(join(tmpdir(), `lotline-backup-${label}-`));
+  const dir = mkdtempSync(join(tmpdir(), `lotline-backup-${label}-`));
+  dirs.push(dir);
+  return dir;
 }
 
 /** `n` receipts of distinct lots, received a minute apart from `start`. */
