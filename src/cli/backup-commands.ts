@@ -147,6 +147,8 @@ export async function backupToFile(db: string, out: string, options: BackupOptio
 /** Gives the checked copy its name: without `force`, a hard link that fails when the name was taken meanwhile. */
 function placeNew(aside: string, out: string, force: boolean): void {
   if (force) {
+    // a replaced database's WAL must not outlive it: SQLite would replay it into the new file
+    for (const f of withSidecars(out).slice(1)) rmSync(f, { force: true });
     renameSync(aside, out);
     return;
   }
