@@ -116,3 +116,10 @@ export function openStationStore(db: string): Promise<StationStore> {
 export function openMockRecallStore(db: string): Promise<MockRecallStore> {
   return openBeside<MockRecallStore>(db, openPostgresMockRecallStore, (path) => new SqliteMockRecallStore(path));
 }
+
+/** Keeping records: the SQLite backup API and file checks (`lotline backup`, `lotline restore`), and how a PostgreSQL URL is recognised. */
+export { backupSqliteDatabase, checkpointSqliteFile, quickCheckSqliteFile, sqliteTablesWithRows } from './store/sqlite/sqlite-backup.js';
+export { isPostgresUrl, parsePostgresUrl, redactUrl } from './store/postgres/open-postgres-store.js';
+/** Retention purges of a SQLite event log and their records (`lotline purge`). */
+export { listPurges, planLogPurge, purgeLogBefore } from './store/sqlite/sqlite-purge.js';
+export type { LogPurgePlan, PurgeRecord } from './store/sqlite/sqlite-purge.js';

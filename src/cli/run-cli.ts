@@ -26,6 +26,8 @@ import { cmdExport, cmdReport } from './report-commands.js';
 import { cmdDossier } from './dossier-commands.js';
 import { checkReportFlags, cmdAuditReport, cmdMockRecall } from './audit-report-commands.js';
 import { cmdMasterData, cmdRecall } from './recall-commands.js';
+import { cmdBackup, cmdRestore } from './backup-commands.js';
+import { cmdPurge } from './purge-commands.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -71,6 +73,10 @@ Usage:
   lotline recall list | show ID | hold ID --reason R
   lotline master-data import FILE        items, parties, locations from CSV (--kind K) or JSON; all or nothing
   lotline master-data list KIND | history KIND ID    [--search WORDS]
+  lotline backup --out FILE              online backup of a SQLite database, checked before it is named [--force]
+  lotline restore FILE                   restore a backup to --db, checked before and after [--force]
+  lotline purge --before DATE --policy FILE   purge log entries recorded before DATE if the retention policy allows [--dry-run]
+  lotline purge list                     every purge made: who, when, what range, which rule, counts
 
 REF is an EPC URN (urn:epc:class:lgtin:4012345.012345.LOT7), a GS1 Digital Link
 (https://id.gs1.org/01/04012345123456/10/LOT7), an element string ((01)04012345123456(10)LOT7),
@@ -130,6 +136,9 @@ Options:
   --transit-days N     recall: a shipment younger than N days with no receipt recorded is in transit (3)
   --kind K             master-data import: items, parties or locations (CSV files)
   --search WORDS       master-data list: only records containing every word
+  --force              backup: replace an existing --out file; restore: replace a database holding records
+  --before DATE        purge: the records made before this date (midnight UTC) or date-time with offset
+  --policy FILE        purge: the retention policy (JSON; none: every record is kept forever)
   -h, --help           this help
 `;
 
@@ -213,6 +222,9 @@ const OPTIONS = {
   csv: { type: 'boolean' },
   kind: { type: 'string' },
   search: { type: 'string' },
+  force: { type: 'boolean' },
+  before: { type: 'string' },
+  policy: { type: 'string' },
 } as const;
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -245,6 +257,9 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   exceptions: [...REF_FLAGS, 'line', 'rule', 'state', 'from', 'to', 'owner', 'due', 'note', 'reason'],
   recall: [...REF_FLAGS, 'supplier', 'from', 'to', 'as-of', 'hold', 'reason', 'transit-days', 'csv', 'out', 'limit'],
   'master-data': ['kind', 'search', 'limit'],
+  backup: ['out', 'force'],
+  restore: ['force'],
+  purge: ['before', 'policy', 'dry-run'],
 };
 
 function intFlag(value: string | undefined, name: string): number | undefined {
@@ -318,7 +333,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (rest.length > 0) throw new UsageError(`'lotline verify' takes no arguments (got ${rest.join(' ')})`);
         const r = await (await open()).verify();
         if (flags.json) io.out(JSON.stringify(r.ok ? r : { ...r, code: 'CHAIN_BROKEN' }, null, 2));
-        else if (r.ok) io.out(`OK: ${r.entries} log entries, hash chain intact (head ${r.headHash}).`);
+        else if (r.ok) io.out(`OK: ${r.entries} log entries, hash chain intact (head ${r.headHash}).${r.purgedThrough !== undefined ? ` Log positions 1–${r.purgedThrough} were purged under the retention policy ('lotline purge list'); the chain is checked from the purge checkpoint.` : ''}`);
         else io.out(`BROKEN at log position ${r.brokenAt!.seq}: ${r.brokenAt!.reason}. ${r.entries} entries before it verify.`);
         if (!r.ok) io.err(`lotline: CHAIN_BROKEN: the event log was altered at log position ${r.brokenAt!.seq}; restore it from a backup and keep this copy for investigation`);
         return r.ok ? 0 : 1;
@@ -372,6 +387,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await cmdRecall(rest, flags, io);
       case 'master-data':
         return await cmdMasterData(rest, flags, io);
+      case 'backup':
+        return await cmdBackup(rest, flags, io);
+      case 'restore':
+        return await cmdRestore(rest, flags, io);
+      case 'purge':
+        return await cmdPurge(rest, flags, io);
       case undefined:
         io.err(USAGE);
         return 2;

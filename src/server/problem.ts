@@ -58,6 +58,14 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   STORE_UNAVAILABLE: 503,
   STORE_BUSY: 503,
   SHUTTING_DOWN: 503,
+  // keeping records (backup, restore, retention): command-line operations, mapped for completeness
+  BACKUP_TARGET_EXISTS: 409,
+  BACKUP_USE_PG_DUMP: 400,
+  BACKUP_INVALID: 422,
+  RESTORE_TARGET_NOT_EMPTY: 409,
+  RETENTION_POLICY_INVALID: 400,
+  RETENTION_NOT_ENDED: 409,
+  PURGE_NOT_SUPPORTED: 400,
 };
 
 const TITLES: Readonly<Record<number, string>> = {

@@ -130,6 +130,8 @@ export interface VerifyResult {
   readonly ok: boolean;
   readonly entries: number;
   readonly headHash: string;
+  /** Set when the oldest entries were purged under a retention policy: the chain was checked from the purge checkpoint after this log position. */
+  readonly purgedThrough?: number;
   /** The first entry whose hash or link does not match, with what was expected. */
   readonly brokenAt?: { readonly seq: number; readonly reason: string };
 }

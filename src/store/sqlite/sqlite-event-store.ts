@@ -516,6 +516,11 @@ export class SqliteEventStore implements EventStore {
 
   async verify(): Promise<VerifyResult> {
     const head = { seq: 0, hash: GENESIS_HASH };
+    const checkpoint = this.purgeCheckpoint();
+    if (checkpoint) {
+      head.seq = checkpoint.seq;
+      head.hash = checkpoint.hash;
+    }
     let entries = 0;
     for (const raw of this.stmt['logFrom']!.iterate(0)) {
       const e = toLogEntry(raw as LogDbRow);
@@ -525,7 +530,22 @@ export class SqliteEventStore implements EventStore {
       head.hash = e.hash;
       entries++;
     }
-    return { ok: true, entries, headHash: head.hash };
+    return { ok: true, entries, headHash: head.hash, ...(checkpoint ? { purgedThrough: checkpoint.seq } : {}) };
+  }
+
+  /**
+   * Where the chain starts after a retention purge (docs/reliability.md): the purge record of the
+   * position just before the first entry kept holds that entry's hash. None when the log starts at 1.
+   */
+  private purgeCheckpoint(): { seq: number; hash: string } | undefined {
+    const first = this.db.prepare('SELECT seq FROM log ORDER BY seq LIMIT 1').get() as { seq: number } | undefined;
+    if (!first || first.seq === 1) return undefined;
+    const hasPurges = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'retention_purges'").get() !== undefined;
+    if (!hasPurges) return undefined;
+    const row = this.db.prepare('SELECT last_seq, checkpoint_hash FROM retention_purges WHERE last_seq = ? ORDER BY id DESC LIMIT 1').get(first.seq - 1) as
+      | { last_seq: number; checkpoint_hash: string }
+      | undefined;
+    return row ? { seq: row.last_seq, hash: row.checkpoint_hash } : undefined;
   }
 
   async stats() {
