@@ -54,6 +54,8 @@ import { registerAuditReportRoutes } from './routes/audit-report-routes.js';
 import type { MockRecallStore } from '../reports/mock-recall/mock-recall-store.js';
 import { registerMasterDataRoutes } from './routes/master-data-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { registerCrossOriginGuard } from './cross-origin-guard.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -151,6 +153,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     bodyLimit: opts.maxBodyBytes,
   });
   await app.register(fastifyCookie);
+  registerSecurityHeaders(app, { secureCookies: opts.secureCookies });
+  registerCrossOriginGuard(app);
   // JSON only: a form post or plain text is refused (415), which also stops cross-site form submissions.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/ld+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
