@@ -44,7 +44,7 @@ export interface SessionRecord {
 export interface AuditInput {
   readonly actor: string;
   readonly origin: string | null;
-  /** `user.add`, `user.change`, `user.unlock`, `user.lock`, `key.create`, `key.revoke`, `key.rotate`, `session.login`, `session.login_failed`. */
+  /** `user.add`, `user.change`, `user.unlock`, `user.lock`, `key.create`, `key.revoke`, `key.rotate`, `session.login`, `session.login_failed`, `access.refused`. */
   readonly action: string;
   readonly target: string;
   readonly details?: Readonly<Record<string, unknown>>;

@@ -56,6 +56,7 @@ import { registerMasterDataRoutes } from './routes/master-data-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerCrossOriginGuard } from './cross-origin-guard.js';
+import { RefusalAudit } from './refusal-audit.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -219,12 +220,15 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   // Deliveries are queued after the capture has committed, never in its way.
   if (webhooks) api.events.on('appended', () => webhooks.wake());
 
-  app.setErrorHandler((error, req, reply) => {
+  const refusals = new RefusalAudit(deps.identity, app.log);
+  app.setErrorHandler(async (error, req, reply) => {
     const e = asLotlineError(error, opts.maxBodyBytes);
     const problem = problemOf(e, req.url.split('?')[0]);
     if (problem.status >= 500) req.log.error({ err: error, code: e.code }, 'request failed');
     else req.log.info({ code: e.code, status: problem.status }, e.message);
-    void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+    // Refused attempts are in the audit log before the refusal is answered.
+    await refusals.record(req, e.code, problem.status);
+    return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
   const web = registerStaticWeb(app, options.webRoot ?? defaultWebRoot());
   app.setNotFoundHandler((req, reply) => {
