@@ -56,7 +56,7 @@ import { registerMasterDataRoutes } from './routes/master-data-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerCrossOriginGuard } from './cross-origin-guard.js';
-import { RefusalAudit } from './refusal-audit.js';
+import { RefusalAudit, REFUSALS_PER_MINUTE } from './refusal-audit.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -86,6 +86,8 @@ export interface AppOptions {
   readonly escalationCheckMs?: number;
   /** The built web pages (default: dist/web when it exists); without them / says how to build them. */
   readonly webRoot?: string;
+  /** Refused attempts written to the audit log per client address and minute (default 30); the excess is counted. */
+  readonly refusalsPerMinute?: number;
 }
 
 export interface AppDeps {
@@ -145,6 +147,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     signaturesRequired: options.signaturesRequired ?? 1,
     escalation: options.escalation ?? DEFAULT_ESCALATION,
     escalationCheckMs: options.escalationCheckMs ?? 60_000,
+    refusalsPerMinute: options.refusalsPerMinute ?? REFUSALS_PER_MINUTE,
   };
   if (opts.signaturesRequired !== 1 && opts.signaturesRequired !== 2) throw new LotlineError('USAGE', `signaturesRequired must be 1 or 2 (got ${opts.signaturesRequired})`);
   const app = Fastify({
@@ -220,7 +223,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   // Deliveries are queued after the capture has committed, never in its way.
   if (webhooks) api.events.on('appended', () => webhooks.wake());
 
-  const refusals = new RefusalAudit(deps.identity, app.log);
+  const refusals = new RefusalAudit(deps.identity, app.log, opts.refusalsPerMinute);
   app.setErrorHandler(async (error, req, reply) => {
     const e = asLotlineError(error, opts.maxBodyBytes);
     const problem = problemOf(e, req.url.split('?')[0]);

@@ -14,7 +14,7 @@ import { API_PREFIX, SESSION_COOKIE } from './constants.js';
 const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['AUTH_REQUIRED', 'AUTH_FAILED', 'FORBIDDEN', 'CSRF_REFUSED', 'SETUP_REQUIRED']);
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Entries per client address and minute; beyond, refusals are counted and the next entry says how many were not written. */
+/** Entries per client address and minute by default; beyond, refusals are counted and the next entry says how many were not written. */
 export const REFUSALS_PER_MINUTE = 30;
 
 /** Whether this refusal is audited here (and not by the login, or at all). */
@@ -53,6 +53,7 @@ export class RefusalAudit {
   constructor(
     private readonly identity: IdentityStore,
     private readonly log: FastifyBaseLogger,
+    private readonly perMinute: number = REFUSALS_PER_MINUTE,
   ) {}
 
   /** Writes the refusal to the audit log when it is one to audit; never throws (the refusal is answered anyway). */
@@ -67,7 +68,7 @@ export class RefusalAudit {
       this.minutes.set(origin, m);
     }
     // A flood of refusals from one address must not flood the log: the excess is counted.
-    if (m.written >= REFUSALS_PER_MINUTE) {
+    if (m.written >= this.perMinute) {
       m.skipped++;
       return;
     }
