@@ -60,7 +60,7 @@ describe('access: secrets never in logs', () => {
     expect((await call('POST', '/events', { cookie: olive }, receive('LOG-1'))).status).toBe(201);
     expect((await call('DELETE', '/session', { cookie: olive })).status).toBe(204);
     expect((await call('POST', '/events', { cookie: olive }, receive('LOG-2'))).status).toBe(401);
-    // failed logins, up to a lock, and a password typed where it does not belong
+    // failed logins up to a lock (the right password then refused too), and a body refused for its fields
     for (const guess of ['wrong guess number 1', 'wrong guess number 2', 'wrong guess number 3', 'wrong guess number 4', 'wrong guess number 5', PASSWORD]) {
       secrets.add(guess);
       expect((await call('POST', '/session', {}, { name: 'lockme', password: guess })).status).toBeGreaterThanOrEqual(400);
