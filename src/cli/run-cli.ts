@@ -56,7 +56,7 @@ Usage:
   lotline user update NAME --full-name "Jane Q. Doe"          set the full name printed with the user's signatures
   lotline user list | role NAME --role R | unlock NAME | disable NAME | enable NAME
   lotline key create NAME --role R       create an API key (printed once) [--expires DATE]
-  lotline key list | revoke NAME
+  lotline key list | revoke NAME | rotate NAME   rotate: a new secret (printed once), the old one stops working
   lotline watch DIR --mapping FILE       import ERP/MES exports (CSV, XLSX) dropped into DIR [--once]
   lotline webhook add URL                subscribe a URL to stored events [--types T,…] [--biz-step S,…]
                                          [--item I,…] [--site L,…] [--secret S]

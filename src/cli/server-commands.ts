@@ -3,7 +3,7 @@
  * use it. Accounts made here are attributed to the operating-system user, like CLI imports.
  */
 import { createInterface } from 'node:readline';
-import { addUser, changeUser, createKey, keyView, revokeKey, userView } from '../identity/identity-service.js';
+import { addUser, changeUser, createKey, keyView, revokeKey, rotateKey, userView } from '../identity/identity-service.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import { openIdentityStore, openIndexedStore, openIntegrationStore, openMasterDataStore, openMockRecallStore, openQualityStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
@@ -268,6 +268,16 @@ export async function cmdKey(rest: readonly string[], flags: ServerFlags, io: Cl
       io.out(flags.json ? JSON.stringify(keyView(key), null, 2) : `API key ${key.name} revoked`);
       return 0;
     }
+    case 'rotate': {
+      if (!name) throw new UsageError("'lotline key rotate' needs a NAME");
+      const { secret, key } = await withIdentity(flags, (id) => rotateKey(id, name, by));
+      if (flags.json) io.out(JSON.stringify({ ...keyView(key), secret }, null, 2));
+      else {
+        io.out(secret);
+        io.err(`API key ${key.name} rotated: the old secret no longer works. This is the only time the new one is shown: store it now.`);
+      }
+      return 0;
+    }
     case 'list': {
       if (name) throw new UsageError("'lotline key list' takes no NAME");
       const keys = (await withIdentity(flags, (id) => id.listKeys())).map((k) => keyView(k));
@@ -277,7 +287,7 @@ export async function cmdKey(rest: readonly string[], flags: ServerFlags, io: Cl
       return 0;
     }
     default:
-      throw new UsageError(`'lotline key' needs create, list or revoke${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
+      throw new UsageError(`'lotline key' needs create, list, revoke or rotate${sub ? ` (got ${JSON.stringify(sub)})` : ''}`);
   }
 }
 

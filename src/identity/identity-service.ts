@@ -262,3 +262,25 @@ export async function revokeKey(store: IdentityStore, nameOrId: string, by: Chan
   await store.revokeKey(key.id, at, audit(by, 'key.revoke', `key:${key.name}`, { id: key.id }));
   return { ...key, revokedAt: at };
 }
+
+/**
+ * Rotates an API key: a new secret under the same name, role and expiry, and the old secret stops
+ * working at once (no grace period: one active key per name, so that a name in the audit trail
+ * means one key at a time). Install the new secret, then rotate; or create a second key under
+ * another name first when the client cannot be switched at the same moment (docs/api.md).
+ */
+export async function rotateKey(store: IdentityStore, nameOrId: string, by: ChangeContext): Promise<{ secret: string; key: KeyRecord; previous: KeyRecord }> {
+  const keys = await store.listKeys();
+  const old = keys.find((k) => k.revokedAt === null && (k.name === nameOrId || k.id === nameOrId));
+  if (!old) throw new LotlineError('NOT_FOUND', `no active API key named ${JSON.stringify(nameOrId)}`);
+  if (old.expiresAt !== null && Date.parse(old.expiresAt) <= Date.now()) {
+    // An expired key is not active: a rotation would keep its expiry, so it is refused like an unknown name.
+    throw new LotlineError('NOT_FOUND', `no active API key named ${JSON.stringify(nameOrId)}: ${old.name} expired at ${old.expiresAt}; revoke it and create a new one ('lotline key revoke ${old.name}', then 'lotline key create ${old.name} --role ${old.role}')`);
+  }
+  const id = randomHex(8);
+  const secretPart = randomToken(32);
+  const at = new Date().toISOString();
+  const key: KeyRecord = { id, name: old.name, role: old.role, secretHash: sha256Hex(secretPart), createdAt: at, createdBy: by.actor, expiresAt: old.expiresAt, revokedAt: null };
+  await store.rotateKey(old.id, at, key, audit(by, 'key.rotate', `key:${old.name}`, { id, previousId: old.id, role: old.role, expiresAt: old.expiresAt }));
+  return { secret: `llk_${id}_${secretPart}`, key, previous: { ...old, revokedAt: at } };
+}

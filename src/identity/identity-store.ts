@@ -44,7 +44,7 @@ export interface SessionRecord {
 export interface AuditInput {
   readonly actor: string;
   readonly origin: string | null;
-  /** `user.add`, `user.change`, `user.unlock`, `user.lock`, `key.create`, `key.revoke`, `session.login`, `session.login_failed`. */
+  /** `user.add`, `user.change`, `user.unlock`, `user.lock`, `key.create`, `key.revoke`, `key.rotate`, `session.login`, `session.login_failed`, `access.refused`. */
   readonly action: string;
   readonly target: string;
   readonly details?: Readonly<Record<string, unknown>>;
@@ -76,6 +76,8 @@ export interface IdentityStore {
   listKeys(): Promise<KeyRecord[]>;
   /** Marks a key revoked at `time`. */
   revokeKey(id: string, time: string, audit: AuditInput): Promise<void>;
+  /** Revokes the key `oldId` at `time` and adds `next` (same name) in one transaction: never both keys active, never none. */
+  rotateKey(oldId: string, time: string, next: KeyRecord, audit: AuditInput): Promise<void>;
   /** Stores a new session. */
   insertSession(session: SessionRecord): Promise<void>;
   /** The session with this token digest. */

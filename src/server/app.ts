@@ -54,6 +54,9 @@ import { registerAuditReportRoutes } from './routes/audit-report-routes.js';
 import type { MockRecallStore } from '../reports/mock-recall/mock-recall-store.js';
 import { registerMasterDataRoutes } from './routes/master-data-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { registerCrossOriginGuard } from './cross-origin-guard.js';
+import { RefusalAudit, REFUSALS_PER_MINUTE } from './refusal-audit.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -83,6 +86,8 @@ export interface AppOptions {
   readonly escalationCheckMs?: number;
   /** The built web pages (default: dist/web when it exists); without them / says how to build them. */
   readonly webRoot?: string;
+  /** Refused attempts written to the audit log per client address and minute (default 30); the excess is counted. */
+  readonly refusalsPerMinute?: number;
 }
 
 export interface AppDeps {
@@ -142,6 +147,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     signaturesRequired: options.signaturesRequired ?? 1,
     escalation: options.escalation ?? DEFAULT_ESCALATION,
     escalationCheckMs: options.escalationCheckMs ?? 60_000,
+    refusalsPerMinute: options.refusalsPerMinute ?? REFUSALS_PER_MINUTE,
   };
   if (opts.signaturesRequired !== 1 && opts.signaturesRequired !== 2) throw new LotlineError('USAGE', `signaturesRequired must be 1 or 2 (got ${opts.signaturesRequired})`);
   const app = Fastify({
@@ -151,6 +157,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     bodyLimit: opts.maxBodyBytes,
   });
   await app.register(fastifyCookie);
+  registerSecurityHeaders(app, { secureCookies: opts.secureCookies });
+  registerCrossOriginGuard(app);
   // JSON only: a form post or plain text is refused (415), which also stops cross-site form submissions.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/ld+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
@@ -215,12 +223,15 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   // Deliveries are queued after the capture has committed, never in its way.
   if (webhooks) api.events.on('appended', () => webhooks.wake());
 
-  app.setErrorHandler((error, req, reply) => {
+  const refusals = new RefusalAudit(deps.identity, app.log, opts.refusalsPerMinute);
+  app.setErrorHandler(async (error, req, reply) => {
     const e = asLotlineError(error, opts.maxBodyBytes);
     const problem = problemOf(e, req.url.split('?')[0]);
     if (problem.status >= 500) req.log.error({ err: error, code: e.code }, 'request failed');
     else req.log.info({ code: e.code, status: problem.status }, e.message);
-    void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+    // Refused attempts are in the audit log before the refusal is answered.
+    await refusals.record(req, e.code, problem.status);
+    return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
   const web = registerStaticWeb(app, options.webRoot ?? defaultWebRoot());
   app.setNotFoundHandler((req, reply) => {

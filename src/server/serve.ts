@@ -4,7 +4,6 @@
  * accepting, let in-flight requests (and so writes) finish, then close the stores.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { pino } from 'pino';
 import { LotlineError } from '../domain/errors.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { Mapping } from '../integrations/file-drops/mapping.js';
@@ -18,6 +17,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { StationStore } from '../capture/scan/station-store.js';
 import type { Api, AppOptions } from './app.js';
 import { buildApp } from './app.js';
+import { createLogger } from './logger.js';
 import { API_PREFIX } from './constants.js';
 
 export interface ServeOptions extends AppOptions {
@@ -43,11 +43,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const log =
     typeof options.logger === 'object'
       ? options.logger
-      : (pino({
-          level: process.env['LOTLINE_LOG_LEVEL'] ?? 'info',
-          // Credentials never reach the log, whatever a serializer prints.
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'password', 'secret'], censor: '[redacted]' },
-        }) as unknown as FastifyBaseLogger);
+      : // Credentials never reach the log, whatever a serializer prints.
+        createLogger();
   const { store, identity, quality, stations, integrations, mockRecalls, masterData } = await options.openStores();
   if (options.loadIfEmpty && (await store.stats()).events === 0) {
     const events = await options.loadIfEmpty(store);

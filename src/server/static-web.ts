@@ -27,7 +27,7 @@ const TYPES: Readonly<Record<string, string>> = {
  * What the pages may load: only this origin. Inline styles are allowed because the graph sets
  * positions as style attributes; scripts are never inline.
  */
-const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; media-src 'self' data: blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
+export const WEB_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; media-src 'self' data: blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 
 interface WebFile {
   readonly body: Buffer;
@@ -81,7 +81,7 @@ export function registerStaticWeb(app: FastifyInstance, root: string | undefined
       .type(file.type)
       .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
       .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', CSP)
+      .header('content-security-policy', WEB_CSP)
       .header('referrer-policy', 'same-origin')
       .send(file.body);
   };

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IdentityPolicy } from '../../src/identity/identity-service.js';
-import { addUser, authenticateKey, changeUser, createKey, DEFAULT_POLICY, login, resolveSession, revokeKey } from '../../src/identity/identity-service.js';
+import { addUser, authenticateKey, changeUser, createKey, DEFAULT_POLICY, login, resolveSession, revokeKey, rotateKey } from '../../src/identity/identity-service.js';
 import type { IdentityStore } from '../../src/identity/identity-store.js';
 
 const BY = { actor: 'cli:root', origin: 'cli@host' };
@@ -171,6 +171,43 @@ export function testIdentityStore(name: string, factory: IdentityStoreFactory): 
         // An expired key (written as if created long ago) is refused.
         await id.insertKey({ ...key, id: 'ffffffffffffffff', name: 'old', expiresAt: '2020-01-01T00:00:00.000Z' }, { actor: 'test', origin: null, action: 'key.create', target: 'key:old' });
         await expect(authenticateKey(id, `llk_ffffffffffffffff_${secret.split('_').slice(2).join('_')}`)).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringContaining('expired') });
+      });
+
+      it('rotate: a new secret with the same name, role and expiry, the old one refused at once, in one audited transaction', async () => {
+        const id = await fresh();
+        const first = await createKey(id, { name: 'erp', role: 'quality', expiresAt: '2999-01-01' }, BY);
+        const rotated = await rotateKey(id, 'erp', { actor: 'user:root', origin: '10.0.0.1' });
+        expect(rotated.secret).not.toBe(first.secret);
+        expect(rotated.key).toMatchObject({ name: 'erp', role: 'quality', expiresAt: '2999-01-01T00:00:00.000Z', revokedAt: null, createdBy: 'user:root' });
+        expect(rotated.key.id).not.toBe(first.key.id);
+        expect(await authenticateKey(id, rotated.secret)).toMatchObject({ name: 'erp', role: 'quality', keyId: rotated.key.id });
+        await expect(authenticateKey(id, first.secret)).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringContaining('revoked') });
+        expect((await id.listKeys()).filter((k) => k.revokedAt === null).map((k) => k.id)).toEqual([rotated.key.id]);
+        const entry = (await id.listAudit(0, 10)).at(-1)!;
+        expect(entry).toMatchObject({ actor: 'user:root', origin: '10.0.0.1', action: 'key.rotate', target: 'key:erp', details: { id: rotated.key.id, previousId: first.key.id } });
+        expect(JSON.stringify(entry)).not.toContain(rotated.secret.split('_')[2]);
+        // by id too; an unknown, revoked or expired key is NOT_FOUND and changes nothing
+        await rotateKey(id, rotated.key.id, BY);
+        await expect(rotateKey(id, 'nope', BY)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(rotateKey(id, first.key.id, BY)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await id.insertKey({ ...first.key, id: 'eeeeeeeeeeeeeeee', name: 'stale', expiresAt: '2020-01-01T00:00:00.000Z' }, { actor: 'test', origin: null, action: 'key.create', target: 'key:stale' });
+        const before = await id.listKeys();
+        await expect(rotateKey(id, 'stale', BY)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('expired') });
+        // the port itself refuses to rotate a key that is no longer active, and writes nothing
+        await expect(id.rotateKey(first.key.id, new Date().toISOString(), { ...first.key, id: 'dddddddddddddddd' }, { actor: 'test', origin: null, action: 'key.rotate', target: 'key:erp' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        expect(await id.listKeys()).toEqual(before);
+      });
+
+      it('rotate: two rotations at once leave exactly one active key', async () => {
+        const id = await fresh();
+        await createKey(id, { name: 'line-3', role: 'operator' }, BY);
+        const results = await Promise.allSettled([rotateKey(id, 'line-3', BY), rotateKey(id, 'line-3', BY)]);
+        expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'NOT_FOUND' });
+        const active = (await id.listKeys()).filter((k) => k.name === 'line-3' && k.revokedAt === null);
+        expect(active).toHaveLength(1);
+        const winner = results.find((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof rotateKey>>> => r.status === 'fulfilled' && r.value.key.id === active[0]!.id);
+        expect(winner).toBeDefined();
       });
     });
   });

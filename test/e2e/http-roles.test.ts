@@ -95,6 +95,7 @@ const CASES: readonly Case[] = [
   { name: 'list keys', allowed: [A, D], method: 'GET', url: '/api/v1/keys' },
   { name: 'create a key', allowed: [D], method: 'POST', url: '/api/v1/keys', body: (who) => ({ name: `k-${who}`, role: 'operator' }) },
   { name: 'revoke a key', allowed: [D], method: 'DELETE', url: (who) => `/api/v1/keys/victim-${who}` },
+  { name: 'rotate a key', allowed: [D], method: 'POST', url: (who) => `/api/v1/keys/rotated-${who}/rotate` },
   { name: 'administrative audit log', allowed: [A, D], method: 'GET', url: '/api/v1/audit' },
   { name: 'scan at a station', allowed: [O, Q], method: 'POST', url: '/api/v1/scan', body: () => ({ station: 'ROLES-SCAN', action: 'cancel' }) },
   { name: 'list stations', allowed: EVERYONE, method: 'GET', url: '/api/v1/stations' },
@@ -143,6 +144,7 @@ describe('role table', () => {
     const admin = t.keys.admin;
     await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { name: 'target', role: 'operator', password: 'a long enough password' } });
     for (const who of [...ROLES, 'nobody']) await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: admin, payload: { name: `victim-${who}`, role: 'operator' } });
+    for (const who of [...ROLES, 'nobody']) await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: admin, payload: { name: `rotated-${who}`, role: 'operator' } });
     for (const id of ['ROLES-SCAN', ...[...ROLES, 'nobody'].map((who) => `victim-${who}`)]) await t.app.inject({ method: 'POST', url: '/api/v1/stations', headers: admin, payload: { id, site: 'Plant 1', role: 'production' } });
     webhookId = ((await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: admin, payload: { url: 'http://127.0.0.1:9/target' } })).json() as { id: string }).id;
     for (const who of [...ROLES, 'nobody']) {
@@ -166,7 +168,7 @@ describe('role table', () => {
   const snapshot = async () => ({
     head: await t.store.headSeq(),
     users: (await t.identity.listUsers()).map((u) => `${u.name}:${u.role}`),
-    keys: (await t.identity.listKeys()).map((k) => `${k.name}:${k.revokedAt === null}`),
+    keys: (await t.identity.listKeys()).map((k) => `${k.id}:${k.name}:${k.revokedAt === null}`),
     stations: (await t.stations.listStations()).map((s) => s.id),
     webhooks: (await t.integrations!.listSubscriptions()).map((w) => `${w.url}:${w.active}`),
     dead: (await t.integrations!.listDeliveries('dead', 10)).map((d) => d.id),
@@ -202,7 +204,7 @@ describe('role table', () => {
     const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const covered = new Set(
-      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+\/signatures$/, '/events/{id}/signatures').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/exceptions\/\d+/, '/exceptions/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay').replace(/\/stations\/[^/]+$/, '/stations/{id}').replace(/\/mock-recalls\/\d+$/, '/mock-recalls/{id}').replace(/\/master-data\/(items|parties|locations)/, '/master-data/{kind}').replace(/\/master-data\/\{kind\}\/(?!import$)[^/]+/, '/master-data/{kind}/{id}').replace(/\/recalls\/RC-[^/]+/, '/recalls/{id}')}`),
+      CASES.map((c) => `${c.method} ${(typeof c.url === 'function' ? c.url('operator') : c.url).split('?')[0]!.replace(lotA, '{ref}').replace(/\/events\/[^/]+\/signatures$/, '/events/{id}/signatures').replace(/\/events\/[^/]+$/, '/events/{id}').replace(/\/exceptions\/\d+/, '/exceptions/{id}').replace(/\/capture\/[0-9a-f]+$/, '/capture/{captureID}').replace(/\/users\/target$/, '/users/{name}').replace(/\/keys\/victim-operator$/, '/keys/{name}').replace(/\/keys\/rotated-operator\/rotate$/, '/keys/{name}/rotate').replace(/\/webhooks\/wh_[0-9a-f]+$/, '/webhooks/{id}').replace(/\/webhook-deliveries\/[^/]+\/replay$/, '/webhook-deliveries/{id}/replay').replace(/\/stations\/[^/]+$/, '/stations/{id}').replace(/\/mock-recalls\/\d+$/, '/mock-recalls/{id}').replace(/\/master-data\/(items|parties|locations)/, '/master-data/{kind}').replace(/\/master-data\/\{kind\}\/(?!import$)[^/]+/, '/master-data/{kind}/{id}').replace(/\/recalls\/RC-[^/]+/, '/recalls/{id}')}`),
     );
     // Signing needs a signed-in person, not a key: POST /releases is covered in http-quality.test.ts.
     const publicOrElsewhere = ['POST /api/v1/session', 'DELETE /api/v1/session', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/stream', 'POST /api/v1/releases'];

@@ -147,6 +147,25 @@ export class PostgresIdentityStore implements IdentityStore {
     });
   }
 
+  async rotateKey(oldId: string, time: string, k: KeyRecord, audit: AuditInput): Promise<void> {
+    await inTransaction(this.pool, async (c) => {
+      // Revoked first: the index allows one active key per name.
+      const revoked = await c.query('UPDATE identity_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [time, oldId]);
+      if (revoked.rowCount !== 1) throw new LotlineError('NOT_FOUND', `the API key ${oldId} is not active any more (revoked meanwhile?); nothing changed`);
+      await c.query('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+        k.id,
+        k.name,
+        k.role,
+        k.secretHash,
+        k.createdAt,
+        k.createdBy,
+        k.expiresAt,
+        k.revokedAt,
+      ]);
+      await this.audit(c, audit);
+    });
+  }
+
   async insertSession(s: SessionRecord): Promise<void> {
     await this.pool.query('INSERT INTO identity_sessions (token_hash, user_name, created_at, last_seen_at) VALUES ($1, $2, $3, $4)', [s.tokenHash, s.userName, s.createdAt, s.lastSeenAt]);
   }

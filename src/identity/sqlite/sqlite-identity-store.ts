@@ -113,6 +113,18 @@ export class SqliteIdentityStore implements IdentityStore {
     });
   }
 
+  async rotateKey(oldId: string, time: string, k: KeyRecord, audit: AuditInput): Promise<void> {
+    this.tx(() => {
+      // Revoked first: the index allows one active key per name.
+      const revoked = this.st('UPDATE identity_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(time, oldId);
+      if (revoked.changes !== 1) throw new LotlineError('NOT_FOUND', `the API key ${oldId} is not active any more (revoked meanwhile?); nothing changed`);
+      this
+        .st('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(k.id, k.name, k.role, k.secretHash, k.createdAt, k.createdBy, k.expiresAt, k.revokedAt);
+      this.audit(audit);
+    });
+  }
+
   async insertSession(s: SessionRecord): Promise<void> {
     this.st('INSERT INTO identity_sessions (token_hash, user_name, created_at, last_seen_at) VALUES (?, ?, ?, ?)').run(s.tokenHash, s.userName, s.createdAt, s.lastSeenAt);
   }

@@ -26,7 +26,7 @@ export function registerDocsRoutes(api: Api): void {
     permission: 'public',
     responses: { 200: { description: 'An HTML page', contentType: 'text/html' } },
     handler: async ({ reply }) => {
-      void reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
+      void reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
       return REFERENCE_PAGE;
     },
   });

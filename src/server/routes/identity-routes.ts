@@ -1,7 +1,7 @@
 /** Sign-in sessions for the browser, users and API keys for administrators, the administrative audit log. */
 import { z } from 'zod';
 import type { Principal } from '../../identity/identity-service.js';
-import { addUser, changeUser, createKey, keyView, login, logout, revokeKey, userView } from '../../identity/identity-service.js';
+import { addUser, changeUser, createKey, keyView, login, logout, revokeKey, rotateKey, userView } from '../../identity/identity-service.js';
 import type { Api } from '../app.js';
 import { SESSION_COOKIE } from '../constants.js';
 import { COMMON_ERRORS, PageQuery, PrincipalSchema, problem, Role } from '../schemas.js';
@@ -31,7 +31,7 @@ export function registerIdentityRoutes(api: Api): void {
     tag: 'identity',
     summary: 'Sign in (browser session)',
     description:
-      'Checks the name and password and sets an HTTP-only, SameSite=Strict session cookie. The session ends after the idle timeout. After 5 failed logins in a row the account is locked for 15 minutes (ACCOUNT_LOCKED).',
+      'Checks the name and password and sets an HTTP-only, SameSite=Strict session cookie with a new token; a session cookie sent with the login is ended (no session fixation). The session ends after the idle timeout. After 5 failed logins in a row the account is locked for 15 minutes (ACCOUNT_LOCKED).',
     permission: 'public',
     body: z.object({ name: z.string().min(1), password: z.string().min(1) }).strict(),
     responses: {
@@ -42,6 +42,10 @@ export function registerIdentityRoutes(api: Api): void {
     },
     handler: async ({ req, reply, body }) => {
       const { token, user } = await login(identity, body.name, body.password, req.ip, api.options.policy);
+      // Session fixation: a token the browser held before this login (planted, or an earlier
+      // session) is ended, so the only valid session is the one this login creates.
+      const previous = req.cookies[SESSION_COOKIE];
+      if (previous !== undefined) await logout(identity, previous);
       void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: api.options.secureCookies });
       return principalView({ kind: 'user', name: user.name, role: user.role, actor: `user:${user.name}` });
     },
@@ -149,6 +153,26 @@ export function registerIdentityRoutes(api: Api): void {
     params: NameParam,
     responses: { 200: { description: 'Revoked', schema: KeyView }, 404: problem('No active key of that name (NOT_FOUND)'), ...COMMON_ERRORS },
     handler: async ({ req, params, principal }) => keyView(await revokeKey(identity, params.name, api.contextOf(req, principal))),
+  });
+
+  api.route({
+    method: 'POST',
+    url: '/keys/:name/rotate',
+    tag: 'identity',
+    summary: 'Rotate an API key (by name or id): a new secret, same name, role and expiry; the old secret stops working at once',
+    description: 'The old key is revoked and the new one created in one transaction (audit action `key.rotate`). There is no grace period: install the new secret at once, or create a second key under another name first when a client cannot switch at the same moment. `secret` in the answer is the only copy.',
+    permission: 'admin',
+    params: NameParam,
+    responses: {
+      201: { description: 'Rotated; `secret` is the only copy of the new key, `previous` is the revoked one', schema: KeyView.extend({ secret: z.string().describe('llk_<id>_<secret>: send as Authorization: Bearer …'), previous: KeyView }) },
+      404: problem('No active key of that name (NOT_FOUND)'),
+      ...COMMON_ERRORS,
+    },
+    handler: async ({ req, reply, params, principal }) => {
+      const { secret, key, previous } = await rotateKey(identity, params.name, api.contextOf(req, principal));
+      void reply.status(201);
+      return { ...keyView(key), secret, previous: keyView(previous) };
+    },
   });
 
   api.route({
