@@ -14,16 +14,17 @@ import { itemKey, masterKey, placeKey } from '../masterdata/master-data-keys.js'
 import { describePlace } from '../reports/place-description.js';
 import type { EventObjectRow, EventRow, EventStore, FlowRow, NodeRow } from '../store/event-store.js';
 import type { AggregationStep, Held } from '../store/unit-contents.js';
-import { contentsAt } from '../store/unit-contents.js';
+import { contentsAt, contentsAtSorted } from '../store/unit-contents.js';
 import { HOLD_DISPOSITIONS, lotStates } from './lot-state.js';
 import type { LotStatus } from './lot-state.js';
 import { collectMovements } from './movements.js';
-import type { Movement } from './movements.js';
+import type { Movement, Movements } from './movements.js';
 import { inBase } from './quantity.js';
 import type { RefJson } from './trace.js';
 import type { TraceReads } from './trace-graph.js';
 import { refJson, toMs, visibilityFor } from './trace.js';
 import { reachForward } from './recall-graph.js';
+import { NO_SHIPPING_FACTS, shippingFactsOf } from './shipping-facts.js';
 import type { ForwardReach } from './recall-graph.js';
 import { traceReads } from './genealogy-index.js';
 import { isVisible } from './visibility.js';
@@ -193,29 +194,6 @@ function sumByUom(xs: readonly { quantity: number | null; uom: string | null }[]
   return [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([uom, q]) => ({ quantity: round(q), uom }));
 }
 
-function bizTransaction(body: Record<string, unknown> | undefined, types: readonly string[]): string | null {
-  const list = body?.['bizTransactionList'];
-  if (!Array.isArray(list)) return null;
-  for (const t of list as { type?: unknown; bizTransaction?: unknown }[]) {
-    const type = typeof t.type === 'string' ? t.type.slice(t.type.lastIndexOf('-') + 1).slice(t.type.lastIndexOf(':') + 1) : '';
-    if (types.includes(type) && typeof t.bizTransaction === 'string') return displayTransaction(t.bizTransaction);
-  }
-  return null;
-}
-
-/** `urn:lotline:order:SO-1` → `SO-1`: the number the plant typed; other URIs as written. */
-function displayTransaction(uri: string): string {
-  const m = /^urn:lotline:[a-z]+:(.+)$/.exec(uri);
-  return m ? decodeURIComponent(m[1]!) : uri;
-}
-
-function shipToOf(body: Record<string, unknown> | undefined): string | null {
-  const list = body?.['destinationList'];
-  if (!Array.isArray(list)) return null;
-  for (const d of list as { type?: unknown; destination?: unknown }[]) if (typeof d.type === 'string' && /location$/.test(d.type) && typeof d.destination === 'string') return d.destination;
-  return null;
-}
-
 /** The lots a supplier/item start names: receipts in the range (lots named directly or on units), or for an item alone, lots of it made or received in the range. */
 async function startLots(store: EventStore, req: RecallRequest, vis: Visibility): Promise<NodeRow[]> {
   const fromMs = toMs(req.from, 'from', -8.64e15);
@@ -266,7 +244,7 @@ async function startLots(store: EventStore, req: RecallRequest, vis: Visibility)
 }
 
 /** When and how much of each lot was made here (production outputs) or, for a lot never made here, received (receipts naming it directly). */
-async function madeAt(store: EventStore, ids: readonly number[], vis: Visibility): Promise<Map<number, { ms: number; quantity: number | null; uom: string | null }[]>> {
+async function madeAt(store: Pick<TraceReads, 'flowsOfNodes' | 'eventObjectsOfNodes' | 'eventsBySeq'>, ids: readonly number[], vis: Visibility): Promise<Map<number, { ms: number; quantity: number | null; uom: string | null }[]>> {
   const out = new Map<number, { ms: number; quantity: number | null; uom: string | null }[]>();
   if (ids.length === 0) return out;
   for (const f of await store.flowsOfNodes(ids, 'out')) if (isVisible(vis, f)) push(out, f.node, { ms: f.eventMs, quantity: f.quantity, uom: f.uom });
@@ -424,7 +402,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     else if (balance <= 1e-9) full.push(id);
     else stocked.set(id, { balance, base, uom: firstIn.uom ?? 'EA' });
   }
-  const unitContents = await unitsHolding(reads, [...stocked.keys()], direct, directEvents, vis);
+  const unitContents = await unitsHolding(reads, [...stocked.keys()], direct, directEvents, moves);
   if (stocked.size > 0) {
     const stockedIds = new Set(stocked.keys());
     const seqs = new Set([...flowsIn, ...flowsOut].filter((f) => stockedIds.has(f.node) && !directEvents.has(f.seq)).map((f) => f.seq));
@@ -502,7 +480,8 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
 
   // 5. Shipments with exposure, their orders and carriers from the events.
   const shipEvents = [...new Set(moves.shipments.map((m) => moves.eventsById.get(m.eventId)?.seq).filter((s): s is number => s !== undefined))];
-  const bodies = await reads.eventBodies(shipEvents);
+  // through the index, each event's facts are read from its body once and kept
+  const facts = reads.shippingFacts ? await reads.shippingFacts(shipEvents) : new Map([...(await reads.eventBodies(shipEvents))].map(([seq, body]) => [seq, shippingFactsOf(body)]));
   const receiptsOf = new Map<number, number[]>();
   for (const m of moves.receipts) {
     const n = movementKey(m);
@@ -513,20 +492,19 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     const n = movementKey(m);
     const a = n === undefined ? undefined : affectedById.get(n);
     const ev = moves.eventsById.get(m.eventId);
-    const body = ev ? bodies.get(ev.seq) : undefined;
+    const f = (ev ? facts.get(ev.seq) : undefined) ?? NO_SHIPPING_FACTS;
     const share = a ? shareOf(a) : null;
     const ms = Date.parse(m.time);
     const received = n !== undefined && (receiptsOf.get(n) ?? []).some((t) => t > ms);
-    const carrier = body?.['lotline:carrier'];
     return {
       eventId: m.eventId,
       time: m.time,
       customer: m.destination ?? null,
       customerName: m.destination ? placeName(m.destination) : null,
-      shipTo: shipToOf(body),
-      order: bizTransaction(body, ['po', 'so', 'order']),
-      despatchAdvice: bizTransaction(body, ['desadv']),
-      carrier: typeof carrier === 'string' ? carrier : null,
+      shipTo: f.shipTo,
+      order: f.order,
+      despatchAdvice: f.despatchAdvice,
+      carrier: f.carrier,
       ...ref,
       description: description(m.item),
       quantity: m.quantity,
@@ -596,7 +574,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
 
   // 8. Precision: the affected lots of the finished items against every lot of those items made over the same dates.
   onProgress({ step: 'precision', done: 0, total: 1 });
-  const precision = await precisionOf(store, md, vis, lots, shipments, flowsIn, idOf);
+  const precision = await precisionOf(store, reads, md, vis, lots, shipments, flowsIn, idOf);
   onProgress({ step: 'precision', done: 1, total: 1 });
 
   const supplierName = req.supplier === undefined ? undefined : md.party(supplierUri(req.supplier))?.name;
@@ -640,6 +618,7 @@ function lotRef(l: { item: string; lot?: string; serial?: string }): RefJson {
 
 async function precisionOf(
   store: EventStore,
+  reads: TraceReads,
   md: MasterDataView,
   vis: Visibility,
   lots: readonly AffectedLot[],
@@ -658,11 +637,13 @@ async function precisionOf(
   for (const item of finished) targetedOf.set(item, []);
   for (const l of lots) targetedOf.get(l.item)?.push(idOf.get(refKey(refOf(lotRef(l))))!);
   const allOf = new Map<string, number[]>();
-  for (const item of finished) allOf.set(item, (await store.lotsOfItem(item)).map((n) => n.id));
+  // through the index, one pass over its nodes for every item, not a query per item
+  const lotIds = reads.lotIdsOfItems ? await reads.lotIdsOfItems([...finished]) : undefined;
+  for (const item of finished) allOf.set(item, lotIds?.get(item) ?? (await store.lotsOfItem(item)).map((n) => n.id));
   // one read for every lot of every finished item (the targeted lots are among them)
   const every = new Set<number>();
   for (const list of [...allOf.values(), ...targetedOf.values()]) for (const id of list) every.add(id);
-  const made = await madeAt(store, [...every], vis);
+  const made = await madeAt(reads, [...every], vis);
   const size = (ids: readonly number[]): { quantity: number | null; uom: string | null } => {
     let base: string | null = null;
     let sum = 0;
@@ -711,13 +692,24 @@ interface UnitContents {
   readonly held: Map<number, Held>;
 }
 
-/** The units that packing events of these lots name, with what each holds now (replayed from its aggregation events). */
-async function unitsHolding(reads: TraceReads, lots: readonly number[], direct: readonly EventObjectRow[], events: ReadonlyMap<number, EventRow>, vis: Visibility): Promise<Map<number, UnitContents>> {
+/**
+ * The units that packing events of these lots name, with what each holds now: replayed from the
+ * aggregation history collectMovements already read for every unit the lots were ever on (reading
+ * it again per unit was a fifth of a large recall).
+ */
+async function unitsHolding(reads: TraceReads, lots: readonly number[], direct: readonly EventObjectRow[], events: ReadonlyMap<number, EventRow>, moves: Movements): Promise<Map<number, UnitContents>> {
   const lotSet = new Set(lots);
-  const aggSeqs = [...new Set(direct.filter((r) => lotSet.has(r.node) && r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq))];
-  if (aggSeqs.length === 0) return new Map();
-  const parents = (await reads.eventObjectsOfEvents(aggSeqs)).filter((r) => r.role === 'parent');
-  return replayUnits(reads, [...new Set(parents.map((p) => p.node))], vis);
+  const aggSeqs = new Set<number>();
+  for (const r of direct) if (lotSet.has(r.node) && r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent') aggSeqs.add(r.seq);
+  if (aggSeqs.size === 0) return new Map();
+  // the parent rows of those events are among the rows of the units collectMovements climbed to
+  const units = new Set<number>();
+  for (const r of moves.rows) if (r.role === 'parent' && aggSeqs.has(r.seq) && moves.unitSteps.has(r.node)) units.add(r.node);
+  const out = new Map<number, UnitContents>();
+  if (units.size === 0) return out;
+  const labels = new Map((await reads.nodesById([...units])).map((n) => [n.id, n.ref.kind === 'unit' ? n.ref.id : lotlineUri(n.ref)]));
+  for (const u of units) out.set(u, { label: labels.get(u) ?? String(u), held: contentsAtSorted(moves.unitSteps.get(u)!, Number.MAX_SAFE_INTEGER) });
+  return out;
 }
 
 async function replayUnits(reads: TraceReads, units: readonly number[], vis: Visibility): Promise<Map<number, UnitContents>> {

@@ -1,0 +1,50 @@
+/**
+ * The few fields of a shipping event's body that a recall prints for each shipment line: the
+ * order, the despatch advice, the carrier and the ship-to location. Read from the body once; the
+ * genealogy index keeps them per event (event-index.ts), so that a recall through it reads and
+ * parses no body it has read before.
+ */
+
+export interface ShippingFacts {
+  readonly order: string | null;
+  readonly despatchAdvice: string | null;
+  readonly carrier: string | null;
+  readonly shipTo: string | null;
+}
+
+export const NO_SHIPPING_FACTS: ShippingFacts = Object.freeze({ order: null, despatchAdvice: null, carrier: null, shipTo: null });
+
+/** The facts of one event body (undefined: no body, every fact null). */
+export function shippingFactsOf(body: Record<string, unknown> | undefined): ShippingFacts {
+  if (body === undefined) return NO_SHIPPING_FACTS;
+  const carrier = body['lotline:carrier'];
+  return {
+    order: bizTransaction(body, ['po', 'so', 'order']),
+    despatchAdvice: bizTransaction(body, ['desadv']),
+    carrier: typeof carrier === 'string' ? carrier : null,
+    shipTo: shipToOf(body),
+  };
+}
+
+function bizTransaction(body: Record<string, unknown>, types: readonly string[]): string | null {
+  const list = body['bizTransactionList'];
+  if (!Array.isArray(list)) return null;
+  for (const t of list as { type?: unknown; bizTransaction?: unknown }[]) {
+    const type = typeof t.type === 'string' ? t.type.slice(t.type.lastIndexOf('-') + 1).slice(t.type.lastIndexOf(':') + 1) : '';
+    if (types.includes(type) && typeof t.bizTransaction === 'string') return displayTransaction(t.bizTransaction);
+  }
+  return null;
+}
+
+/** `urn:lotline:order:SO-1` → `SO-1`: the number the plant typed; other URIs as written. */
+function displayTransaction(uri: string): string {
+  const m = /^urn:lotline:[a-z]+:(.+)$/.exec(uri);
+  return m ? decodeURIComponent(m[1]!) : uri;
+}
+
+function shipToOf(body: Record<string, unknown>): string | null {
+  const list = body['destinationList'];
+  if (!Array.isArray(list)) return null;
+  for (const d of list as { type?: unknown; destination?: unknown }[]) if (typeof d.type === 'string' && /location$/.test(d.type) && typeof d.destination === 'string') return d.destination;
+  return null;
+}
