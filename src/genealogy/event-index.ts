@@ -15,8 +15,8 @@ import type { EventObjectRow, EventRow, EventStore, NodeRow, ObjectRole } from '
 import { OBJECT_ROLES } from '../store/event-store.js';
 import type { EventHead } from './trace-graph.js';
 import { buildCsr, Column, nextEpoch, pushTo } from './columns.js';
-import type { ShippingFacts } from './shipping-facts.js';
-import { shippingFactsOf } from './shipping-facts.js';
+import type { LotFacts, ShippingFacts } from './body-facts.js';
+import { lotFactsOf, NO_LOT_FACTS, shippingFactsOf } from './body-facts.js';
 import { formatTime, OFFSET_NONE, OFFSET_Z, packEventId, packTime, StringPool, unpackEventId } from './compact-values.js';
 
 /** Node ids asked of the store per call while catching up. */
@@ -505,6 +505,46 @@ export class EventIndex {
         continue;
       }
       out.set(s, { order: at(0, s), despatchAdvice: at(1, s), carrier: at(2, s), shipTo: at(3, s) });
+    }
+    return out;
+  }
+
+  /** Per log position: 1 once the lot facts are read; the supplier lot and reason as `strings` indexes (−1 null), the adjustment (NaN none). */
+  private readonly lotFactsRead = new Column((n) => new Uint8Array(n));
+  private readonly lotFactSupplierLot = new Column((n) => new Int32Array(n));
+  private readonly lotFactReason = new Column((n) => new Int32Array(n));
+  private readonly lotFactAdjustBy = new Column((n) => new Float64Array(n));
+
+  /** As shippingFacts, the lot-state facts (body-facts.ts) of the events at these positions: each body read once per process. */
+  async lotFacts(seqs: readonly number[], bodies: (seqs: readonly number[]) => Promise<ReadonlyMap<number, Record<string, unknown>>>): Promise<Map<number, LotFacts>> {
+    for (const c of [this.lotFactsRead, this.lotFactSupplierLot, this.lotFactReason, this.lotFactAdjustBy]) c.ensure(this.slots);
+    const read = this.lotFactsRead.data;
+    const missing: number[] = [];
+    this.distinct(seqs, 'seq', this.slots, (s) => {
+      if (this.held.data[s] === 1 && read[s] === 0) missing.push(s);
+    });
+    if (missing.length > 0) {
+      const got = await bodies(missing);
+      for (const s of missing) {
+        const f = lotFactsOf(got.get(s));
+        this.lotFactSupplierLot.data[s] = this.strings.id(f.supplierLot);
+        this.lotFactReason.data[s] = this.strings.id(f.reason);
+        this.lotFactAdjustBy.data[s] = f.adjustBy ?? NaN;
+        read[s] = 1;
+      }
+    }
+    const out = new Map<number, LotFacts>();
+    for (const s of seqs) {
+      if (out.has(s)) continue;
+      if (!(s >= 0 && s < this.slots) || this.held.data[s] !== 1 || read[s] === 0) {
+        out.set(s, lotFactsOf((await bodies([s])).get(s)));
+        continue;
+      }
+      const supplierLot = this.strings.get(this.lotFactSupplierLot.data[s]!);
+      const reason = this.strings.get(this.lotFactReason.data[s]!);
+      const adjustBy = this.lotFactAdjustBy.data[s]!;
+      // most events carry none of them: one shared empty answer, no object per event
+      out.set(s, supplierLot === null && reason === null && Number.isNaN(adjustBy) ? NO_LOT_FACTS : { adjustBy: Number.isNaN(adjustBy) ? null : adjustBy, supplierLot, reason });
     }
     return out;
   }

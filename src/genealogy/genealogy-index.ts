@@ -558,6 +558,7 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     eventBodies: async (seqs) => records.declarationBodies(seqs) ?? store.eventBodies(seqs),
     shippingFacts: (seqs) => records.shippingFacts(seqs, (missing) => store.eventBodies(missing)),
     lotIdsOfItems: async (items) => records.lotIdsOfItems(items),
+    lotFacts: (seqs) => records.lotFacts(seqs, (missing) => store.eventBodies(missing)),
   };
   INDEXED.set(indexed, {
     expand: async (root, direction, vis, maxNodes) => {

@@ -48,7 +48,7 @@ export interface Movements {
   readonly carried: Map<number, EventRow[]>;
   /** The shipping and receiving events of the movements, by eventID (a recall reads their orders and carriers). */
   readonly eventsById: Map<string, EventRow>;
-  /** What was read on the way, for callers that need the lots' own events too (a recall): the object rows of the lots and of the units that held them, and their events (not those of transformations). With `carried: false` the rows of transformation inputs and outputs may be left out. */
+  /** What was read on the way, for callers that need the lots' own events too (a recall): the object rows of the lots and of the units that held them, and their events (not those of transformations). The rows of transformation inputs and outputs may be left out. */
   readonly rows: readonly EventObjectRow[];
   readonly events: ReadonlyMap<number, EventRow>;
   /** The aggregation history of every unit climbed to, in replay order (`sortSteps`): what a unit holds now is `contentsAtSorted(steps, MAX)`. */
@@ -66,9 +66,8 @@ export async function collectMovements(
   const lotSet = new Set(nodeIds);
   // what a unit held counts whatever the event-time window: only the log position limits it
   const anyTime: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
-  // a trace (carried: false) needs no transformation rows at all: where the index can, they are not made
-  const objectsOf = (ids: readonly number[]): Promise<EventObjectRow[]> =>
-    options.carried === false && store.movementObjectsOfNodes ? store.movementObjectsOfNodes(ids) : store.eventObjectsOfNodes(ids);
+  // nothing here reads the rows of transformation inputs and outputs (the flows hold them): where the index can, they are not made
+  const objectsOf = (ids: readonly number[]): Promise<EventObjectRow[]> => (store.movementObjectsOfNodes ? store.movementObjectsOfNodes(ids) : store.eventObjectsOfNodes(ids));
   const rows: EventObjectRow[] = [...(await objectsOf(nodeIds))];
   const events = new Map<number, EventRow>();
   const loadEvents = async (seqs: Iterable<number>): Promise<void> => {
@@ -115,8 +114,13 @@ export async function collectMovements(
       unitSteps.set(unit, sortSteps(steps));
     }
   }
-  const heldAt = (unit: number, atMs: number): Map<number, Held> =>
-    flattenContents(contentsAtSorted(unitSteps.get(unit) ?? [], atMs), (n) => (units.has(n) ? contentsAtSorted(unitSteps.get(n) ?? [], atMs) : undefined), new Set([unit]));
+  const heldAt = (unit: number, atMs: number): Map<number, Held> => {
+    const held = contentsAtSorted(unitSteps.get(unit) ?? [], atMs);
+    // most units hold lots only: nothing to resolve, and no copy of the contents to make
+    let nested = false;
+    for (const n of held.keys()) if (units.has(n)) nested = true;
+    return nested ? flattenContents(held, (n) => (units.has(n) ? contentsAtSorted(unitSteps.get(n) ?? [], atMs) : undefined), new Set([unit])) : held;
+  };
 
   const shipments: Movement[] = [];
   const receipts: Movement[] = [];

@@ -24,7 +24,7 @@ import type { RefJson } from './trace.js';
 import type { TraceReads } from './trace-graph.js';
 import { refJson, toMs, visibilityFor } from './trace.js';
 import { reachForward } from './recall-graph.js';
-import { NO_SHIPPING_FACTS, shippingFactsOf } from './shipping-facts.js';
+import { NO_SHIPPING_FACTS, shippingFactsOf } from './body-facts.js';
 import type { ForwardReach } from './recall-graph.js';
 import { traceReads } from './genealogy-index.js';
 import { isVisible } from './visibility.js';
@@ -283,6 +283,13 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const transitDays = req.transitDays ?? 3;
   if (!(transitDays >= 0) || !Number.isFinite(transitDays)) throw new LotlineError('USAGE', `transitDays must be a number of days ≥ 0 (got ${transitDays})`);
   const warnings: string[] = [];
+  // tens of thousands of shipment lines share a few thousand event times: each parsed once
+  const timeMs = new Map<string, number>();
+  const parseTime = (t: string): number => {
+    let ms = timeMs.get(t);
+    if (ms === undefined) timeMs.set(t, (ms = Date.parse(t)));
+    return ms;
+  };
   const byLots = (req.lots?.length ?? 0) > 0;
   if (byLots && (req.supplier !== undefined || req.item !== undefined)) throw new LotlineError('USAGE', 'start a recall from lots, or from a supplier and/or item with a date range, not both');
   if (!byLots && req.supplier === undefined && req.item === undefined) throw new LotlineError('USAGE', 'a recall needs a start: lots, or a supplier and/or an item (with from/to for the date range)');
@@ -315,7 +322,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   onProgress({ step: 'tracing', done: rootIds.length, total: rootIds.length });
   const reachedFromOther = new Set<number>();
   for (const t of traces) for (const l of t.reach.lots) if (l.depth > 0) reachedFromOther.add(l.id);
-  const affected = new Map<string, { ref: RefJson; depth: number; shares: (number | null)[] }>();
+  const affected = new Map<string, { ref: RefJson; id: number; depth: number; shares: (number | null)[] }>();
   const idOf = new Map<string, number>();
   const refById = new Map<number, ObjectRef>();
   for (const t of traces) {
@@ -326,7 +333,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
       const k = refKey(refOf(ref));
       let a = affected.get(k);
       if (!a) {
-        affected.set(k, (a = { ref, depth: l.depth, shares: [] }));
+        affected.set(k, (a = { ref, id: l.id, depth: l.depth, shares: [] }));
         idOf.set(k, l.id);
         refById.set(l.id, refOf(ref));
       }
@@ -368,11 +375,11 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const movementKey = (m: Movement): number | undefined => idByCode.get(codeKey(m));
   for (const m of moves.receipts) {
     const n = movementKey(m);
-    if (n !== undefined) push(ledger, n, { ms: Date.parse(m.time), kind: 'in', quantity: m.quantity, uom: m.uom });
+    if (n !== undefined) push(ledger, n, { ms: parseTime(m.time), kind: 'in', quantity: m.quantity, uom: m.uom });
   }
   for (const m of moves.shipments) {
     const n = movementKey(m);
-    if (n !== undefined) push(ledger, n, { ms: Date.parse(m.time), kind: 'out', outflow: 'shipped', quantity: m.quantity, uom: m.uom });
+    if (n !== undefined) push(ledger, n, { ms: parseTime(m.time), kind: 'out', outflow: 'shipped', quantity: m.quantity, uom: m.uom });
   }
   for (const r of direct) if (directEvents.has(r.seq) && needsFullState(directEvents.get(r.seq)!)) complex.add(r.node);
   for (const [n, evs] of moves.carried) if (evs.some(needsFullState)) complex.add(n);
@@ -447,10 +454,11 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     return name;
   };
   const lots: AffectedLot[] = [];
+  // each line's node id, kept beside it (a key made from its item and code per use was a tenth of the tail)
+  const idOfLot = new Map<AffectedLot, number>();
   for (const a of affected.values()) {
-    const id = idOf.get(refKey(refOf(a.ref)));
-    const st = id === undefined ? undefined : states.get(id);
-    lots.push({
+    const st = states.get(a.id);
+    const lot = {
       ...a.ref,
       description: description(a.ref.item),
       depth: a.depth,
@@ -459,7 +467,9 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
       onHand: st?.onHand ?? null,
       location: st?.location ?? null,
       locationName: st?.location ? placeName(st.location) : null,
-    } as AffectedLot);
+    } as AffectedLot;
+    lots.push(lot);
+    idOfLot.set(lot, a.id);
   }
   lots.sort((x, y) => x.depth - y.depth || (x.item < y.item ? -1 : x.item > y.item ? 1 : 0) || ((x.lot ?? x.serial ?? '') < (y.lot ?? y.serial ?? '') ? -1 : 1));
 
@@ -467,12 +477,12 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const byLocation = new Map<string, OnHandLot[]>();
   const onHandLots = new Map<string, { id: number; st: NonNullable<ReturnType<typeof states.get>> }>();
   for (const l of lots) {
-    const id = idOf.get(refKey(refOf(lotRef(l))))!;
+    const id = idOfLot.get(l)!;
     const st = states.get(id);
     if (!st || st.onHand === null || st.onHand.quantity <= 1e-9 || st.status === 'destroyed') continue;
     const code = l.lot !== undefined ? { lot: l.lot } : { serial: l.serial ?? '' };
     push(byLocation, st.location ?? '', { item: l.item, ...code, quantity: st.onHand.quantity, uom: st.onHand.uom, status: st.status, alreadyHeld: st.hold, inUnits: st.inUnits });
-    onHandLots.set(refKey(refOf(lotRef(l))), { id, st });
+    onHandLots.set(refKey(refById.get(id)!), { id, st });
   }
   const onHand: OnHandLocation[] = [...byLocation]
     .map(([loc, ls]) => ({ location: loc === '' ? null : loc, locationName: loc === '' ? 'location not recorded' : placeName(loc), lots: ls, totals: sumByUom(ls) }))
@@ -485,7 +495,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const receiptsOf = new Map<number, number[]>();
   for (const m of moves.receipts) {
     const n = movementKey(m);
-    if (n !== undefined) push(receiptsOf, n, Date.parse(m.time));
+    if (n !== undefined) push(receiptsOf, n, parseTime(m.time));
   }
   const shipments: RecallShipment[] = moves.shipments.map((m) => {
     const ref: RefJson = m.lot !== undefined ? { item: m.item, lot: m.lot } : { item: m.item, serial: m.serial ?? '' };
@@ -494,7 +504,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     const ev = moves.eventsById.get(m.eventId);
     const f = (ev ? facts.get(ev.seq) : undefined) ?? NO_SHIPPING_FACTS;
     const share = a ? shareOf(a) : null;
-    const ms = Date.parse(m.time);
+    const ms = parseTime(m.time);
     const received = n !== undefined && (receiptsOf.get(n) ?? []).some((t) => t > ms);
     return {
       eventId: m.eventId,
@@ -546,14 +556,14 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     openOrders.push({ kind: 'packed_not_shipped', order: null, customer: null, customerName: null, unit, eventId: null, time: null, lots: held.map(([n, h]) => ({ ...refJson(refById.get(n)!), quantity: h.quantity, uom: h.uom }) as OpenOrder['lots'][number]) });
   }
   // a shipped unit holds nothing here any more
-  for (const loc of onHand) for (const [i, l] of loc.lots.entries()) loc.lots[i] = { ...l, inUnits: l.inUnits.filter((u) => !shippedUnits.has(u)) };
+  for (const loc of onHand) for (const [i, l] of loc.lots.entries()) if (l.inUnits.some((u) => shippedUnits.has(u))) loc.lots[i] = { ...l, inUnits: l.inUnits.filter((u) => !shippedUnits.has(u)) };
 
   // 7. Customers to notify.
   const byCustomer = new Map<string, RecallShipment[]>();
   for (const s of shipments) push(byCustomer, s.customer ?? '', s);
   const customers: CustomerNotice[] = [...byCustomer].map(([customer, list]) => {
     const p = customer === '' ? undefined : md.party(customer);
-    const times = list.map((s) => ({ time: s.time, ms: Date.parse(s.time) })).sort((a, b) => a.ms - b.ms).map((t) => t.time);
+    const times = list.map((s) => ({ time: s.time, ms: parseTime(s.time) })).sort((a, b) => a.ms - b.ms).map((t) => t.time);
     return {
       customer,
       name: customer === '' ? 'destination not recorded' : placeName(customer),
@@ -574,7 +584,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
 
   // 8. Precision: the affected lots of the finished items against every lot of those items made over the same dates.
   onProgress({ step: 'precision', done: 0, total: 1 });
-  const precision = await precisionOf(store, reads, md, vis, lots, shipments, flowsIn, idOf);
+  const precision = await precisionOf(store, reads, md, vis, lots, shipments, flowsIn, idOfLot);
   onProgress({ step: 'precision', done: 1, total: 1 });
 
   const supplierName = req.supplier === undefined ? undefined : md.party(supplierUri(req.supplier))?.name;
@@ -611,11 +621,6 @@ function codeKey(r: { item: string; lot?: string; serial?: string }): string {
   return r.lot !== undefined ? `${r.item}\u0000L${r.lot}` : `${r.item}\u0000S${r.serial ?? ''}`;
 }
 
-/** A trace lot as a ref JSON again. */
-function lotRef(l: { item: string; lot?: string; serial?: string }): RefJson {
-  return l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' };
-}
-
 async function precisionOf(
   store: EventStore,
   reads: TraceReads,
@@ -624,18 +629,18 @@ async function precisionOf(
   lots: readonly AffectedLot[],
   shipments: readonly RecallShipment[],
   flowsIn: readonly FlowRow[],
-  idOf: ReadonlyMap<string, number>,
+  idOfLot: ReadonlyMap<AffectedLot, number>,
 ): Promise<RecallScope['precision']> {
   // Finished items: those shipped; without a shipment, the items of lots nothing was made from.
   let finished = new Set(shipments.map((s) => s.item));
   if (finished.size === 0) {
     const consumed = new Set(flowsIn.map((f) => f.node));
-    finished = new Set(lots.filter((l) => !consumed.has(idOf.get(refKey(refOf(lotRef(l))))!)).map((l) => l.item));
+    finished = new Set(lots.filter((l) => !consumed.has(idOfLot.get(l)!)).map((l) => l.item));
   }
   const items: PrecisionLine[] = [];
   const targetedOf = new Map<string, number[]>();
   for (const item of finished) targetedOf.set(item, []);
-  for (const l of lots) targetedOf.get(l.item)?.push(idOf.get(refKey(refOf(lotRef(l))))!);
+  for (const l of lots) targetedOf.get(l.item)?.push(idOfLot.get(l)!);
   const allOf = new Map<string, number[]>();
   // through the index, one pass over its nodes for every item, not a query per item
   const lotIds = reads.lotIdsOfItems ? await reads.lotIdsOfItems([...finished]) : undefined;

@@ -1,8 +1,10 @@
 /**
- * The few fields of a shipping event's body that a recall prints for each shipment line: the
- * order, the despatch advice, the carrier and the ship-to location. Read from the body once; the
- * genealogy index keeps them per event (event-index.ts), so that a recall through it reads and
- * parses no body it has read before.
+ * The few fields of event bodies that a recall and a lot state print or count: of a shipping
+ * event, the order, the despatch advice, the carrier and the ship-to location (each shipment
+ * line of a recall); of any event, an adjustment's quantity, a receipt's supplier lot code and a
+ * hold's reason (a lot's state). Read from the body once: the genealogy index keeps them per
+ * event (event-index.ts), so that a recall or a mock recall through it reads and parses no body
+ * it has read before.
  */
 
 export interface ShippingFacts {
@@ -47,4 +49,23 @@ function shipToOf(body: Record<string, unknown>): string | null {
   if (!Array.isArray(list)) return null;
   for (const d of list as { type?: unknown; destination?: unknown }[]) if (typeof d.type === 'string' && /location$/.test(d.type) && typeof d.destination === 'string') return d.destination;
   return null;
+}
+
+/** The fields of an event's body that a lot's state reads: an adjustment's quantity, the supplier's lot code on a receipt, a hold's reason. */
+export interface LotFacts {
+  readonly adjustBy: number | null;
+  readonly supplierLot: string | null;
+  readonly reason: string | null;
+}
+
+export const NO_LOT_FACTS: LotFacts = Object.freeze({ adjustBy: null, supplierLot: null, reason: null });
+
+/** The lot-state facts of one event body (undefined: no body, every fact null). */
+export function lotFactsOf(body: Record<string, unknown> | undefined): LotFacts {
+  if (body === undefined) return NO_LOT_FACTS;
+  const adjustBy = body['lotline:adjustBy'];
+  const supplierLot = body['lotline:supplierLot'];
+  const reason = body['lotline:reason'];
+  if (typeof adjustBy !== 'number' && typeof supplierLot !== 'string' && typeof reason !== 'string') return NO_LOT_FACTS;
+  return { adjustBy: typeof adjustBy === 'number' ? adjustBy : null, supplierLot: typeof supplierLot === 'string' ? supplierLot : null, reason: typeof reason === 'string' ? reason : null };
 }
