@@ -81,10 +81,14 @@ export async function collectMovements(
   const units = new Set<number>();
   // aggregation events that name a parent: their children travel in it, and count through it once
   const withParent = new Set<number>();
+  // the rows of the aggregation events read on the way: the units' histories below need most of them again
+  const aggRows = new Map<number, EventObjectRow[]>();
   let childRows = rows;
   for (let level = 0; level < MAX_NESTING && childRows.length > 0; level++) {
     const aggSeqs = childRows.filter((r) => r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
-    const parentRows = (await store.eventObjectsOfEvents([...new Set(aggSeqs)])).filter((r) => r.role === 'parent');
+    const read = await store.eventObjectsOfEvents([...new Set(aggSeqs)]);
+    for (const [seq, rs] of group(read, (r) => r.seq)) aggRows.set(seq, rs);
+    const parentRows = read.filter((r) => r.role === 'parent');
     for (const p of parentRows) withParent.add(p.seq);
     const fresh = [...new Set(parentRows.map((p) => p.node).filter((u) => !units.has(u)))];
     if (fresh.length === 0) break;
@@ -98,10 +102,10 @@ export async function collectMovements(
   const unitSteps = new Map<number, AggregationStep[]>();
   if (units.size > 0) {
     const parentRows = rows.filter((r) => units.has(r.node) && r.role === 'parent' && events.get(r.seq)?.type === 'AggregationEvent');
-    const children = group(
-      (await store.eventObjectsOfEvents([...new Set(parentRows.map((r) => r.seq))])).filter((r) => r.role === 'object'),
-      (r) => r.seq,
-    );
+    const unread = [...new Set(parentRows.map((r) => r.seq))].filter((seq) => !aggRows.has(seq));
+    for (const [seq, rs] of group(await store.eventObjectsOfEvents(unread), (r) => r.seq)) aggRows.set(seq, rs);
+    const children = new Map<number, EventObjectRow[]>();
+    for (const pr of parentRows) if (!children.has(pr.seq)) children.set(pr.seq, (aggRows.get(pr.seq) ?? []).filter((r) => r.role === 'object'));
     for (const [unit, prs] of group(parentRows, (r) => r.node)) {
       const steps: AggregationStep[] = [];
       for (const pr of prs) {

@@ -414,18 +414,23 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     const stockedIds = new Set(stocked.keys());
     const seqs = new Set([...flowsIn, ...flowsOut].filter((f) => stockedIds.has(f.node) && !directEvents.has(f.seq)).map((f) => f.seq));
     const flowEvents = new Map((await reads.eventsBySeq([...seqs])).map((e) => [e.seq, e]));
-    const history = new Map<number, EventRow[]>();
-    for (const r of direct) if (stockedIds.has(r.node) && directEvents.has(r.seq)) push(history, r.node, directEvents.get(r.seq)!);
-    for (const f of [...flowsIn, ...flowsOut]) if (stockedIds.has(f.node) && flowEvents.has(f.seq)) push(history, f.node, flowEvents.get(f.seq)!);
-    for (const [n, evs] of moves.carried) if (stockedIds.has(n)) for (const e of evs) push(history, n, e);
+    // where each lot was last seen: the latest (event time, then log position) of its events and its
+    // units' that names a business location, kept as they come (a history list and a sort per lot were a tenth of the scope)
+    const lastSeen = new Map<number, EventRow>();
+    const see = (id: number, e: EventRow | undefined): void => {
+      if (e === undefined || !e.bizLocation || !stockedIds.has(id)) return;
+      const b = lastSeen.get(id);
+      if (b === undefined || e.eventMs > b.eventMs || (e.eventMs === b.eventMs && e.seq > b.seq)) lastSeen.set(id, e);
+    };
+    for (const r of direct) see(r.node, directEvents.get(r.seq));
+    for (const f of flowsIn) see(f.node, flowEvents.get(f.seq));
+    for (const f of flowsOut) see(f.node, flowEvents.get(f.seq));
+    for (const [n, evs] of moves.carried) for (const e of evs) see(n, e);
     // lot → the units holding it, inverted once (a scan of every unit per lot was quadratic)
     const unitsOf = new Map<number, string[]>();
     for (const u of unitContents.values()) for (const n of u.held.keys()) push(unitsOf, n, u.label);
     for (const [id, st] of stocked) {
-      // where the lot was last seen: the latest of its events (and its units') that names a business location
-      const events = (history.get(id) ?? []).sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
-      let location: string | null = null;
-      for (const e of events) if (e.bizLocation) location = e.bizLocation;
+      const location = lastSeen.get(id)?.bizLocation ?? null;
       const per = inBase(1, st.uom);
       const quantity = per === null || per.base !== st.base ? null : round(st.balance / per.value);
       if (quantity === null) {
