@@ -32,7 +32,10 @@ function bizTransaction(body: Record<string, unknown>, types: readonly string[])
   const list = body['bizTransactionList'];
   if (!Array.isArray(list)) return null;
   for (const t of list as { type?: unknown; bizTransaction?: unknown }[]) {
-    const type = typeof t.type === 'string' ? t.type.slice(t.type.lastIndexOf('-') + 1).slice(t.type.lastIndexOf(':') + 1) : '';
+    // bare (`desadv`), web URI (`https://ref.gs1.org/cbv/BTT-desadv`) or URN (`urn:epcglobal:cbv:btt:desadv`); the
+    // second cut is made on what the first left (cut on the whole URI, it emptied every web URI)
+    const tail = typeof t.type === 'string' ? t.type.slice(t.type.lastIndexOf('-') + 1) : '';
+    const type = tail.slice(tail.lastIndexOf(':') + 1);
     if (types.includes(type) && typeof t.bizTransaction === 'string') return displayTransaction(t.bizTransaction);
   }
   return null;
