@@ -15,6 +15,8 @@ import type { EventObjectRow, EventRow, EventStore, NodeRow, ObjectRole } from '
 import { OBJECT_ROLES } from '../store/event-store.js';
 import type { EventHead } from './trace-graph.js';
 import { buildCsr, Column, nextEpoch, pushTo } from './columns.js';
+import type { LotFacts, ShippingFacts } from './body-facts.js';
+import { lotFactsOf, NO_LOT_FACTS, shippingFactsOf } from './body-facts.js';
 import { formatTime, OFFSET_NONE, OFFSET_Z, packEventId, packTime, StringPool, unpackEventId } from './compact-values.js';
 
 /** Node ids asked of the store per call while catching up. */
@@ -35,6 +37,10 @@ class Strings {
   }
   get(i: number): string | null {
     return i < 0 ? null : this.values[i]!;
+  }
+  /** The number of a string already kept, without keeping it. */
+  idOf(s: string): number | undefined {
+    return this.ids.get(s);
   }
 }
 
@@ -435,4 +441,113 @@ export class EventIndex {
     }
     return out;
   }
+
+  // ── recall (issue 8): what a recall prints of each shipping event, read from its body once ──
+
+  /** The ids of the lots and serials of each item, in id order (the store's lotsOfItem, ids only): one pass over the nodes for all the items. */
+  lotIdsOfItems(items: readonly string[]): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    const byStringId = new Map<number, number[]>();
+    for (const item of items) {
+      const list: number[] = [];
+      out.set(item, list);
+      const id = this.strings.idOf(item);
+      if (id !== undefined) byStringId.set(id, list);
+    }
+    if (byStringId.size === 0) return out;
+    const kind = this.nodeKind.data;
+    const item = this.nodeItem.data;
+    const lot = KINDS.indexOf('lot') + 1;
+    const serial = KINDS.indexOf('serial') + 1;
+    for (let id = 0; id < kind.length; id++) {
+      if (kind[id] !== lot && kind[id] !== serial) continue;
+      const list = byStringId.get(item[id]!);
+      if (list) list.push(id);
+    }
+    return out;
+  }
+
+  /** Per log position and fact (SHIPPING_FACT_KEYS order): index into `strings`; −1 null, −2 not read yet (a fresh slot reads 0, so values are stored +2). */
+  private readonly shipFacts = SHIPPING_FACT_KEYS.map(() => new Column((n) => new Int32Array(n)));
+
+  /**
+   * The shipping facts of the events at these positions (shipping-facts.ts), those not read yet
+   * taken from their bodies through `bodies` and kept: bodies never change, so each is read and
+   * parsed once per process, not once per recall.
+   */
+  async shippingFacts(seqs: readonly number[], bodies: (seqs: readonly number[]) => Promise<ReadonlyMap<number, Record<string, unknown>>>): Promise<Map<number, ShippingFacts>> {
+    for (const c of this.shipFacts) c.ensure(this.slots);
+    const cols = this.shipFacts.map((c) => c.data);
+    const first = cols[0]!;
+    const missing: number[] = [];
+    this.distinct(seqs, 'seq', this.slots, (s) => {
+      if (this.held.data[s] === 1 && first[s] === 0) missing.push(s);
+    });
+    if (missing.length > 0) {
+      const read = await bodies(missing);
+      for (const s of missing) {
+        const f = shippingFactsOf(read.get(s));
+        SHIPPING_FACT_KEYS.forEach((k, i) => (cols[i]![s] = this.strings.id(f[k]) + 2));
+      }
+    }
+    const out = new Map<number, ShippingFacts>();
+    const str = this.strings.values;
+    const at = (i: number, s: number): string | null => {
+      const v = cols[i]![s]!;
+      return v < 2 ? null : str[v - 2]!;
+    };
+    for (const s of seqs) {
+      if (out.has(s)) continue;
+      if (!(s >= 0 && s < this.slots) || this.held.data[s] !== 1 || first[s] === 0) {
+        // not an event held here (or its body was not read): the store's own answer
+        const f = shippingFactsOf((await bodies([s])).get(s));
+        out.set(s, f);
+        continue;
+      }
+      out.set(s, { order: at(0, s), despatchAdvice: at(1, s), carrier: at(2, s), shipTo: at(3, s) });
+    }
+    return out;
+  }
+
+  /** Per log position: 1 once the lot facts are read; the supplier lot and reason as `strings` indexes (−1 null), the adjustment (NaN none). */
+  private readonly lotFactsRead = new Column((n) => new Uint8Array(n));
+  private readonly lotFactSupplierLot = new Column((n) => new Int32Array(n));
+  private readonly lotFactReason = new Column((n) => new Int32Array(n));
+  private readonly lotFactAdjustBy = new Column((n) => new Float64Array(n));
+
+  /** As shippingFacts, the lot-state facts (body-facts.ts) of the events at these positions: each body read once per process. */
+  async lotFacts(seqs: readonly number[], bodies: (seqs: readonly number[]) => Promise<ReadonlyMap<number, Record<string, unknown>>>): Promise<Map<number, LotFacts>> {
+    for (const c of [this.lotFactsRead, this.lotFactSupplierLot, this.lotFactReason, this.lotFactAdjustBy]) c.ensure(this.slots);
+    const read = this.lotFactsRead.data;
+    const missing: number[] = [];
+    this.distinct(seqs, 'seq', this.slots, (s) => {
+      if (this.held.data[s] === 1 && read[s] === 0) missing.push(s);
+    });
+    if (missing.length > 0) {
+      const got = await bodies(missing);
+      for (const s of missing) {
+        const f = lotFactsOf(got.get(s));
+        this.lotFactSupplierLot.data[s] = this.strings.id(f.supplierLot);
+        this.lotFactReason.data[s] = this.strings.id(f.reason);
+        this.lotFactAdjustBy.data[s] = f.adjustBy ?? NaN;
+        read[s] = 1;
+      }
+    }
+    const out = new Map<number, LotFacts>();
+    for (const s of seqs) {
+      if (out.has(s)) continue;
+      if (!(s >= 0 && s < this.slots) || this.held.data[s] !== 1 || read[s] === 0) {
+        out.set(s, lotFactsOf((await bodies([s])).get(s)));
+        continue;
+      }
+      const supplierLot = this.strings.get(this.lotFactSupplierLot.data[s]!);
+      const reason = this.strings.get(this.lotFactReason.data[s]!);
+      const adjustBy = this.lotFactAdjustBy.data[s]!;
+      // most events carry none of them: one shared empty answer, no object per event
+      out.set(s, supplierLot === null && reason === null && Number.isNaN(adjustBy) ? NO_LOT_FACTS : { adjustBy: Number.isNaN(adjustBy) ? null : adjustBy, supplierLot, reason });
+    }
+    return out;
+  }
 }
+
+const SHIPPING_FACT_KEYS = ['order', 'despatchAdvice', 'carrier', 'shipTo'] as const satisfies readonly (keyof ShippingFacts)[];

@@ -556,6 +556,9 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     originObjectsOfNodes: async (ids) => records.originObjectsOfNodes(ids),
     eventObjectsOfEvents: async (seqs) => (records.covers(seqs, index.appliedSeq) ? records.eventObjectsOfEvents(seqs) : store.eventObjectsOfEvents(seqs)),
     eventBodies: async (seqs) => records.declarationBodies(seqs) ?? store.eventBodies(seqs),
+    shippingFacts: (seqs) => records.shippingFacts(seqs, (missing) => store.eventBodies(missing)),
+    lotIdsOfItems: async (items) => records.lotIdsOfItems(items),
+    lotFacts: (seqs) => records.lotFacts(seqs, (missing) => store.eventBodies(missing)),
   };
   INDEXED.set(indexed, {
     expand: async (root, direction, vis, maxNodes) => {

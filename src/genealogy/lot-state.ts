@@ -11,6 +11,8 @@ import { contentsAt } from '../store/unit-contents.js';
 import type { AggregationStep } from '../store/unit-contents.js';
 import { inBase } from './quantity.js';
 import { collectMovements } from './movements.js';
+import type { LotFacts } from './body-facts.js';
+import { lotFactsOf, NO_LOT_FACTS } from './body-facts.js';
 import type { Movement } from './movements.js';
 import type { RefJson, TraceOptions } from './trace.js';
 import { refJson, visibilityFor } from './trace.js';
@@ -200,7 +202,8 @@ export async function lotStates(store: EventStore, refs: readonly ObjectRef[], o
     historyOf.set(id, history);
     for (const e of history) historySeqs.add(e.seq);
   }
-  const bodies = await reads.eventBodies([...historySeqs]);
+  // the few body fields a state reads; through the index each body is read once per process
+  const facts = reads.lotFacts ? await reads.lotFacts([...historySeqs]) : new Map([...(await reads.eventBodies([...historySeqs]))].map(([seq, body]) => [seq, lotFactsOf(body)]));
 
   // Logistic units that hold each lot now: every unit its packing events name, replayed once.
   const unitSeqs = new Set<number>();
@@ -225,7 +228,7 @@ export async function lotStates(store: EventStore, refs: readonly ObjectRef[], o
         if (h && h.held.has(id)) inUnits.push(h.label);
       }
       const m = movesOf.get(id) ?? { shipments: [], receipts: [] };
-      st = await stateOfLot(store, ref, rowsOf.get(id)!, historyOf.get(id)!, m.shipments, m.receipts, bodies, moves.eventsById, inUnits);
+      st = await stateOfLot(store, ref, rowsOf.get(id)!, historyOf.get(id)!, m.shipments, m.receipts, facts, moves.eventsById, inUnits);
       computed.set(id, st);
     }
     out.set(refKey(ref), st);
@@ -271,7 +274,7 @@ async function stateOfLot(
   history: readonly EventRow[],
   shipments: readonly Movement[],
   receipts: readonly Movement[],
-  bodies: ReadonlyMap<number, Record<string, unknown>>,
+  facts: ReadonlyMap<number, LotFacts>,
   movementEvents: ReadonlyMap<string, EventRow>,
   inUnits: string[],
 ): Promise<LotState> {
@@ -296,10 +299,17 @@ async function stateOfLot(
   let persistentHold: (NonNullable<LotState['hold']> & { seq: number }) | null = null;
   let recalled = false;
   let location: string | null = null;
+  // the lot's rows by event, grouped once (a filter of every row per event was quadratic in a long history)
+  const rowsBySeq = new Map<number, EventObjectRow[]>();
+  for (const r of rows) {
+    const l = rowsBySeq.get(r.seq);
+    if (l) l.push(r);
+    else rowsBySeq.set(r.seq, [r]);
+  }
   for (const e of history) {
-    const body = bodies.get(e.seq);
-    const adjustBy = body?.['lotline:adjustBy'];
-    for (const r of rows.filter((x) => x.seq === e.seq)) {
+    const f = facts.get(e.seq) ?? NO_LOT_FACTS;
+    const adjustBy = f.adjustBy;
+    for (const r of rowsBySeq.get(e.seq) ?? []) {
       const entry = { ms: e.eventMs, seq: e.seq, quantity: r.quantity, uom: r.uom };
       if (r.role === 'output') ledger.push({ ...entry, kind: 'produced' });
       else if (r.role === 'input') ledger.push({ ...entry, kind: 'consumed' });
@@ -310,9 +320,8 @@ async function stateOfLot(
       else if (typeof adjustBy === 'number') ledger.push({ ...entry, kind: 'adjusted', quantity: adjustBy });
       else if ((e.bizStep === 'cycle_counting' || e.bizStep === 'stock_taking') && r.quantity !== null) ledger.push({ ...entry, kind: 'counted' });
     }
-    const sl = body?.['lotline:supplierLot'];
-    if (typeof sl === 'string') supplierLots.add(sl);
-    const mark = { since: e.eventTime, eventId: e.eventId, reason: stringOr(body?.['lotline:reason']), seq: e.seq };
+    if (f.supplierLot !== null) supplierLots.add(f.supplierLot);
+    const mark = { since: e.eventTime, eventId: e.eventId, reason: f.reason, seq: e.seq };
     // A persistent disposition stays until it is unset (EPCIS 2.0); a holding step until a release.
     if (e.persistentUnset.some((d) => (HOLD_DISPOSITIONS as readonly string[]).includes(d))) persistentHold = stepHold = null;
     if (e.persistentSet.some((d) => (HOLD_DISPOSITIONS as readonly string[]).includes(d))) persistentHold = mark;
@@ -392,9 +401,6 @@ async function stateOfLot(
 }
 
 
-function stringOr(v: unknown): string | null {
-  return typeof v === 'string' ? v : null;
-}
 
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;

@@ -6,7 +6,7 @@ import type { ObjectRef } from '../domain/identifiers/object-ref.js';
 import type { EventObjectRow, EventRow } from '../store/event-store.js';
 import type { TraceReads } from './trace-graph.js';
 import type { AggregationStep, Held } from '../store/unit-contents.js';
-import { contentsAt, flattenContents } from '../store/unit-contents.js';
+import { contentsAtSorted, flattenContents, sortSteps } from '../store/unit-contents.js';
 import type { Visibility } from './visibility.js';
 import { isVisible } from './visibility.js';
 import { sumInBase } from './quantity.js';
@@ -48,9 +48,11 @@ export interface Movements {
   readonly carried: Map<number, EventRow[]>;
   /** The shipping and receiving events of the movements, by eventID (a recall reads their orders and carriers). */
   readonly eventsById: Map<string, EventRow>;
-  /** What was read on the way, for callers that need the lots' own events too (a recall): the object rows of the lots and of the units that held them, and their events (not those of transformations). With `carried: false` the rows of transformation inputs and outputs may be left out. */
+  /** What was read on the way, for callers that need the lots' own events too (a recall): the object rows of the lots and of the units that held them, and their events (not those of transformations). The rows of transformation inputs and outputs may be left out. */
   readonly rows: readonly EventObjectRow[];
   readonly events: ReadonlyMap<number, EventRow>;
+  /** The aggregation history of every unit climbed to, in replay order (`sortSteps`): what a unit holds now is `contentsAtSorted(steps, MAX)`. */
+  readonly unitSteps: ReadonlyMap<number, readonly AggregationStep[]>;
 }
 
 /** `carried: false` leaves `carried` empty, for callers that only need shipments and receipts (a trace): it replays every unit event again. */
@@ -64,9 +66,8 @@ export async function collectMovements(
   const lotSet = new Set(nodeIds);
   // what a unit held counts whatever the event-time window: only the log position limits it
   const anyTime: Visibility = { ...vis, fromMs: -8.64e15, toMs: 8.64e15 };
-  // a trace (carried: false) needs no transformation rows at all: where the index can, they are not made
-  const objectsOf = (ids: readonly number[]): Promise<EventObjectRow[]> =>
-    options.carried === false && store.movementObjectsOfNodes ? store.movementObjectsOfNodes(ids) : store.eventObjectsOfNodes(ids);
+  // nothing here reads the rows of transformation inputs and outputs (the flows hold them): where the index can, they are not made
+  const objectsOf = (ids: readonly number[]): Promise<EventObjectRow[]> => (store.movementObjectsOfNodes ? store.movementObjectsOfNodes(ids) : store.eventObjectsOfNodes(ids));
   const rows: EventObjectRow[] = [...(await objectsOf(nodeIds))];
   const events = new Map<number, EventRow>();
   const loadEvents = async (seqs: Iterable<number>): Promise<void> => {
@@ -80,10 +81,14 @@ export async function collectMovements(
   const units = new Set<number>();
   // aggregation events that name a parent: their children travel in it, and count through it once
   const withParent = new Set<number>();
+  // the rows of the aggregation events read on the way: the units' histories below need most of them again
+  const aggRows = new Map<number, EventObjectRow[]>();
   let childRows = rows;
   for (let level = 0; level < MAX_NESTING && childRows.length > 0; level++) {
     const aggSeqs = childRows.filter((r) => r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq);
-    const parentRows = (await store.eventObjectsOfEvents([...new Set(aggSeqs)])).filter((r) => r.role === 'parent');
+    const read = await store.eventObjectsOfEvents([...new Set(aggSeqs)]);
+    for (const [seq, rs] of group(read, (r) => r.seq)) aggRows.set(seq, rs);
+    const parentRows = read.filter((r) => r.role === 'parent');
     for (const p of parentRows) withParent.add(p.seq);
     const fresh = [...new Set(parentRows.map((p) => p.node).filter((u) => !units.has(u)))];
     if (fresh.length === 0) break;
@@ -97,10 +102,10 @@ export async function collectMovements(
   const unitSteps = new Map<number, AggregationStep[]>();
   if (units.size > 0) {
     const parentRows = rows.filter((r) => units.has(r.node) && r.role === 'parent' && events.get(r.seq)?.type === 'AggregationEvent');
-    const children = group(
-      (await store.eventObjectsOfEvents([...new Set(parentRows.map((r) => r.seq))])).filter((r) => r.role === 'object'),
-      (r) => r.seq,
-    );
+    const unread = [...new Set(parentRows.map((r) => r.seq))].filter((seq) => !aggRows.has(seq));
+    for (const [seq, rs] of group(await store.eventObjectsOfEvents(unread), (r) => r.seq)) aggRows.set(seq, rs);
+    const children = new Map<number, EventObjectRow[]>();
+    for (const pr of parentRows) if (!children.has(pr.seq)) children.set(pr.seq, (aggRows.get(pr.seq) ?? []).filter((r) => r.role === 'object'));
     for (const [unit, prs] of group(parentRows, (r) => r.node)) {
       const steps: AggregationStep[] = [];
       for (const pr of prs) {
@@ -109,11 +114,17 @@ export async function collectMovements(
         // the object rows themselves: they carry node, quantity and unit
         steps.push({ seq: e.seq, eventMs: e.eventMs, action: e.action, children: children.get(e.seq) ?? [] });
       }
-      unitSteps.set(unit, steps);
+      // sorted once: every shipment and event of the unit replays it (a sort per replay was a tenth of a large recall)
+      unitSteps.set(unit, sortSteps(steps));
     }
   }
-  const heldAt = (unit: number, atMs: number): Map<number, Held> =>
-    flattenContents(contentsAt(unitSteps.get(unit) ?? [], atMs), (n) => (units.has(n) ? contentsAt(unitSteps.get(n) ?? [], atMs) : undefined), new Set([unit]));
+  const heldAt = (unit: number, atMs: number): Map<number, Held> => {
+    const held = contentsAtSorted(unitSteps.get(unit) ?? [], atMs);
+    // most units hold lots only: nothing to resolve, and no copy of the contents to make
+    let nested = false;
+    for (const n of held.keys()) if (units.has(n)) nested = true;
+    return nested ? flattenContents(held, (n) => (units.has(n) ? contentsAtSorted(unitSteps.get(n) ?? [], atMs) : undefined), new Set([unit])) : held;
+  };
 
   const shipments: Movement[] = [];
   const receipts: Movement[] = [];
@@ -205,7 +216,7 @@ export async function collectMovements(
     const e = events.get(r.seq)!;
     eventsById.set(e.eventId, e);
   }
-  return { shipments, receipts, carried, eventsById, rows, events };
+  return { shipments, receipts, carried, eventsById, rows, events, unitSteps };
 }
 
 function cmp(a: string, b: string): number {

@@ -14,16 +14,17 @@ import { itemKey, masterKey, placeKey } from '../masterdata/master-data-keys.js'
 import { describePlace } from '../reports/place-description.js';
 import type { EventObjectRow, EventRow, EventStore, FlowRow, NodeRow } from '../store/event-store.js';
 import type { AggregationStep, Held } from '../store/unit-contents.js';
-import { contentsAt } from '../store/unit-contents.js';
+import { contentsAt, contentsAtSorted } from '../store/unit-contents.js';
 import { HOLD_DISPOSITIONS, lotStates } from './lot-state.js';
 import type { LotStatus } from './lot-state.js';
 import { collectMovements } from './movements.js';
-import type { Movement } from './movements.js';
+import type { Movement, Movements } from './movements.js';
 import { inBase } from './quantity.js';
 import type { RefJson } from './trace.js';
 import type { TraceReads } from './trace-graph.js';
 import { refJson, toMs, visibilityFor } from './trace.js';
 import { reachForward } from './recall-graph.js';
+import { NO_SHIPPING_FACTS, shippingFactsOf } from './body-facts.js';
 import type { ForwardReach } from './recall-graph.js';
 import { traceReads } from './genealogy-index.js';
 import { isVisible } from './visibility.js';
@@ -193,29 +194,6 @@ function sumByUom(xs: readonly { quantity: number | null; uom: string | null }[]
   return [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([uom, q]) => ({ quantity: round(q), uom }));
 }
 
-function bizTransaction(body: Record<string, unknown> | undefined, types: readonly string[]): string | null {
-  const list = body?.['bizTransactionList'];
-  if (!Array.isArray(list)) return null;
-  for (const t of list as { type?: unknown; bizTransaction?: unknown }[]) {
-    const type = typeof t.type === 'string' ? t.type.slice(t.type.lastIndexOf('-') + 1).slice(t.type.lastIndexOf(':') + 1) : '';
-    if (types.includes(type) && typeof t.bizTransaction === 'string') return displayTransaction(t.bizTransaction);
-  }
-  return null;
-}
-
-/** `urn:lotline:order:SO-1` → `SO-1`: the number the plant typed; other URIs as written. */
-function displayTransaction(uri: string): string {
-  const m = /^urn:lotline:[a-z]+:(.+)$/.exec(uri);
-  return m ? decodeURIComponent(m[1]!) : uri;
-}
-
-function shipToOf(body: Record<string, unknown> | undefined): string | null {
-  const list = body?.['destinationList'];
-  if (!Array.isArray(list)) return null;
-  for (const d of list as { type?: unknown; destination?: unknown }[]) if (typeof d.type === 'string' && /location$/.test(d.type) && typeof d.destination === 'string') return d.destination;
-  return null;
-}
-
 /** The lots a supplier/item start names: receipts in the range (lots named directly or on units), or for an item alone, lots of it made or received in the range. */
 async function startLots(store: EventStore, req: RecallRequest, vis: Visibility): Promise<NodeRow[]> {
   const fromMs = toMs(req.from, 'from', -8.64e15);
@@ -266,7 +244,7 @@ async function startLots(store: EventStore, req: RecallRequest, vis: Visibility)
 }
 
 /** When and how much of each lot was made here (production outputs) or, for a lot never made here, received (receipts naming it directly). */
-async function madeAt(store: EventStore, ids: readonly number[], vis: Visibility): Promise<Map<number, { ms: number; quantity: number | null; uom: string | null }[]>> {
+async function madeAt(store: Pick<TraceReads, 'flowsOfNodes' | 'eventObjectsOfNodes' | 'eventsBySeq'>, ids: readonly number[], vis: Visibility): Promise<Map<number, { ms: number; quantity: number | null; uom: string | null }[]>> {
   const out = new Map<number, { ms: number; quantity: number | null; uom: string | null }[]>();
   if (ids.length === 0) return out;
   for (const f of await store.flowsOfNodes(ids, 'out')) if (isVisible(vis, f)) push(out, f.node, { ms: f.eventMs, quantity: f.quantity, uom: f.uom });
@@ -305,6 +283,13 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const transitDays = req.transitDays ?? 3;
   if (!(transitDays >= 0) || !Number.isFinite(transitDays)) throw new LotlineError('USAGE', `transitDays must be a number of days ≥ 0 (got ${transitDays})`);
   const warnings: string[] = [];
+  // tens of thousands of shipment lines share a few thousand event times: each parsed once
+  const timeMs = new Map<string, number>();
+  const parseTime = (t: string): number => {
+    let ms = timeMs.get(t);
+    if (ms === undefined) timeMs.set(t, (ms = Date.parse(t)));
+    return ms;
+  };
   const byLots = (req.lots?.length ?? 0) > 0;
   if (byLots && (req.supplier !== undefined || req.item !== undefined)) throw new LotlineError('USAGE', 'start a recall from lots, or from a supplier and/or item with a date range, not both');
   if (!byLots && req.supplier === undefined && req.item === undefined) throw new LotlineError('USAGE', 'a recall needs a start: lots, or a supplier and/or an item (with from/to for the date range)');
@@ -337,7 +322,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   onProgress({ step: 'tracing', done: rootIds.length, total: rootIds.length });
   const reachedFromOther = new Set<number>();
   for (const t of traces) for (const l of t.reach.lots) if (l.depth > 0) reachedFromOther.add(l.id);
-  const affected = new Map<string, { ref: RefJson; depth: number; shares: (number | null)[] }>();
+  const affected = new Map<string, { ref: RefJson; id: number; depth: number; shares: (number | null)[] }>();
   const idOf = new Map<string, number>();
   const refById = new Map<number, ObjectRef>();
   for (const t of traces) {
@@ -348,7 +333,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
       const k = refKey(refOf(ref));
       let a = affected.get(k);
       if (!a) {
-        affected.set(k, (a = { ref, depth: l.depth, shares: [] }));
+        affected.set(k, (a = { ref, id: l.id, depth: l.depth, shares: [] }));
         idOf.set(k, l.id);
         refById.set(l.id, refOf(ref));
       }
@@ -390,11 +375,11 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const movementKey = (m: Movement): number | undefined => idByCode.get(codeKey(m));
   for (const m of moves.receipts) {
     const n = movementKey(m);
-    if (n !== undefined) push(ledger, n, { ms: Date.parse(m.time), kind: 'in', quantity: m.quantity, uom: m.uom });
+    if (n !== undefined) push(ledger, n, { ms: parseTime(m.time), kind: 'in', quantity: m.quantity, uom: m.uom });
   }
   for (const m of moves.shipments) {
     const n = movementKey(m);
-    if (n !== undefined) push(ledger, n, { ms: Date.parse(m.time), kind: 'out', outflow: 'shipped', quantity: m.quantity, uom: m.uom });
+    if (n !== undefined) push(ledger, n, { ms: parseTime(m.time), kind: 'out', outflow: 'shipped', quantity: m.quantity, uom: m.uom });
   }
   for (const r of direct) if (directEvents.has(r.seq) && needsFullState(directEvents.get(r.seq)!)) complex.add(r.node);
   for (const [n, evs] of moves.carried) if (evs.some(needsFullState)) complex.add(n);
@@ -424,23 +409,28 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     else if (balance <= 1e-9) full.push(id);
     else stocked.set(id, { balance, base, uom: firstIn.uom ?? 'EA' });
   }
-  const unitContents = await unitsHolding(reads, [...stocked.keys()], direct, directEvents, vis);
+  const unitContents = await unitsHolding(reads, [...stocked.keys()], direct, directEvents, moves);
   if (stocked.size > 0) {
     const stockedIds = new Set(stocked.keys());
     const seqs = new Set([...flowsIn, ...flowsOut].filter((f) => stockedIds.has(f.node) && !directEvents.has(f.seq)).map((f) => f.seq));
     const flowEvents = new Map((await reads.eventsBySeq([...seqs])).map((e) => [e.seq, e]));
-    const history = new Map<number, EventRow[]>();
-    for (const r of direct) if (stockedIds.has(r.node) && directEvents.has(r.seq)) push(history, r.node, directEvents.get(r.seq)!);
-    for (const f of [...flowsIn, ...flowsOut]) if (stockedIds.has(f.node) && flowEvents.has(f.seq)) push(history, f.node, flowEvents.get(f.seq)!);
-    for (const [n, evs] of moves.carried) if (stockedIds.has(n)) for (const e of evs) push(history, n, e);
+    // where each lot was last seen: the latest (event time, then log position) of its events and its
+    // units' that names a business location, kept as they come (a history list and a sort per lot were a tenth of the scope)
+    const lastSeen = new Map<number, EventRow>();
+    const see = (id: number, e: EventRow | undefined): void => {
+      if (e === undefined || !e.bizLocation || !stockedIds.has(id)) return;
+      const b = lastSeen.get(id);
+      if (b === undefined || e.eventMs > b.eventMs || (e.eventMs === b.eventMs && e.seq > b.seq)) lastSeen.set(id, e);
+    };
+    for (const r of direct) see(r.node, directEvents.get(r.seq));
+    for (const f of flowsIn) see(f.node, flowEvents.get(f.seq));
+    for (const f of flowsOut) see(f.node, flowEvents.get(f.seq));
+    for (const [n, evs] of moves.carried) for (const e of evs) see(n, e);
     // lot → the units holding it, inverted once (a scan of every unit per lot was quadratic)
     const unitsOf = new Map<number, string[]>();
     for (const u of unitContents.values()) for (const n of u.held.keys()) push(unitsOf, n, u.label);
     for (const [id, st] of stocked) {
-      // where the lot was last seen: the latest of its events (and its units') that names a business location
-      const events = (history.get(id) ?? []).sort((a, b) => a.eventMs - b.eventMs || a.seq - b.seq);
-      let location: string | null = null;
-      for (const e of events) if (e.bizLocation) location = e.bizLocation;
+      const location = lastSeen.get(id)?.bizLocation ?? null;
       const per = inBase(1, st.uom);
       const quantity = per === null || per.base !== st.base ? null : round(st.balance / per.value);
       if (quantity === null) {
@@ -469,10 +459,11 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     return name;
   };
   const lots: AffectedLot[] = [];
+  // each line's node id, kept beside it (a key made from its item and code per use was a tenth of the tail)
+  const idOfLot = new Map<AffectedLot, number>();
   for (const a of affected.values()) {
-    const id = idOf.get(refKey(refOf(a.ref)));
-    const st = id === undefined ? undefined : states.get(id);
-    lots.push({
+    const st = states.get(a.id);
+    const lot = {
       ...a.ref,
       description: description(a.ref.item),
       depth: a.depth,
@@ -481,7 +472,9 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
       onHand: st?.onHand ?? null,
       location: st?.location ?? null,
       locationName: st?.location ? placeName(st.location) : null,
-    } as AffectedLot);
+    } as AffectedLot;
+    lots.push(lot);
+    idOfLot.set(lot, a.id);
   }
   lots.sort((x, y) => x.depth - y.depth || (x.item < y.item ? -1 : x.item > y.item ? 1 : 0) || ((x.lot ?? x.serial ?? '') < (y.lot ?? y.serial ?? '') ? -1 : 1));
 
@@ -489,12 +482,12 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
   const byLocation = new Map<string, OnHandLot[]>();
   const onHandLots = new Map<string, { id: number; st: NonNullable<ReturnType<typeof states.get>> }>();
   for (const l of lots) {
-    const id = idOf.get(refKey(refOf(lotRef(l))))!;
+    const id = idOfLot.get(l)!;
     const st = states.get(id);
     if (!st || st.onHand === null || st.onHand.quantity <= 1e-9 || st.status === 'destroyed') continue;
     const code = l.lot !== undefined ? { lot: l.lot } : { serial: l.serial ?? '' };
     push(byLocation, st.location ?? '', { item: l.item, ...code, quantity: st.onHand.quantity, uom: st.onHand.uom, status: st.status, alreadyHeld: st.hold, inUnits: st.inUnits });
-    onHandLots.set(refKey(refOf(lotRef(l))), { id, st });
+    onHandLots.set(refKey(refById.get(id)!), { id, st });
   }
   const onHand: OnHandLocation[] = [...byLocation]
     .map(([loc, ls]) => ({ location: loc === '' ? null : loc, locationName: loc === '' ? 'location not recorded' : placeName(loc), lots: ls, totals: sumByUom(ls) }))
@@ -502,31 +495,31 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
 
   // 5. Shipments with exposure, their orders and carriers from the events.
   const shipEvents = [...new Set(moves.shipments.map((m) => moves.eventsById.get(m.eventId)?.seq).filter((s): s is number => s !== undefined))];
-  const bodies = await reads.eventBodies(shipEvents);
+  // through the index, each event's facts are read from its body once and kept
+  const facts = reads.shippingFacts ? await reads.shippingFacts(shipEvents) : new Map([...(await reads.eventBodies(shipEvents))].map(([seq, body]) => [seq, shippingFactsOf(body)]));
   const receiptsOf = new Map<number, number[]>();
   for (const m of moves.receipts) {
     const n = movementKey(m);
-    if (n !== undefined) push(receiptsOf, n, Date.parse(m.time));
+    if (n !== undefined) push(receiptsOf, n, parseTime(m.time));
   }
   const shipments: RecallShipment[] = moves.shipments.map((m) => {
     const ref: RefJson = m.lot !== undefined ? { item: m.item, lot: m.lot } : { item: m.item, serial: m.serial ?? '' };
     const n = movementKey(m);
     const a = n === undefined ? undefined : affectedById.get(n);
     const ev = moves.eventsById.get(m.eventId);
-    const body = ev ? bodies.get(ev.seq) : undefined;
+    const f = (ev ? facts.get(ev.seq) : undefined) ?? NO_SHIPPING_FACTS;
     const share = a ? shareOf(a) : null;
-    const ms = Date.parse(m.time);
+    const ms = parseTime(m.time);
     const received = n !== undefined && (receiptsOf.get(n) ?? []).some((t) => t > ms);
-    const carrier = body?.['lotline:carrier'];
     return {
       eventId: m.eventId,
       time: m.time,
       customer: m.destination ?? null,
       customerName: m.destination ? placeName(m.destination) : null,
-      shipTo: shipToOf(body),
-      order: bizTransaction(body, ['po', 'so', 'order']),
-      despatchAdvice: bizTransaction(body, ['desadv']),
-      carrier: typeof carrier === 'string' ? carrier : null,
+      shipTo: f.shipTo,
+      order: f.order,
+      despatchAdvice: f.despatchAdvice,
+      carrier: f.carrier,
       ...ref,
       description: description(m.item),
       quantity: m.quantity,
@@ -568,14 +561,14 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
     openOrders.push({ kind: 'packed_not_shipped', order: null, customer: null, customerName: null, unit, eventId: null, time: null, lots: held.map(([n, h]) => ({ ...refJson(refById.get(n)!), quantity: h.quantity, uom: h.uom }) as OpenOrder['lots'][number]) });
   }
   // a shipped unit holds nothing here any more
-  for (const loc of onHand) for (const [i, l] of loc.lots.entries()) loc.lots[i] = { ...l, inUnits: l.inUnits.filter((u) => !shippedUnits.has(u)) };
+  for (const loc of onHand) for (const [i, l] of loc.lots.entries()) if (l.inUnits.some((u) => shippedUnits.has(u))) loc.lots[i] = { ...l, inUnits: l.inUnits.filter((u) => !shippedUnits.has(u)) };
 
   // 7. Customers to notify.
   const byCustomer = new Map<string, RecallShipment[]>();
   for (const s of shipments) push(byCustomer, s.customer ?? '', s);
   const customers: CustomerNotice[] = [...byCustomer].map(([customer, list]) => {
     const p = customer === '' ? undefined : md.party(customer);
-    const times = list.map((s) => ({ time: s.time, ms: Date.parse(s.time) })).sort((a, b) => a.ms - b.ms).map((t) => t.time);
+    const times = list.map((s) => ({ time: s.time, ms: parseTime(s.time) })).sort((a, b) => a.ms - b.ms).map((t) => t.time);
     return {
       customer,
       name: customer === '' ? 'destination not recorded' : placeName(customer),
@@ -596,7 +589,7 @@ export async function recallScope(store: EventStore, md: MasterDataView, req: Re
 
   // 8. Precision: the affected lots of the finished items against every lot of those items made over the same dates.
   onProgress({ step: 'precision', done: 0, total: 1 });
-  const precision = await precisionOf(store, md, vis, lots, shipments, flowsIn, idOf);
+  const precision = await precisionOf(store, reads, md, vis, lots, shipments, flowsIn, idOfLot);
   onProgress({ step: 'precision', done: 1, total: 1 });
 
   const supplierName = req.supplier === undefined ? undefined : md.party(supplierUri(req.supplier))?.name;
@@ -633,36 +626,34 @@ function codeKey(r: { item: string; lot?: string; serial?: string }): string {
   return r.lot !== undefined ? `${r.item}\u0000L${r.lot}` : `${r.item}\u0000S${r.serial ?? ''}`;
 }
 
-/** A trace lot as a ref JSON again. */
-function lotRef(l: { item: string; lot?: string; serial?: string }): RefJson {
-  return l.lot !== undefined ? { item: l.item, lot: l.lot } : { item: l.item, serial: l.serial ?? '' };
-}
-
 async function precisionOf(
   store: EventStore,
+  reads: TraceReads,
   md: MasterDataView,
   vis: Visibility,
   lots: readonly AffectedLot[],
   shipments: readonly RecallShipment[],
   flowsIn: readonly FlowRow[],
-  idOf: ReadonlyMap<string, number>,
+  idOfLot: ReadonlyMap<AffectedLot, number>,
 ): Promise<RecallScope['precision']> {
   // Finished items: those shipped; without a shipment, the items of lots nothing was made from.
   let finished = new Set(shipments.map((s) => s.item));
   if (finished.size === 0) {
     const consumed = new Set(flowsIn.map((f) => f.node));
-    finished = new Set(lots.filter((l) => !consumed.has(idOf.get(refKey(refOf(lotRef(l))))!)).map((l) => l.item));
+    finished = new Set(lots.filter((l) => !consumed.has(idOfLot.get(l)!)).map((l) => l.item));
   }
   const items: PrecisionLine[] = [];
   const targetedOf = new Map<string, number[]>();
   for (const item of finished) targetedOf.set(item, []);
-  for (const l of lots) targetedOf.get(l.item)?.push(idOf.get(refKey(refOf(lotRef(l))))!);
+  for (const l of lots) targetedOf.get(l.item)?.push(idOfLot.get(l)!);
   const allOf = new Map<string, number[]>();
-  for (const item of finished) allOf.set(item, (await store.lotsOfItem(item)).map((n) => n.id));
+  // through the index, one pass over its nodes for every item, not a query per item
+  const lotIds = reads.lotIdsOfItems ? await reads.lotIdsOfItems([...finished]) : undefined;
+  for (const item of finished) allOf.set(item, lotIds?.get(item) ?? (await store.lotsOfItem(item)).map((n) => n.id));
   // one read for every lot of every finished item (the targeted lots are among them)
   const every = new Set<number>();
   for (const list of [...allOf.values(), ...targetedOf.values()]) for (const id of list) every.add(id);
-  const made = await madeAt(store, [...every], vis);
+  const made = await madeAt(reads, [...every], vis);
   const size = (ids: readonly number[]): { quantity: number | null; uom: string | null } => {
     let base: string | null = null;
     let sum = 0;
@@ -711,13 +702,24 @@ interface UnitContents {
   readonly held: Map<number, Held>;
 }
 
-/** The units that packing events of these lots name, with what each holds now (replayed from its aggregation events). */
-async function unitsHolding(reads: TraceReads, lots: readonly number[], direct: readonly EventObjectRow[], events: ReadonlyMap<number, EventRow>, vis: Visibility): Promise<Map<number, UnitContents>> {
+/**
+ * The units that packing events of these lots name, with what each holds now: replayed from the
+ * aggregation history collectMovements already read for every unit the lots were ever on (reading
+ * it again per unit was a fifth of a large recall).
+ */
+async function unitsHolding(reads: TraceReads, lots: readonly number[], direct: readonly EventObjectRow[], events: ReadonlyMap<number, EventRow>, moves: Movements): Promise<Map<number, UnitContents>> {
   const lotSet = new Set(lots);
-  const aggSeqs = [...new Set(direct.filter((r) => lotSet.has(r.node) && r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent').map((r) => r.seq))];
-  if (aggSeqs.length === 0) return new Map();
-  const parents = (await reads.eventObjectsOfEvents(aggSeqs)).filter((r) => r.role === 'parent');
-  return replayUnits(reads, [...new Set(parents.map((p) => p.node))], vis);
+  const aggSeqs = new Set<number>();
+  for (const r of direct) if (lotSet.has(r.node) && r.role === 'object' && events.get(r.seq)?.type === 'AggregationEvent') aggSeqs.add(r.seq);
+  if (aggSeqs.size === 0) return new Map();
+  // the parent rows of those events are among the rows of the units collectMovements climbed to
+  const units = new Set<number>();
+  for (const r of moves.rows) if (r.role === 'parent' && aggSeqs.has(r.seq) && moves.unitSteps.has(r.node)) units.add(r.node);
+  const out = new Map<number, UnitContents>();
+  if (units.size === 0) return out;
+  const labels = new Map((await reads.nodesById([...units])).map((n) => [n.id, n.ref.kind === 'unit' ? n.ref.id : lotlineUri(n.ref)]));
+  for (const u of units) out.set(u, { label: labels.get(u) ?? String(u), held: contentsAtSorted(moves.unitSteps.get(u)!, Number.MAX_SAFE_INTEGER) });
+  return out;
 }
 
 async function replayUnits(reads: TraceReads, units: readonly number[], vis: Visibility): Promise<Map<number, UnitContents>> {

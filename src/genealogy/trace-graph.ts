@@ -6,6 +6,7 @@
 import type { EventObjectRow, EventRow, EventStore, FlowRow } from '../store/event-store.js';
 import { indexedExpand } from './genealogy-index.js';
 import type { Visibility } from './visibility.js';
+import type { LotFacts, ShippingFacts } from './body-facts.js';
 import { isVisible } from './visibility.js';
 
 export type Direction = 'forward' | 'backward';
@@ -18,6 +19,12 @@ export type TraceReads = Pick<EventStore, 'nodesById' | 'flowsOfNodes' | 'events
   readonly movementObjectsOfNodes?: (nodeIds: readonly number[]) => Promise<EventObjectRow[]>;
   /** Of eventObjectsOfNodes, at least the rows that can say where a lot came from: outputs, and the objects of receipts and commissioning ObjectEvents (ADD); the index makes no others. */
   readonly originObjectsOfNodes?: (nodeIds: readonly number[]) => Promise<EventObjectRow[]>;
+  /** The order, despatch advice, carrier and ship-to of each event, as shippingFactsOf reads them from its body; the index reads each body once and keeps them. */
+  readonly shippingFacts?: (seqs: readonly number[]) => Promise<Map<number, ShippingFacts>>;
+  /** An adjustment's quantity, a supplier lot code and a hold's reason of each event, as lotFactsOf reads them from its body; the index reads each body once and keeps them. */
+  readonly lotFacts?: (seqs: readonly number[]) => Promise<Map<number, LotFacts>>;
+  /** As lotsOfItem for each item, ids only (in id order): the index scans its nodes once for all of them. */
+  readonly lotIdsOfItems?: (items: readonly string[]) => Promise<Map<string, number[]>>;
 };
 
 /** The part of an event row that names it in a trace's links and gaps. */
