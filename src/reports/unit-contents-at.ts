@@ -7,18 +7,20 @@ import type { EventStore } from '../store/event-store.js';
 import type { AggregationStep, Held } from '../store/unit-contents.js';
 import { contentsAtSorted, flattenContents, sortSteps } from '../store/unit-contents.js';
 import type { Visibility } from '../genealogy/visibility.js';
+import type { EventColumns } from '../genealogy/event-index.js';
+import { NODE_KIND, OBJ_ROLE } from '../genealogy/event-index.js';
 
 /** Units inside units deeper than this are a data error, not a pallet. */
 const MAX_NESTING = 8;
 
 export class UnitContentsAt {
-  private readonly steps = new Map<number, AggregationStep[]>();
+  protected readonly steps = new Map<number, AggregationStep[]>();
   /** Units whose steps are in replay order: sorted once, not at every event that names the unit. */
   private readonly sorted = new Set<number>();
 
   constructor(
     private readonly store: Pick<EventStore, 'eventObjectsOfNodes' | 'eventsBySeq' | 'eventObjectsOfEvents' | 'nodesById'>,
-    private readonly vis: Visibility,
+    protected readonly vis: Visibility,
   ) {}
 
   /** Reads the aggregation history of these units and of every unit packed into them. */
@@ -69,5 +71,56 @@ export class UnitContentsAt {
       return o;
     }
     return steps;
+  }
+}
+
+/**
+ * The same contents read from the event index's columns in place (no object rows or event rows
+ * made): the steps are what `UnitContentsAt.load` builds, in the same order.
+ */
+export class UnitContentsFromColumns extends UnitContentsAt {
+  constructor(
+    private readonly cols: EventColumns,
+    vis: Visibility,
+  ) {
+    super({ eventObjectsOfNodes: async () => [], eventsBySeq: async () => [], eventObjectsOfEvents: async () => [], nodesById: async () => [] }, vis);
+  }
+
+  /** As `load`, synchronously from the columns. */
+  loadColumns(units: Iterable<number>): void {
+    const c = this.cols;
+    const { maxSeq } = this.vis;
+    const aggregation = c.stringId('AggregationEvent');
+    const fresh: number[] = [];
+    for (const u of units) if (!this.steps.has(u)) fresh.push(u);
+    let level = [...new Set(fresh)];
+    for (let depth = 0; depth < MAX_NESTING && level.length > 0; depth++) {
+      for (const u of level) this.steps.set(u, []);
+      const children = new Map<number, { node: number; quantity: number | null; uom: string | null }[]>();
+      const next = new Set<number>();
+      for (const u of level) {
+        const list = this.steps.get(u)!;
+        c.objectsOfNode(u, (i) => {
+          if (c.objRole[i] !== OBJ_ROLE.parent) return;
+          const seq = c.objSeq[i]!;
+          if (c.held[seq] !== 1 || c.type[seq] !== aggregation || seq > maxSeq || (c.voidSeq[seq] !== 0 && c.voidSeq[seq]! <= maxSeq)) return;
+          let kids = children.get(seq);
+          if (!kids) {
+            kids = [];
+            for (let k = c.firstObjectOf(seq); k < c.objects && c.objSeq[k] === seq; k++) {
+              if (c.objRole[k] !== OBJ_ROLE.object) continue;
+              const q = c.objQuantity[k]!;
+              const uom = c.objUom[k]!;
+              kids.push({ node: c.objNode[k]!, quantity: Number.isNaN(q) ? null : q, uom: uom < 0 ? null : c.strings[uom]! });
+            }
+            children.set(seq, kids);
+          }
+          const a = c.action[seq]!;
+          list.push({ seq, eventMs: c.eventMs[seq]!, action: a < 0 ? null : c.strings[a]!, children: kids });
+        });
+      }
+      for (const kids of children.values()) for (const k of kids) if (!this.steps.has(k.node) && c.nodeKind[k.node] === NODE_KIND.unit) next.add(k.node);
+      level = [...next];
+    }
   }
 }
