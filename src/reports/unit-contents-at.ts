@@ -75,10 +75,18 @@ export class UnitContentsAt {
 }
 
 /**
- * The same contents read from the event index's columns in place (no object rows or event rows
- * made): the steps are what `UnitContentsAt.load` builds, in the same order.
+ * The same contents read from the event index's columns in place: a unit's aggregation events
+ * are found by log position, and its steps made only when a shipment's contents need a replay
+ * (a pallet packed once, with distinct lots and no cases, is read off its packing event's rows).
+ * The answer is `UnitContentsAt`'s, in the same order.
  */
 export class UnitContentsFromColumns extends UnitContentsAt {
+  /** Each loaded unit's aggregation events (known as of the report, not voided), in row order. */
+  private readonly aggregations = new Map<number, number[]>();
+  private deleteId: number | undefined;
+  /** Steps in replay order, made on first need. */
+  private readonly replay = new Map<number, AggregationStep[]>();
+
   constructor(
     private readonly cols: EventColumns,
     vis: Visibility,
@@ -91,36 +99,102 @@ export class UnitContentsFromColumns extends UnitContentsAt {
     const c = this.cols;
     const { maxSeq } = this.vis;
     const aggregation = c.stringId('AggregationEvent');
-    const fresh: number[] = [];
-    for (const u of units) if (!this.steps.has(u)) fresh.push(u);
-    let level = [...new Set(fresh)];
+    const { objRole, objSeq, objNode, held, type, voidSeq, nodeKind } = c;
+    let level: number[] = [];
+    for (const u of units) {
+      if (this.aggregations.has(u)) continue;
+      this.aggregations.set(u, []);
+      level.push(u);
+    }
     for (let depth = 0; depth < MAX_NESTING && level.length > 0; depth++) {
-      for (const u of level) this.steps.set(u, []);
-      const children = new Map<number, { node: number; quantity: number | null; uom: string | null }[]>();
-      const next = new Set<number>();
+      const next: number[] = [];
       for (const u of level) {
-        const list = this.steps.get(u)!;
+        const list = this.aggregations.get(u)!;
         c.objectsOfNode(u, (i) => {
-          if (c.objRole[i] !== OBJ_ROLE.parent) return;
-          const seq = c.objSeq[i]!;
-          if (c.held[seq] !== 1 || c.type[seq] !== aggregation || seq > maxSeq || (c.voidSeq[seq] !== 0 && c.voidSeq[seq]! <= maxSeq)) return;
-          let kids = children.get(seq);
-          if (!kids) {
-            kids = [];
-            for (let k = c.firstObjectOf(seq); k < c.objects && c.objSeq[k] === seq; k++) {
-              if (c.objRole[k] !== OBJ_ROLE.object) continue;
-              const q = c.objQuantity[k]!;
-              const uom = c.objUom[k]!;
-              kids.push({ node: c.objNode[k]!, quantity: Number.isNaN(q) ? null : q, uom: uom < 0 ? null : c.strings[uom]! });
-            }
-            children.set(seq, kids);
-          }
-          const a = c.action[seq]!;
-          list.push({ seq, eventMs: c.eventMs[seq]!, action: a < 0 ? null : c.strings[a]!, children: kids });
+          if (objRole[i] !== OBJ_ROLE.parent) return;
+          const seq = objSeq[i]!;
+          if (held[seq] !== 1 || type[seq] !== aggregation || seq > maxSeq || (voidSeq[seq] !== 0 && voidSeq[seq]! <= maxSeq)) return;
+          list.push(seq);
         });
       }
-      for (const kids of children.values()) for (const k of kids) if (!this.steps.has(k.node) && c.nodeKind[k.node] === NODE_KIND.unit) next.add(k.node);
-      level = [...next];
+      // the units packed into these (cases on a pallet) are loaded at the next level
+      for (const u of level) {
+        for (const seq of this.aggregations.get(u)!) {
+          for (let k = c.firstObjectOf(seq); k < c.objects && objSeq[k] === seq; k++) {
+            const n = objNode[k]!;
+            if (objRole[k] !== OBJ_ROLE.object || nodeKind[n] !== NODE_KIND.unit || this.aggregations.has(n)) continue;
+            this.aggregations.set(n, []);
+            next.push(n);
+          }
+        }
+      }
+      level = next;
     }
+  }
+
+  /** Calls `f` with each lot (or serial) a loaded unit held at this event time, in `heldAt`'s order. */
+  forEachHeld(unit: number, atMs: number, f: (node: number, quantity: number | null, uom: string | null) => void): void {
+    const seqs = this.aggregations.get(unit);
+    if (seqs === undefined) return;
+    const c = this.cols;
+    const { objRole, objSeq, objNode, objQuantity, objUom, eventMs, strings } = c;
+    let only = -1;
+    let before = 0;
+    for (const s of seqs) {
+      if (eventMs[s]! <= atMs) {
+        before++;
+        only = s;
+      }
+    }
+    if (before === 0) return;
+    if (this.deleteId === undefined) this.deleteId = c.stringId('DELETE');
+    simple: if (before === 1 && c.action[only] !== this.deleteId) {
+      const first = c.firstObjectOf(only);
+      let end = first;
+      while (end < c.objects && objSeq[end] === only) end++;
+      if (end - first > 16) break simple;
+      for (let k = first; k < end; k++) {
+        if (objRole[k] !== OBJ_ROLE.object) continue;
+        if (this.aggregations.has(objNode[k]!)) break simple;
+        for (let j = first; j < k; j++) if (objRole[j] === OBJ_ROLE.object && objNode[j] === objNode[k]) break simple;
+      }
+      for (let k = first; k < end; k++) {
+        if (objRole[k] !== OBJ_ROLE.object) continue;
+        const q = objQuantity[k]!;
+        const u = objUom[k]!;
+        f(objNode[k]!, Number.isNaN(q) ? null : q, u < 0 ? null : strings[u]!);
+      }
+      return;
+    }
+    for (const [n, h] of this.heldAt(unit, atMs)) f(n, h.quantity, h.uom);
+  }
+
+  override heldAt(unit: number, atMs: number): Map<number, Held> {
+    const direct = (u: number): Map<number, Held> => contentsAtSorted(this.stepsOf(u), atMs);
+    return flattenContents(direct(unit), (n) => (this.aggregations.has(n) ? direct(n) : undefined), new Set([unit]));
+  }
+
+  private stepsOf(u: number): readonly AggregationStep[] {
+    let steps = this.replay.get(u);
+    if (steps !== undefined) return steps;
+    const c = this.cols;
+    const children = (seq: number): { node: number; quantity: number | null; uom: string | null }[] => {
+      const kids = [];
+      for (let k = c.firstObjectOf(seq); k < c.objects && c.objSeq[k] === seq; k++) {
+        if (c.objRole[k] !== OBJ_ROLE.object) continue;
+        const q = c.objQuantity[k]!;
+        const uom = c.objUom[k]!;
+        kids.push({ node: c.objNode[k]!, quantity: Number.isNaN(q) ? null : q, uom: uom < 0 ? null : c.strings[uom]! });
+      }
+      return kids;
+    };
+    steps = sortSteps(
+      (this.aggregations.get(u) ?? []).map((seq) => {
+        const a = c.action[seq]!;
+        return { seq, eventMs: c.eventMs[seq]!, action: a < 0 ? null : c.strings[a]!, children: children(seq) };
+      }),
+    );
+    this.replay.set(u, steps);
+    return steps;
   }
 }

@@ -214,7 +214,7 @@ export async function fsma204FromColumns(input: ColumnsInput): Promise<Fsma204Re
       if (objRole[k] !== OBJ_ROLE.object) continue;
       const n = objNode[k]!;
       if (kind(n) === NODE_KIND.unit && type[s] === T_OBJECT) {
-        for (const [lot, h] of contents.heldAt(n, ms)) put(lot, h.quantity, h.uom, n);
+        contents.forEachHeld(n, ms, (lot, quantity, uom) => put(lot, quantity, uom, n));
       } else {
         const q = objQuantity[k]!;
         const u = objUom[k]!;
@@ -350,25 +350,36 @@ export async function fsma204FromColumns(input: ColumnsInput): Promise<Fsma204Re
       const at = new Map(sorted.map((v, j) => [v, j]));
       return Int32Array.from(values, (v) => at.get(v)!);
     };
-    const tlc = rank('tlc');
-    const inputTlc = k === TRANSFORMATION ? rank('inputTlc') : new Int32Array(list.length);
-    const eventId = rank('eventId');
-    const order = Array.from({ length: list.length }, (_, j) => j).sort((a, b) => ms[a]! - ms[b]! || tlc[a]! - tlc[b]! || inputTlc[a]! - inputTlc[b]! || eventId[a]! - eventId[b]! || a - b);
+    const msRank = (() => {
+      const sorted = [...new Set(ms)].sort((a, b) => a - b);
+      const at = new Map(sorted.map((v, j) => [v, j]));
+      return Int32Array.from(ms, (v) => at.get(v)!);
+    })();
+    const keys = [msRank, rank('tlc'), ...(k === TRANSFORMATION ? [rank('inputTlc')] : []), rank('eventId')];
+    const order = stableOrder(list.length, keys);
     const kdes = sheet.columns.filter((col) => col.kde);
     const counts = new Map<string, { rows: number; tlcs: Set<string> }>();
+    // the "Missing KDEs" text of each set of missing KDEs, made once
+    const lackingText = new Map<number, string | null>();
     const out: Row[] = new Array(order.length);
     for (let j = 0; j < order.length; j++) {
       const row = list[order[j]!]!;
-      let lacking: string | null = null;
-      for (const col of kdes) {
+      let lacks = 0;
+      for (let q = 0; q < kdes.length; q++) {
+        const col = kdes[q]!;
         const v = row[col.key];
         if (v !== null && v !== undefined && v !== '') continue;
+        lacks |= 1 << q;
         let m = counts.get(col.header);
         if (!m) counts.set(col.header, (m = { rows: 0, tlcs: new Set() }));
         m.rows++;
         const lot = row['tlc'] ?? row['inputTlc'];
         if (typeof lot === 'string') m.tlcs.add(lot);
-        lacking = lacking === null ? col.header : `${lacking}; ${col.header}`;
+      }
+      let lacking = lackingText.get(lacks);
+      if (lacking === undefined) {
+        const names = kdes.filter((_, q) => (lacks & (1 << q)) !== 0).map((col) => col.header);
+        lackingText.set(lacks, (lacking = names.length === 0 ? null : names.join('; ')));
       }
       row['missingKdes'] = lacking;
       out[j] = row;
@@ -379,7 +390,31 @@ export async function fsma204FromColumns(input: ColumnsInput): Promise<Fsma204Re
     }
     return { sheet, rows: out };
   });
+
   return { sheets, missing, asOfSeq: maxSeq };
+}
+
+/**
+ * The row order that sorts by `keys` (ranks below `n`, the first key first), ties kept in row
+ * order: least significant key first, one counting-sort pass per key (stable), no comparator.
+ */
+function stableOrder(n: number, keys: readonly Int32Array[]): Int32Array {
+  let order = new Int32Array(n);
+  for (let j = 0; j < n; j++) order[j] = j;
+  let next = new Int32Array(n);
+  const count = new Int32Array(n + 1);
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const key = keys[k]!;
+    count.fill(0);
+    for (let j = 0; j < n; j++) count[key[j]! + 1]!++;
+    for (let r = 1; r <= n; r++) count[r]! += count[r - 1]!;
+    for (let j = 0; j < n; j++) {
+      const row = order[j]!;
+      next[count[key[row]!]!++] = row;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
 }
 
 function cmp(a: string, b: string): number {
