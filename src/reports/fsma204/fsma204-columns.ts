@@ -90,16 +90,20 @@ export async function fsma204FromColumns(input: ColumnsInput): Promise<Fsma204Re
   const mark = new Uint8Array(c.slots);
   if (selected !== null) {
     let nodes: number[] = [...selected];
-    const units = new Set<number>();
+    // bit 1: the event's parents were looked at (a later level would find only units already met)
+    const unitMet = new Uint8Array(nodeKind.length);
     for (let level = 0; level <= MAX_NESTING && nodes.length > 0; level++) {
-      const named = new Set<number>();
+      const named: number[] = [];
       let any = false;
       for (const n of nodes) {
         c.objectsOfNode(n, (i) => {
           any = true;
           const s = objSeq[i]!;
-          mark[s] = 1;
-          if (objRole[i] === OBJ_ROLE.object) named.add(s);
+          mark[s]! |= 1;
+          if (objRole[i] === OBJ_ROLE.object && (mark[s]! & 2) === 0) {
+            mark[s]! |= 2;
+            named.push(s);
+          }
         });
       }
       if (!any) break;
@@ -107,8 +111,8 @@ export async function fsma204FromColumns(input: ColumnsInput): Promise<Fsma204Re
       for (const s of named) {
         for (let k = c.firstObjectOf(s); k < c.objects && objSeq[k] === s; k++) {
           const u = objNode[k]!;
-          if (objRole[k] === OBJ_ROLE.parent && !units.has(u)) {
-            units.add(u);
+          if (objRole[k] === OBJ_ROLE.parent && unitMet[u] === 0) {
+            unitMet[u] = 1;
             fresh.push(u);
           }
         }
@@ -122,7 +126,7 @@ export async function fsma204FromColumns(input: ColumnsInput): Promise<Fsma204Re
     for (const s of input.windowSeqs ?? []) if (s < mark.length) mark[s] = 1;
   }
   const candidates: number[] = [];
-  for (let s = 1; s < mark.length; s++) if (mark[s] === 1 && held[s] === 1 && visible(s) && cteOf(s) >= 0) candidates.push(s);
+  for (let s = 1; s < mark.length; s++) if ((mark[s]! & 1) === 1 && held[s] === 1 && visible(s) && cteOf(s) >= 0) candidates.push(s);
   const facts = await readBodyFacts(index.records, store, candidates);
   // an event without a body (never so) is left out, as the row path leaves it out
   const events = candidates.filter((s) => facts.has(s));
