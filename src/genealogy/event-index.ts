@@ -42,6 +42,10 @@ class Strings {
   idOf(s: string): number | undefined {
     return this.ids.get(s);
   }
+  /** The number of a string held, −1 if it is not. */
+  find(s: string): number {
+    return this.idOf(s) ?? -1;
+  }
 }
 
 const KINDS = ['lot', 'serial', 'class', 'unit', 'other'] as const;
@@ -548,6 +552,106 @@ export class EventIndex {
     }
     return out;
   }
+  // ── the columns in place, for reports that read them without rows (src/reports/fsma204/fsma204-columns.ts) ──
+
+  /** The columns as they are now, read-only: valid until the next `apply` (the caller holds it for one answer). */
+  columnsView(): EventColumns {
+    const sh = (f: (typeof SHARED_FIELDS)[number]): Int32Array => this.shared[SHARED_FIELDS.indexOf(f)]!.data;
+    const offsets = this.byNodeOffsets;
+    const rowsByNode = this.byNodeRows;
+    const recent = this.recentByNode;
+    const objSeq = this.objSeq.data;
+    const objects = this.objects;
+    return {
+      slots: this.slots,
+      held: this.held.data,
+      eventMs: this.eventMs.data,
+      voidSeq: this.voidSeq.data,
+      type: sh('type'),
+      action: sh('action'),
+      bizStep: sh('bizStep'),
+      readPoint: sh('readPoint'),
+      bizLocation: sh('bizLocation'),
+      strings: this.strings.values,
+      objects,
+      objSeq,
+      objNode: this.objNode.data,
+      objRole: this.objRole.data,
+      objQuantity: this.objQuantity.data,
+      objUom: this.objUom.data,
+      nodeKind: this.nodeKind.data,
+      nodeItem: this.nodeItem.data,
+      stringId: (s) => this.strings.find(s),
+      eventId: (s) => this.eventId(s),
+      eventTime: (s) => {
+        const offset = this.eventOffset.data[s]!;
+        return offset === OFFSET_NONE ? this.otherTimes.get(s)! : formatTime(this.eventMs.data[s]!, offset);
+      },
+      nodeCode: (id) => this.nodeCodes.get(id),
+      ref: (id) => this.ref(id),
+      objectsOfNode: (id, f) => {
+        if (id + 1 < offsets.length) for (let k = offsets[id]!, e = offsets[id + 1]!; k < e; k++) f(rowsByNode[k]!);
+        const more = recent.get(id);
+        if (more) for (const i of more) f(i);
+      },
+      firstObjectOf: (s) => {
+        let lo = 0;
+        let hi = objects;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (objSeq[mid]! < s) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      },
+    };
+  }
+
+}
+
+/** Node kinds as `EventColumns.nodeKind` holds them (0: not held). */
+export const NODE_KIND = { lot: 1, serial: 2, class: 3, unit: 4, other: 5 } as const;
+/** Object roles as `EventColumns.objRole` holds them (the place in OBJECT_ROLES). */
+export const OBJ_ROLE = { object: ROLE_OBJECT, parent: OBJECT_ROLES.indexOf('parent'), input: ROLE_INPUT, output: ROLE_OUTPUT } as const;
+
+/**
+ * The event index's columns in place (EventIndex.columnsView): events by log position, object
+ * rows in log order, nodes by id; strings by number (−1: null). Read-only.
+ */
+export interface EventColumns {
+  /** One past the last log position held. */
+  readonly slots: number;
+  readonly held: Uint8Array;
+  readonly eventMs: Float64Array;
+  /** 0: not voided. */
+  readonly voidSeq: Int32Array;
+  readonly type: Int32Array;
+  readonly action: Int32Array;
+  readonly bizStep: Int32Array;
+  readonly readPoint: Int32Array;
+  readonly bizLocation: Int32Array;
+  readonly strings: readonly string[];
+  /** Object rows held: [0, objects) of the obj* columns. */
+  readonly objects: number;
+  readonly objSeq: Int32Array;
+  readonly objNode: Int32Array;
+  readonly objRole: Uint8Array;
+  /** NaN: no quantity. */
+  readonly objQuantity: Float64Array;
+  readonly objUom: Int32Array;
+  readonly nodeKind: Uint8Array;
+  readonly nodeItem: Int32Array;
+  /** The number of a string, −1 when no event or node holds it. */
+  stringId(s: string): number;
+  eventId(seq: number): string;
+  eventTime(seq: number): string;
+  /** A node's lot code, serial, unit id or URI. */
+  nodeCode(id: number): string;
+  ref(id: number): ObjectRef;
+  /** Calls `f` with each object row of this node. */
+  objectsOfNode(id: number, f: (row: number) => void): void;
+  /** The first object row of this log position (rows of one position are consecutive). */
+  firstObjectOf(seq: number): number;
 }
 
 const SHIPPING_FACT_KEYS = ['order', 'despatchAdvice', 'carrier', 'shipTo'] as const satisfies readonly (keyof ShippingFacts)[];

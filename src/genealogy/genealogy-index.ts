@@ -436,6 +436,33 @@ export class GenealogyIndex {
   flowsOfTransformations(tIds: readonly number[]): FlowRow[] {
     return this.collect(tIds, this.byT, this.tSize, this.recentByT);
   }
+
+  // ── reports reading the columns in place (src/reports/fsma204/fsma204-columns.ts) ──
+
+  /**
+   * Calls `f` with the log position of every flow of every transformation that these nodes went
+   * into or came out of (voided or not: the caller filters), from the columns without rows.
+   */
+  transformationSeqsOfNodes(nodeIds: Iterable<number>, f: (seq: number) => void): void {
+    const ts = new Set<number>();
+    for (const id of nodeIds) {
+      for (const [csr, recent] of [
+        [this.byNodeIn, this.recentByNodeIn],
+        [this.byNodeOut, this.recentByNodeOut],
+      ] as const) {
+        if (id >= 0 && id < this.nodeSize) for (let k = csr.offsets[id]!, e = csr.offsets[id + 1]!; k < e; k++) ts.add(this.t.data[csr.flows[k]!]!);
+        const more = recent.get(id);
+        if (more) for (const i of more) ts.add(this.t.data[i]!);
+      }
+    }
+    const { offsets, flows } = this.byT;
+    const seq = this.seq.data;
+    for (const t of ts) {
+      if (t >= 0 && t < this.tSize) for (let k = offsets[t]!, e = offsets[t + 1]!; k < e; k++) f(seq[flows[k]!]!);
+      const more = this.recentByT.get(t);
+      if (more) for (const i of more) f(seq[i]!);
+    }
+  }
 }
 
 /** What a store backed by the index serves from memory to a trace. */
@@ -560,6 +587,7 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     lotIdsOfItems: async (items) => records.lotIdsOfItems(items),
     lotFacts: (seqs) => records.lotFacts(seqs, (missing) => store.eventBodies(missing)),
   };
+  INDEX_OF.set(indexed, index);
   INDEXED.set(indexed, {
     expand: async (root, direction, vis, maxNodes) => {
       await fresh();
@@ -573,4 +601,17 @@ export function withGenealogyIndex(store: EventStore, index: GenealogyIndex): Ev
     reads: (vis) => (capturing === 0 && !stale && index.appliedSeq >= vis.maxSeq ? memory : indexed),
   });
   return indexed;
+}
+
+// ── the index itself, for reports that read its columns in place (src/reports/fsma204/fsma204-columns.ts) ──
+
+const INDEX_OF = new WeakMap<EventStore, GenealogyIndex>();
+
+/**
+ * The index behind a store made by `withGenealogyIndex`, when it has applied the log up to
+ * `vis.maxSeq` and may answer from memory now (as `traceReads` decides); else undefined.
+ */
+export function currentIndex(store: EventStore, vis: Visibility): GenealogyIndex | undefined {
+  const index = INDEX_OF.get(store);
+  return index !== undefined && traceReads(store, vis) !== store ? index : undefined;
 }

@@ -9,10 +9,9 @@ import { LotlineError } from '../../domain/errors.js';
 import type { BizTransactionEntry, PartyEntry } from '../../domain/event-facts.js';
 import { normalizeGtin, parseRef } from '../../domain/identifiers/index.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
-import { isLotlineUri } from '../../domain/identifiers/lotline-uri.js';
 import type { Direction } from '../../genealogy/trace.js';
 import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../../genealogy/trace.js';
-import { traceReads } from '../../genealogy/genealogy-index.js';
+import { currentIndex, indexedReach, traceReads } from '../../genealogy/genealogy-index.js';
 import type { TraceReads } from '../../genealogy/trace-graph.js';
 import { expand } from '../../genealogy/trace-graph.js';
 import type { Visibility } from '../../genealogy/visibility.js';
@@ -28,6 +27,9 @@ import { localDate } from '../report-table.js';
 import { UnitContentsAt } from '../unit-contents-at.js';
 import type { CteSheet, FsmaCte } from './fsma204-ctes.js';
 import { CTE_SHEETS, FSMA_CTES } from './fsma204-ctes.js';
+import { fsma204FromColumns } from './fsma204-columns.js';
+import type { Amount } from './fsma204-cells.js';
+import { add, addInto, documents, partyAndPlace } from './fsma204-cells.js';
 import type { LotOrigin } from './lot-origins.js';
 import { lotOrigins } from './lot-origins.js';
 import type { MasterDataView } from '../../masterdata/master-data-view.js';
@@ -77,64 +79,6 @@ function cteOf(row: EventRow): FsmaCte | null {
   if (MOVING.has(type) && bizStep === 'receiving') return 'receiving';
   if (type === 'ObjectEvent' && action === 'ADD' && bizStep === 'commissioning') return 'initial_packing';
   return null;
-}
-
-const DOC_TYPES: Readonly<Record<string, string>> = {
-  po: 'Purchase order',
-  poc: 'Purchase order confirmation',
-  desadv: 'Despatch advice',
-  recadv: 'Receiving advice',
-  inv: 'Invoice',
-  bol: 'Bill of lading',
-  prodorder: 'Production order',
-  rma: 'Return merchandise authorisation',
-  cert: 'Certificate',
-  pedigree: 'Pedigree',
-  testprd: 'Test procedure',
-  testres: 'Test result',
-  upevt: 'Upstream EPCIS event',
-};
-
-/** The document number a bizTransaction URI carries: the order code of a Lotline URN, the last field of a CBV `urn:epcglobal:cbv:bt:…`. */
-function documentNumber(uri: string): string {
-  if (isLotlineUri(uri)) return decodeURIComponent(uri.slice(uri.indexOf(':', 'urn:lotline:'.length) + 1));
-  const bt = /^urn:epcglobal:cbv:bt:[^:]*:(.+)$/i.exec(uri);
-  return bt ? bt[1]! : uri;
-}
-
-function documents(list: readonly BizTransactionEntry[]): { type: string | null; number: string | null } {
-  if (list.length === 0) return { type: null, number: null };
-  // Without a type a document's number still tells the reader what to ask for; its type cell says so.
-  return { type: list.map((b) => (b.type === null ? 'unspecified' : (DOC_TYPES[b.type] ?? b.type))).join('; '), number: list.map((b) => documentNumber(b.id)).join('; ') };
-}
-
-/** The party and/or location of a source or destination list: "Party, Location". */
-function partyAndPlace(list: readonly PartyEntry[], describe: (uri: string) => string): string | null {
-  const party = list.find((p) => p.type === 'owning_party') ?? list.find((p) => p.type === 'possessing_party');
-  const place = list.find((p) => p.type === 'location');
-  const parts = [party, place].filter((p): p is PartyEntry => p !== undefined).map((p) => describe(p.id));
-  if (parts.length === 0 && list.length > 0) parts.push(describe(list[0]!.id));
-  return parts.length > 0 ? parts.join(', ') : null;
-}
-
-interface Amount {
-  quantity: number | null;
-  uom: string | null;
-}
-
-/** Two amounts of one lot in one record: they add up in one unit, otherwise the quantity is unknown (and reported missing). */
-function add(a: Amount | undefined, b: Amount): Amount {
-  if (!a) return { ...b };
-  if (a.quantity === null || b.quantity === null || a.uom !== b.uom) return { quantity: null, uom: a.uom === b.uom ? a.uom : null };
-  return { quantity: a.quantity + b.quantity, uom: a.uom };
-}
-
-/** `add` in place. */
-function addInto(a: Amount, b: Amount): void {
-  if (a.quantity === null || b.quantity === null || a.uom !== b.uom) {
-    a.quantity = null;
-    if (a.uom !== b.uom) a.uom = null;
-  } else a.quantity += b.quantity;
 }
 
 /** A lot's amount in one shipping or receiving record, and the logistic units it travelled in. */
@@ -219,8 +163,10 @@ async function withTrace(store: EventStore, reads: Reads, vis: Visibility, selec
       // what trace() refuses (a class or a unit; a lot not yet known as of then) it refuses with its own words
       await trace(store, root.ref, filter.trace, { ...(filter.from !== undefined ? { from: filter.from } : {}), ...(filter.to !== undefined ? { to: filter.to } : {}), ...(filter.asOf !== undefined ? { asOf: filter.asOf } : {}) });
     }
-    const g = await expand(store, root.id, filter.trace, vis, DEFAULT_MAX_NODES);
-    for (const n of await reads.nodesById([...g.depth.keys()])) if (n.ref.kind === 'lot' || n.ref.kind === 'serial') out.add(n.id);
+    // through the index, the set alone (`reach`: no flow rows made); the same nodes as `expand`
+    const reach = indexedReach(store);
+    const reached = reach ? [...(await reach(root.id, filter.trace, vis, DEFAULT_MAX_NODES)).nodes] : [...(await expand(store, root.id, filter.trace, vis, DEFAULT_MAX_NODES)).depth.keys()];
+    for (const n of await reads.nodesById(reached)) if (n.ref.kind === 'lot' || n.ref.kind === 'serial') out.add(n.id);
   }
   return out;
 }
@@ -261,6 +207,18 @@ export async function fsma204Report(store: EventStore, filter: Fsma204Filter = {
   };
   const eventCache = new ReportEventCache(reads);
   const selected = await withTrace(store, reads, vis, await selectLots(store, filter), filter);
+  // the service: straight from the index's columns when it is current (fsma204-columns.ts), the same answer
+  const index = currentIndex(store, vis);
+  if (index) {
+    return fsma204FromColumns({
+      index,
+      store,
+      vis,
+      selected,
+      ...(selected === null ? { windowSeqs: await eventsInWindow(store, vis) } : {}),
+      ...(filter.masterData ? { masterData: filter.masterData } : {}),
+    });
+  }
   const seqs = selected ? await eventsAroundLots(reads, [...selected]) : await eventsInWindow(store, vis);
   const events = [...(await eventCache.read(seqs, (row) => isVisible(vis, row) && cteOf(row) !== null)).values()].sort((a, b) => a.row.seq - b.row.seq);
   const objectRows = new Map<number, EventObjectRow[]>();
