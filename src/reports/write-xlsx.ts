@@ -90,8 +90,10 @@ interface CellBytes {
   readonly open: Uint8Array;
   /** `" s="1"><v>` (or without the style), then the number, then CLOSE_V */
   readonly number: Uint8Array;
-  /** `" t="inlineStr"><is><t xml:space="preserve">` (or with the style), then the text, then CLOSE_T */
+  /** `" t="inlineStr"><is><t>` (or with the style), then the text, then CLOSE_T */
   readonly text: Uint8Array;
+  /** The same with `xml:space="preserve"`, for a text with white space at either end */
+  readonly textPreserve: Uint8Array;
   readonly isDate: boolean;
 }
 
@@ -131,7 +133,7 @@ function* worksheet(t: ReportTable): Generator<Buffer> {
     const keys = cols.map((c) => c.key);
     const cells: CellBytes[] = cols.map((c, i) => {
       const style = c.kind === 'date' ? ` s="${STYLE.date}"` : '';
-      return { open: utf8Bytes(`<c r="${letters[i]}`), number: utf8Bytes(`"${style}><v>`), text: utf8Bytes(`"${style} t="inlineStr"><is><t xml:space="preserve">`), isDate: c.kind === 'date' };
+      return { open: utf8Bytes(`<c r="${letters[i]}`), number: utf8Bytes(`"${style}><v>`), text: utf8Bytes(`"${style} t="inlineStr"><is><t>`), textPreserve: utf8Bytes(`"${style} t="inlineStr"><is><t xml:space="preserve">`), isDate: c.kind === 'date' };
     });
     const textOnly = utf8Bytes('" t="inlineStr"><is><t xml:space="preserve">');
     // the row number's digits, written once per row and copied into each cell reference
@@ -157,7 +159,8 @@ function* worksheet(t: ReportTable): Generator<Buffer> {
         } else if (typeof v === 'string') {
           w.bytes(c.open);
           w.bytes(ref);
-          w.bytes(c.text);
+          // xml:space="preserve" only where a reader would otherwise trim (a fifth of the sheet's bytes if on every cell)
+          w.bytes(v.length > 0 && (v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) ? c.textPreserve : c.text);
           writeXmlText(w, v);
           w.bytes(CLOSE_T);
         } else if (typeof v === 'number') {

@@ -79,4 +79,18 @@ describe('XLSX written in pieces', () => {
       expect([r.getCell(1).value, r.getCell(2).value, r.getCell(3).value]).toEqual([rows[i]!.id, rows[i]!.n, rows[i]!.d]);
     }
   });
+
+  it('keeps white space at either end of a text (xml:space="preserve") and marks no other text', async () => {
+    const table: ReportTable = { name: 'S', columns: [{ key: 't', header: 'Text', kind: 'text' }], rows: [{ t: '  padded' }, { t: 'tab\t' }, { t: 'plain lot' }, { t: '\nline' }, { t: '' }] };
+    const sheet = unzip(await toXlsx([table])).get('xl/worksheets/sheet1.xml')!.text;
+    const texts = [...sheet.matchAll(/<c r="A(\d+)"[^>]*><is>(<t[^>]*>)([^<]*)<\/t>/g)].map((m) => [m[1], m[2], m[3]]);
+    expect(texts).toEqual([
+      ['1', '<t xml:space="preserve">', 'Text'],
+      ['2', '<t xml:space="preserve">', '  padded'],
+      ['3', '<t xml:space="preserve">', 'tab\t'],
+      ['4', '<t>', 'plain lot'],
+      ['5', '<t xml:space="preserve">', '\nline'],
+      ['6', '<t>', ''],
+    ]);
+  });
 });
