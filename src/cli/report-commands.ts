@@ -4,7 +4,7 @@ import { exportEpcis, queryEventSeqs, traceEventSeqs } from '../reports/epcis/ep
 import type { EventFilters } from '../reports/epcis/event-filters.js';
 import { resolveEventFilters } from '../reports/epcis/event-filters.js';
 import type { FsmaFormat } from '../reports/fsma204/fsma204-files.js';
-import { FSMA_FORMATS, fsma204Csv, fsma204Xlsx } from '../reports/fsma204/fsma204-files.js';
+import { FSMA_FORMATS, fsma204CsvChunks, fsma204XlsxStream } from '../reports/fsma204/fsma204-files.js';
 import { fsma204Report } from '../reports/fsma204/fsma204-report.js';
 import { loadMasterData, resolveDb } from '../main.js';
 import { writeReportFile } from '../reports/write-report-file.js';
@@ -73,7 +73,7 @@ export async function cmdReport(open: () => Promise<EventStore>, rest: readonly 
     ...(flags['as-of'] !== undefined ? { asOf: flags['as-of'] } : {}),
     masterData: await loadMasterData(resolveDb(flags.db)),
   });
-  await writeReportFile(out, format === 'xlsx' ? await fsma204Xlsx(report) : fsma204Csv(report));
+  await writeReportFile(out, format === 'xlsx' ? fsma204XlsxStream(report) : fsma204CsvChunks(report));
   const counts = Object.fromEntries(report.sheets.map((s) => [s.sheet.cte, s.rows.length]));
   if (flags.json) {
     io.out(JSON.stringify({ file: out, format, rows: counts, missing: report.missing, asOfSeq: report.asOfSeq }, null, 2));

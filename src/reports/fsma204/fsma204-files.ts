@@ -4,9 +4,10 @@
  * other columns are the sheets' columns side by side, each under its regulation heading, blank
  * where a CTE has no such KDE; each row's "Missing KDEs" column is the missing-KDE summary there.
  */
-import type { Cell, Column, ReportTable } from '../report-table.js';
-import { csvField } from '../write-csv.js';
-import { toXlsx } from '../write-xlsx.js';
+import { ByteChunks, utf8Bytes } from '../byte-chunks.js';
+import type { Column, ReportTable } from '../report-table.js';
+import { csvField, writeCsvField } from '../write-csv.js';
+import { toXlsx, xlsxStream } from '../write-xlsx.js';
 import { REPORT_CONTENT_TYPES } from '../report-formats.js';
 import type { Fsma204Report } from './fsma204-report.js';
 
@@ -31,11 +32,22 @@ export function missingTable(report: Fsma204Report): ReportTable {
   };
 }
 
-export async function fsma204Xlsx(report: Fsma204Report): Promise<Buffer> {
-  return toXlsx([...report.sheets.map(({ sheet, rows }) => ({ name: sheet.title, columns: sheet.columns, rows })), missingTable(report)]);
+function workbookTables(report: Fsma204Report): ReportTable[] {
+  return [...report.sheets.map(({ sheet, rows }) => ({ name: sheet.title, columns: sheet.columns, rows })), missingTable(report)];
 }
 
-export function fsma204Csv(report: Fsma204Report): string {
+/** The workbook, whole (tests, small reports). */
+export async function fsma204Xlsx(report: Fsma204Report): Promise<Buffer> {
+  return toXlsx(workbookTables(report));
+}
+
+/** The workbook as it is made, as the server and the CLI send it. */
+export function fsma204XlsxStream(report: Fsma204Report): AsyncGenerator<Buffer> {
+  return xlsxStream(workbookTables(report));
+}
+
+/** The CSV's columns: the CTE, then every sheet's columns by header (first seen first), "Missing KDEs" last. */
+function csvColumns(report: Fsma204Report): Column[] {
   const columns: Column[] = [{ key: '\u0000cte', header: 'Critical tracking event', kind: 'text' }];
   const byHeader = new Map<string, Column>();
   for (const { sheet } of report.sheets) {
@@ -49,26 +61,40 @@ export function fsma204Csv(report: Fsma204Report): string {
   // the "Missing KDEs" column goes last, where a reader filters on it
   const last = columns.findIndex((c) => c.header === 'Missing KDEs');
   if (last >= 0) columns.push(...columns.splice(last, 1));
-  // Lines are written straight from each sheet's rows through a column map: no row object per line.
-  const lines = [columns.map((c) => csvField(c.header)).join(',')];
+  return columns;
+}
+
+/**
+ * The CSV in buffers of about a megabyte, as the server and the CLI send it: each line written
+ * straight from a sheet's row through a column map (no row object, no string per line or cell).
+ */
+export function* fsma204CsvChunks(report: Fsma204Report): Generator<Buffer> {
+  const columns = csvColumns(report);
+  const w = new ByteChunks();
+  const dates = new Map<number, Uint8Array>();
+  w.utf8(columns.map((c) => csvField(c.header)).join(',') + '\r\n');
   const position = new Map(columns.map((c, i) => [c.header, i]));
-  // a report's dates are a few hundred days over ~100,000 rows: each spelt once
-  const dates = new Map<number, string>();
-  const field = (v: Cell): string => {
-    if (!(v instanceof Date)) return csvField(v);
-    let f = dates.get(v.getTime());
-    if (f === undefined) dates.set(v.getTime(), (f = csvField(v)));
-    return f;
-  };
   for (const { sheet, rows } of report.sheets) {
-    const slots = sheet.columns.map((c) => ({ key: c.key, at: position.get(c.header)! }));
-    const blank: string[] = columns.map(() => '');
-    blank[0] = csvField(sheet.title);
+    // the row field shown at each position after the first, or null where this CTE has no such KDE
+    const keyAt: (string | null)[] = columns.map(() => null);
+    for (const c of sheet.columns) keyAt[position.get(c.header)!] = c.key;
+    const keys = keyAt.slice(1);
+    const title = utf8Bytes(csvField(sheet.title));
     for (const r of rows) {
-      const fields = blank.slice();
-      for (const { key, at } of slots) fields[at] = field(r[key] ?? null);
-      lines.push(fields.join(','));
+      w.bytes(title);
+      for (const key of keys) {
+        w.byte(44);
+        if (key !== null) writeCsvField(w, r[key] ?? null, dates);
+      }
+      w.byte(13);
+      w.byte(10);
+      if (w.full) yield w.take();
     }
   }
-  return lines.join('\r\n') + '\r\n';
+  yield w.take();
+}
+
+/** The CSV as one text (tests, small reports). */
+export function fsma204Csv(report: Fsma204Report): string {
+  return Buffer.concat([...fsma204CsvChunks(report)]).toString('utf8');
 }

@@ -2,13 +2,14 @@
  * Reports over HTTP: the FSMA 204 sortable spreadsheet (CSV or XLSX) and the EPCIS export of a
  * trace or of an event query. The same use cases as `lotline report` and `lotline export`.
  */
+import { Readable } from 'node:stream';
 import { negotiateFormat } from '../../reports/report-formats.js';
 import { z } from 'zod';
 import { LotlineError } from '../../domain/errors.js';
 import { exportEpcis, queryEventSeqs, traceEventSeqs } from '../../reports/epcis/epcis-export.js';
 import { resolveEventFilters } from '../../reports/epcis/event-filters.js';
 import type { FsmaFormat } from '../../reports/fsma204/fsma204-files.js';
-import { FSMA_CONTENT_TYPES, FSMA_FORMATS, fsma204Csv, fsma204Xlsx } from '../../reports/fsma204/fsma204-files.js';
+import { FSMA_CONTENT_TYPES, FSMA_FORMATS, fsma204CsvChunks, fsma204XlsxStream } from '../../reports/fsma204/fsma204-files.js';
 import { fsma204Report } from '../../reports/fsma204/fsma204-report.js';
 import { loadMasterDataView } from '../../masterdata/master-data-view.js';
 import type { Api } from '../app.js';
@@ -74,7 +75,8 @@ export function registerReportRoutes(api: Api): void {
         ...(api.masterData ? { masterData: await loadMasterDataView(api.masterData) } : {}),
       });
       void reply.type(FSMA_CONTENT_TYPES[format]).header('Content-Disposition', `attachment; filename="fsma204.${format}"`).header('Lotline-As-Of-Seq', String(report.asOfSeq));
-      return format === 'xlsx' ? await fsma204Xlsx(report) : fsma204Csv(report);
+      // streamed as it is written (chunked): the first bytes leave before the last rows are spelt, and a large report is never held whole
+      return Readable.from(format === 'xlsx' ? fsma204XlsxStream(report) : fsma204CsvChunks(report), { objectMode: false });
     },
   });
 
