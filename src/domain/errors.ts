@@ -52,6 +52,9 @@ export const ERROR_CODES = [
   'SUPPLIER_NOT_FOUND',
   'MASTER_DATA_NOT_FOUND',
   'RECALL_NOT_FOUND',
+  'INPUT_TOO_DEEP',
+  'INPUT_STRING_TOO_LONG',
+  'INPUT_TOO_MANY_EVENTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

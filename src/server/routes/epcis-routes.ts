@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { readEpcisDocument } from '../../capture/epcis/read-epcis-document.js';
+import { enforceEventCount, enforceInputLimits } from '../../capture/input-limits.js';
 import { isLotlineError, LotlineError } from '../../domain/errors.js';
 import { parseDateTime } from '../../domain/event-facts.js';
 import { LOTLINE_CONTEXT } from '../../domain/lotline-vocabulary.js';
@@ -101,7 +102,7 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
     responses: {
       202: { description: 'Accepted: see the capture job at Location', schema: CaptureJobSchema, headers: { Location: 'The capture job' } },
       400: problem('Not an EPCIS document (EPCIS_NOT_A_DOCUMENT), not JSON, or an unsupported GS1-Capture-Error-Behaviour'),
-      413: problem('Over --max-body (INPUT_TOO_LARGE)'),
+      413: problem('Over --max-body (INPUT_TOO_LARGE), or more than 10,000 events (INPUT_TOO_MANY_EVENTS)'),
       415: problem('Not JSON (UNSUPPORTED_MEDIA_TYPE)'),
       ...COMMON_ERRORS,
     },
@@ -116,6 +117,10 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
       if (type !== 'EPCISDocument') {
         throw new LotlineError('EPCIS_NOT_A_DOCUMENT', `capture takes an EPCISDocument; "type" is ${JSON.stringify(type)}`, { issues: [{ path: '$.type', reason: 'must be "EPCISDocument"' }] });
       }
+      // Over a limit of shape or size the document is refused as a whole (like an over-long body), before any job.
+      enforceInputLimits(req.body, 'document: ');
+      const eventList = ((req.body as Record<string, unknown>)['epcisBody'] as Record<string, unknown> | undefined)?.['eventList'];
+      if (Array.isArray(eventList)) enforceEventCount(eventList.length, '$.epcisBody.eventList', 'document');
       const job = jobs.create(principal.actor);
       try {
         const { events, listPath } = readEpcisDocument(req.body, undefined, 'document');

@@ -102,9 +102,9 @@ export function registerEventRoutes(api: Api): void {
     responses: {
       200: { description: 'Every event was already stored (a retry): nothing written', schema: CaptureResult },
       201: { description: 'Stored', schema: CaptureResult },
-      400: problem('Invalid events: every bad field with its JSON path (NATIVE_INVALID_FIELD), or not JSON (INPUT_NOT_JSON)'),
+      400: problem('Invalid events: every bad field with its JSON path (NATIVE_INVALID_FIELD), not JSON (INPUT_NOT_JSON), nested over 64 deep (INPUT_TOO_DEEP), a text over 65,536 characters (INPUT_STRING_TOO_LONG)'),
       409: problem('An eventID already stored with other content (EVENT_ID_CONFLICT)'),
-      413: problem('The body is over --max-body (INPUT_TOO_LARGE)'),
+      413: problem('The body is over --max-body (INPUT_TOO_LARGE), or holds more than 10,000 events (INPUT_TOO_MANY_EVENTS)'),
       415: problem('Not JSON (UNSUPPORTED_MEDIA_TYPE)'),
       ...COMMON_ERRORS,
     },
