@@ -123,6 +123,11 @@ export function asLotlineError(e: unknown, maxBodyBytes: number): LotlineError {
       return new LotlineError('INPUT_NOT_JSON', 'the body is empty; this request needs a JSON body', { issues: [{ path: '$', reason: 'the body is empty' }] });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new LotlineError('INPUT_NOT_JSON', `the body is not valid JSON: ${message}`, { issues: [{ path: '$', reason: message }] });
+    case 'FST_ERR_BAD_URL':
+      // a path with malformed percent-encoding (`%`, `%ED%A0%80`): found by test/reliability/hostile-routes.test.ts
+      return new LotlineError('INPUT_INVALID', 'the URL path has a malformed percent-encoding; encode each path segment as UTF-8 (encodeURIComponent)', { issues: [{ path: 'url', reason: 'malformed percent-encoding' }] });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new LotlineError('INPUT_INVALID', 'a path parameter is longer than 4096 characters; send long values as query parameters or in the body', { issues: [{ path: 'url', reason: 'a path parameter is over 4096 characters' }] });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new LotlineError('INPUT_INVALID', 'the Content-Length header does not match the body', { issues: [{ path: 'header.content-length', reason: 'does not match the body' }] });
   }

@@ -71,6 +71,22 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where:
   throw new LotlineError('INPUT_INVALID', `${issues.length} invalid field${issues.length === 1 ? '' : 's'} in the request; first: ${first.path}: ${first.reason}`, { issues });
 }
 
+/**
+ * No identifier, name or time holds a NUL character, and PostgreSQL cannot even compare text
+ * with one (it failed as a 500 there, found by test/reliability/hostile-routes.test.ts): a path
+ * or query parameter carrying one is refused, by name, on every engine alike.
+ */
+function refuseNul(values: unknown, where: 'path' | 'query'): void {
+  if (typeof values !== 'object' || values === null) return;
+  for (const [name, v] of Object.entries(values)) {
+    if ((Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && x.includes('\u0000'))) {
+      throw new LotlineError('INPUT_INVALID', `${where}.${name}: contains a NUL character (U+0000), which no identifier, name or time holds`, {
+        issues: [{ path: `${where}.${name}`, reason: 'contains a NUL character (U+0000)' }],
+      });
+    }
+  }
+}
+
 export function requirePermission(principal: Principal, permission: Permission): void {
   if (principal.kind === 'anonymous' && permission !== 'read') {
     throw new LotlineError(
@@ -112,6 +128,8 @@ export function addRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
     handler: async (req, reply) => {
       const principal = await authenticate(req, reply, spec.permission === 'public');
       if (spec.permission !== 'public') requirePermission(principal, spec.permission);
+      refuseNul(req.params, 'path');
+      refuseNul(req.query, 'query');
       const params = spec.params ? parseWith(spec.params, req.params, 'path') : (undefined as z.infer<P>);
       const query = spec.query ? parseWith(spec.query, req.query ?? {}, 'query') : (undefined as z.infer<Q>);
       let body = undefined as z.infer<B>;
