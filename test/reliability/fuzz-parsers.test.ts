@@ -3,8 +3,6 @@
  * whose code is one it documents and whose message or issues name the field — never a TypeError
  * from deep inside, never a hang. Runs: LOTLINE_FUZZ_RUNS (see fuzz-runs.ts).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCaptureValue } from '../../src/capture/capture-events.js';
@@ -20,25 +18,8 @@ import { parseCsv } from '../../src/integrations/file-drops/csv.js';
 import { compileDateFormat, readDate } from '../../src/integrations/file-drops/dates.js';
 import { compileMapping } from '../../src/integrations/file-drops/mapping.js';
 import { refFrom } from '../../src/server/ref-query.js';
-import { FIXTURES } from '../helpers/cli.js';
 import { assertProperty, fuzzRuns } from './fuzz-runs.js';
-import { hostileString, mutated } from './hostile-strings.js';
-
-const BAKERY = readFileSync(join(FIXTURES, 'scenarios/bakery.ndjson'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as unknown);
-
-/** `value` with the field at `path` (indices into its keys, wrapping) replaced by `junk`. */
-export function replaceAt(value: unknown, path: readonly number[], junk: unknown): unknown {
-  if (path.length === 0 || value === null || typeof value !== 'object') return junk;
-  const keys = Object.keys(value);
-  if (keys.length === 0) return junk;
-  const key = keys[path[0]! % keys.length]!;
-  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
-  copy[key] = replaceAt((value as Record<string, unknown>)[key], path.slice(1), junk);
-  return copy;
-}
+import { BAKERY, hostileCommand, hostileString, mutated } from './hostile-strings.js';
 
 /** Runs `f`; a thrown error must be a LotlineError with one of `codes` and a message that says something. */
 function valueOrError<T>(f: () => T, codes: readonly ErrorCode[], also: (e: LotlineError) => void = () => {}): T | LotlineError {
@@ -224,11 +205,6 @@ describe('CSV and mappings', () => {
     );
   });
 });
-
-/** A command of the bakery scenario with one field (at any depth) replaced by something hostile. */
-export const hostileCommand: fc.Arbitrary<unknown> = fc
-  .tuple(fc.constantFrom(...BAKERY), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.oneof({ weight: 4, arbitrary: hostileString }, { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) }))
-  .map(([cmd, path, junk]) => replaceAt(cmd, path, junk));
 
 describe('captured JSON and MQTT topics', () => {
   const CAPTURE_CODES: readonly ErrorCode[] = ['NATIVE_INVALID_FIELD', 'INPUT_TOO_DEEP', 'INPUT_STRING_TOO_LONG', 'INPUT_TOO_MANY_EVENTS'];

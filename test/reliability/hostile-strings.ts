@@ -1,5 +1,8 @@
 /** Strings an attacker (or a broken scanner) sends: SQL and shell injection, traversal, control characters, odd Unicode, sheer length. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
+import { FIXTURES } from '../helpers/cli.js';
 
 export const INJECTIONS: readonly string[] = [
   "' OR 1=1 --",
@@ -64,3 +67,26 @@ export function mutated(valid: readonly string[]): fc.Arbitrary<string> {
     return out;
   });
 }
+
+/** The commands of the bakery scenario, parsed. */
+export const BAKERY: readonly unknown[] = readFileSync(join(FIXTURES, 'scenarios/bakery.ndjson'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as unknown);
+
+/** `value` with the field at `path` (indices into its keys, wrapping) replaced by `junk`. */
+export function replaceAt(value: unknown, path: readonly number[], junk: unknown): unknown {
+  if (path.length === 0 || value === null || typeof value !== 'object') return junk;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return junk;
+  const key = keys[path[0]! % keys.length]!;
+  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+  copy[key] = replaceAt((value as Record<string, unknown>)[key], path.slice(1), junk);
+  return copy;
+}
+
+/** A command of the bakery scenario with one field (at any depth) replaced by something hostile. */
+export const hostileCommand: fc.Arbitrary<unknown> = fc
+  .tuple(fc.constantFrom(...BAKERY), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.oneof({ weight: 4, arbitrary: hostileString }, { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) }))
+  .map(([cmd, path, junk]) => replaceAt(cmd, path, junk));
+
