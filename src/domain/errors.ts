@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   'INPUT_TOO_DEEP',
   'INPUT_STRING_TOO_LONG',
   'INPUT_TOO_MANY_EVENTS',
+  'TRACE_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

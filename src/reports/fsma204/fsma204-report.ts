@@ -11,7 +11,7 @@ import { normalizeGtin, parseRef } from '../../domain/identifiers/index.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import { isLotlineUri } from '../../domain/identifiers/lotline-uri.js';
 import type { Direction } from '../../genealogy/trace.js';
-import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../../genealogy/trace.js';
+import { DEFAULT_MAX_NODES, refJson, trace, visibilityFor } from '../../genealogy/trace.js';
 import { traceReads } from '../../genealogy/genealogy-index.js';
 import type { TraceReads } from '../../genealogy/trace-graph.js';
 import { expand } from '../../genealogy/trace-graph.js';
@@ -220,6 +220,12 @@ async function withTrace(store: EventStore, reads: Reads, vis: Visibility, selec
       await trace(store, root.ref, filter.trace, { ...(filter.from !== undefined ? { from: filter.from } : {}), ...(filter.to !== undefined ? { to: filter.to } : {}), ...(filter.asOf !== undefined ? { asOf: filter.asOf } : {}) });
     }
     const g = await expand(store, root.id, filter.trace, vis, DEFAULT_MAX_NODES);
+    // A records request answered with part of the lots would look complete: refuse it instead.
+    if (g.truncated) {
+      throw new LotlineError('TRACE_TOO_LARGE', `the ${filter.trace} trace from ${JSON.stringify(refJson(root.ref))} reaches more than ${DEFAULT_MAX_NODES} nodes, so the spreadsheet would leave lots out; ask for it by --item and --from/--to instead, or in parts by --tlc without --direction`, {
+        issues: [{ path: 'tlc', reason: `the trace reaches more than ${DEFAULT_MAX_NODES} nodes` }],
+      });
+    }
     for (const n of await reads.nodesById([...g.depth.keys()])) if (n.ref.kind === 'lot' || n.ref.kind === 'serial') out.add(n.id);
   }
   return out;
