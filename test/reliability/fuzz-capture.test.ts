@@ -75,7 +75,7 @@ describe('hostile files into a store', () => {
       }),
       fuzzRuns(1),
     );
-  });
+  }, 900_000);
 
   it('an EPCIS document with a hostile field: imported whole, or refused with the log unchanged', async () => {
     await assertProperty(
@@ -86,7 +86,7 @@ describe('hostile files into a store', () => {
       }),
       fuzzRuns(1),
     );
-  });
+  }, 900_000);
 
   it('an ERP export with a hostile cell: processed or failed with a report, never a crash; a failure stores nothing', async () => {
     const integrations = new SqliteIntegrationStore(':memory:');
@@ -113,5 +113,5 @@ describe('hostile files into a store', () => {
     } finally {
       await integrations.close();
     }
-  });
+  }, 900_000);
 });
