@@ -21,7 +21,12 @@ export async function assertProperty<Ts extends [unknown, ...unknown[]]>(name: s
   const out = await fc.check(property as fc.IAsyncProperty<Ts>, { numRuns: runs, ...(seed !== undefined ? { seed } : {}) });
   const used = process.cpuUsage(cpu);
   const figures = { name, runs: out.numRuns, skipped: out.numSkips, failed: out.failed, wallMs: Math.round(performance.now() - wall), cpuMs: Math.round((used.user + used.system) / 1000) };
-  if (process.env['LOTLINE_FUZZ_REPORT']) appendFileSync(process.env['LOTLINE_FUZZ_REPORT'], `${JSON.stringify(figures)}\n`);
+  recordFigures(figures);
   if (out.failed) throw new Error(fc.defaultReportMessage(out) ?? `property ${name} failed`);
   return out.numRuns;
+}
+
+/** Appends one line of figures to LOTLINE_FUZZ_REPORT, when set. */
+export function recordFigures(figures: { name: string; runs: number; wallMs: number; cpuMs: number } & Record<string, unknown>): void {
+  if (process.env['LOTLINE_FUZZ_REPORT']) appendFileSync(process.env['LOTLINE_FUZZ_REPORT'], `${JSON.stringify(figures)}\n`);
 }

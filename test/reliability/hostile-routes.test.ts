@@ -19,7 +19,7 @@ import { buildApp } from '../../src/server/app.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { FIXTURES, tempDb } from '../helpers/cli.js';
 import { freshPgUrl, PG_URL, pgSkipReason } from '../helpers/postgres.js';
-import { assertProperty, fuzzRuns } from './fuzz-runs.js';
+import { assertProperty, fuzzRuns, recordFigures } from './fuzz-runs.js';
 import { hostileString, INJECTIONS } from './hostile-strings.js';
 
 interface Operation {
@@ -170,6 +170,8 @@ for (const [engine, makeDb, skip] of engines()) {
       // the short run (CI) sends the ten that stand for the others; a long run (LOTLINE_FUZZ_RUNS ≥ 1000) sends them all
       const classic = fuzzRuns() >= 1000 ? INJECTIONS.filter((s) => s.length < 1000) : CLASSIC_SHORT;
       let requests = 0;
+      const wall = performance.now();
+      const cpu = process.cpuUsage();
       for (const op of h.operations) {
         // each string once in every parameter at the same time, and once in each parameter alone (with the others sensible)
         for (const s of classic) {
@@ -180,6 +182,8 @@ for (const [engine, makeDb, skip] of engines()) {
         }
       }
       expect(requests).toBeGreaterThanOrEqual(h.operations.length * classic.length);
+      const used = process.cpuUsage(cpu);
+      recordFigures({ name: `classic injection sweep on ${engine}`, runs: requests, routes: h.operations.length, strings: classic.length, wallMs: Math.round(performance.now() - wall), cpuMs: Math.round((used.user + used.system) / 1000) });
       expect(await logHead(h.store)).toBe(head);
       expect(await h.tables()).toEqual(tables);
     }, 600_000);
