@@ -101,7 +101,7 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
     bodyContentTypes: ['application/json', 'application/ld+json'],
     responses: {
       202: { description: 'Accepted: see the capture job at Location', schema: CaptureJobSchema, headers: { Location: 'The capture job' } },
-      400: problem('Not an EPCIS document (EPCIS_NOT_A_DOCUMENT), not JSON, or an unsupported GS1-Capture-Error-Behaviour'),
+      400: problem('Not an EPCIS document (EPCIS_NOT_A_DOCUMENT), not JSON, an unsupported GS1-Capture-Error-Behaviour, nested over 64 deep (INPUT_TOO_DEEP) or a text over 65,536 characters (INPUT_STRING_TOO_LONG)'),
       413: problem('Over --max-body (INPUT_TOO_LARGE), or more than 10,000 events (INPUT_TOO_MANY_EVENTS)'),
       415: problem('Not JSON (UNSUPPORTED_MEDIA_TYPE)'),
       ...COMMON_ERRORS,
