@@ -28,6 +28,8 @@ interface Operation {
   readonly permission: string;
   readonly pathParams: string[];
   readonly queryParams: string[];
+  /** Top-level fields of the JSON body, when the route takes one. */
+  readonly bodyFields: string[];
 }
 
 const CLASSIC_SHORT = ["' OR 1=1 --", "'; DROP TABLE events; --", '\u2018 OR \u20181\u2019=\u20181', 'a\u0000b', '../../../../etc/passwd', '%2e%2e%2f%2e%2e%2f', '\ud800', '9'.repeat(400), '%', '_'];
@@ -69,13 +71,16 @@ async function harness(db: string): Promise<Harness> {
   const bakery = readFileSync(join(FIXTURES, 'scenarios/bakery.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
   const seeded = await app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: keys.quality, 'content-type': 'application/json' }, payload: bakery });
   expect(seeded.statusCode).toBe(201);
-  const doc = (await app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, { 'x-lotline-permission': string; parameters?: { name: string; in: string }[] }>> };
+  const doc = (await app.inject({ url: '/api/v1/openapi.json' })).json() as {
+    paths: Record<string, Record<string, { 'x-lotline-permission': string; parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> } }>>;
+  };
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       if (SKIPPED[`${method.toUpperCase()} ${path}`]) continue;
       const params = op.parameters ?? [];
-      operations.push({ method: method.toUpperCase(), path, permission: op['x-lotline-permission'], pathParams: params.filter((p) => p.in === 'path').map((p) => p.name), queryParams: params.filter((p) => p.in === 'query').map((p) => p.name) });
+      const bodyFields = Object.keys(Object.values(op.requestBody?.content ?? {})[0]?.schema?.properties ?? {});
+      operations.push({ method: method.toUpperCase(), path, permission: op['x-lotline-permission'], pathParams: params.filter((p) => p.in === 'path').map((p) => p.name), queryParams: params.filter((p) => p.in === 'query').map((p) => p.name), bodyFields });
     }
   }
   const tables = async (): Promise<string[]> => {
@@ -206,7 +211,29 @@ for (const [engine, makeDb, skip] of engines()) {
       const plain = await get(`/api/v1/lots/${enc(`urn:lotline:lot:FLOUR:${'L'.repeat(300)}`)}`);
       expect(plain.json()).toMatchObject({ code: 'LOT_NOT_FOUND' });
       expect((await get(`/api/v1/lots/${'A'.repeat(5000)}`)).json()).toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: 'url' }] });
+      // a NUL in a body field was a 500 on PostgreSQL too (a sign-in by name)
+      const login = await h.app.inject({ method: 'POST', url: '/api/v1/session', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'a\u0000b', password: 'x'.repeat(12) }) });
+      expect(login.statusCode).toBe(400);
+      expect(login.json()).toMatchObject({ code: 'INPUT_INVALID', issues: [{ path: '$.name' }] });
     });
+
+    it('the same strings in every top-level field of every JSON body: no 500, log and tables unchanged', async () => {
+      const classic = fuzzRuns() >= 1000 ? INJECTIONS.filter((s) => s.length < 1000) : CLASSIC_SHORT;
+      const withBody = h.operations.filter((o) => o.bodyFields.length > 0);
+      expect(withBody.length).toBeGreaterThan(10);
+      let requests = 0;
+      for (const op of withBody) {
+        for (const s of classic) {
+          const url = urlOf(op, () => 'x');
+          const r = await h.app.inject({ method: op.method, url, headers: { authorization: h.keys[roleFor(op.permission)], 'content-type': 'application/json' }, payload: JSON.stringify(Object.fromEntries(op.bodyFields.map((f) => [f, s]))) });
+          checkAnswer(h, op, url, r);
+          requests++;
+        }
+      }
+      recordFigures({ name: `body injection sweep on ${engine}`, runs: requests, routes: withBody.length, strings: classic.length, wallMs: 0, cpuMs: 0 });
+      expect(await logHead(h.store)).toBe(head);
+      expect(await h.tables()).toEqual(tables);
+    }, 600_000);
 
     it('random hostile values in random parameters (property)', async () => {
       const opIndex = fc.nat(h.operations.length - 1);

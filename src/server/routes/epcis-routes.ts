@@ -97,6 +97,7 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
     description:
       'Answers 202 with a Location header naming the capture job. The job reports success, or the errors (invalid fields with their JSON paths, an eventID conflict); a failed job stored nothing. GS1-Capture-Error-Behaviour may only be `rollback`.',
     permission: 'capture',
+    eventBody: true,
     body: EpcisDocumentBody,
     bodyContentTypes: ['application/json', 'application/ld+json'],
     responses: {

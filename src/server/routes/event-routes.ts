@@ -96,6 +96,7 @@ export function registerEventRoutes(api: Api): void {
     description:
       'The body is one native command ({"cmd": "receive", …}, docs/native-format.md) or EPCIS 2.0 event ({"type": "ObjectEvent", …}), or an array of them. All are stored or none. Idempotent per eventID: sending the same event again answers `duplicate` with the original log position and record time. Holds, releases, destructions and error declarations need the role quality.',
     permission: 'capture',
+    eventBody: true,
     body: z
       .union([z.record(z.string(), z.unknown()), z.array(z.unknown())], { error: 'the body must be a JSON object (one native command or EPCIS event) or an array of them' })
       .describe('A native command or EPCIS event, or an array of them'),
