@@ -222,6 +222,8 @@ for (const [engine, makeDb, skip] of engines()) {
       const withBody = h.operations.filter((o) => o.bodyFields.length > 0);
       expect(withBody.length).toBeGreaterThan(10);
       let requests = 0;
+      const wall = performance.now();
+      const cpu = process.cpuUsage();
       for (const op of withBody) {
         for (const s of classic) {
           const url = urlOf(op, () => 'x');
@@ -230,7 +232,8 @@ for (const [engine, makeDb, skip] of engines()) {
           requests++;
         }
       }
-      recordFigures({ name: `body injection sweep on ${engine}`, runs: requests, routes: withBody.length, strings: classic.length, wallMs: 0, cpuMs: 0 });
+      const used = process.cpuUsage(cpu);
+      recordFigures({ name: `body injection sweep on ${engine}`, runs: requests, routes: withBody.length, strings: classic.length, wallMs: Math.round(performance.now() - wall), cpuMs: Math.round((used.user + used.system) / 1000) });
       expect(await logHead(h.store)).toBe(head);
       expect(await h.tables()).toEqual(tables);
     }, 600_000);
