@@ -6,6 +6,7 @@
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
 import type { AppendOutcome, CapturedEvent, CaptureContext, EventStore } from '../store/event-store.js';
+import { enforceEventCount, enforceInputLimits } from './input-limits.js';
 import { readNativeValue } from './native/read-native-line.js';
 
 /** Events appended per store call: bounds memory on large imports without costing small captures anything. */
@@ -83,6 +84,7 @@ export async function appendChunk(
  * before anything is stored.
  */
 export function readCaptureValue(value: unknown): { events: CapturedEvent[]; single: boolean } {
+  enforceInputLimits(value, 'request: ');
   const single = !Array.isArray(value);
   const list: unknown[] = Array.isArray(value) ? value : [value];
   if (list.length === 0) {
@@ -90,6 +92,7 @@ export function readCaptureValue(value: unknown): { events: CapturedEvent[]; sin
       issues: [{ path: '$', reason: 'needs at least one event or command' }],
     });
   }
+  enforceEventCount(list.length, '$', 'request');
   const issues: Issue[] = [];
   const events: CapturedEvent[] = [];
   list.forEach((entry, index) => {

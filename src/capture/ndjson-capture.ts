@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import type { Issue } from '../domain/errors.js';
 import { LotlineError } from '../domain/errors.js';
 import type { CapturedEvent } from '../store/event-store.js';
+import { enforceInputLimits } from './input-limits.js';
 import { readNativeValue } from './native/read-native-line.js';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -48,6 +49,8 @@ export async function* captureNdjson(file: string, batchEvents: number): AsyncGe
       issueCount++;
     }
     if (value !== undefined) {
+      // a line too deep or with a field too long stops the import with its own code (nothing is stored)
+      enforceInputLimits(value, `${file}: line ${lineNo}: `, '$', { file, line: lineNo, index: lineNo - 1 });
       const found: Issue[] = [];
       const ev = readNativeValue(value, found);
       for (const i of found) issues.push({ ...i, file, line: lineNo, index: lineNo - 1 });

@@ -60,6 +60,10 @@ export const ERROR_CODES = [
   'RETENTION_POLICY_INVALID',
   'RETENTION_NOT_ENDED',
   'PURGE_NOT_SUPPORTED',
+  'INPUT_TOO_DEEP',
+  'INPUT_STRING_TOO_LONG',
+  'INPUT_TOO_MANY_EVENTS',
+  'TRACE_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -24,7 +24,7 @@ import { heldLotUsed } from '../quality/held-lot-used.js';
 import type { QualityStore } from '../quality/quality-store.js';
 import type { MasterDataStore } from '../masterdata/master-data-store.js';
 import type { RecallStore } from '../reports/recall/recall-store.js';
-import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
+import { API_PREFIX, DEFAULT_MAX_BODY_BYTES, MAX_PATH_PARAM_CHARS, SESSION_COOKIE } from './constants.js';
 import { asLotlineError, HTTP_STATUS, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 import type { RateLimit } from './rate-limit.js';
 import { DEFAULT_RATE_LIMIT, KeyRateLimiter } from './rate-limit.js';
@@ -155,6 +155,13 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     return503OnClosing: false,
     ...(typeof options.logger === 'object' ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     bodyLimit: opts.maxBodyBytes,
+    // A ref in the path (a Digital Link with a long lot code) may be long; over this it is refused as a problem, below.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_CHARS },
+    // Errors Fastify meets before routing (malformed percent-encoding, an over-long parameter) leave as problem bodies too.
+    frameworkErrors: (error, req, reply) => {
+      const e = asLotlineError(error, opts.maxBodyBytes);
+      void (reply as FastifyReply).status(HTTP_STATUS[e.code]).type(PROBLEM_CONTENT_TYPE).send(problemOf(e, req.url.split('?')[0]));
+    },
   });
   await app.register(fastifyCookie);
   registerSecurityHeaders(app, { secureCookies: opts.secureCookies });

@@ -43,6 +43,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   LOT_NOT_HELD: 409,
   EXCEPTION_STATE: 409,
   INPUT_TOO_LARGE: 413,
+  INPUT_TOO_MANY_EVENTS: 413,
+  INPUT_TOO_DEEP: 400,
+  INPUT_STRING_TOO_LONG: 400,
+  TRACE_TOO_LARGE: 422,
   UNSUPPORTED_MEDIA_TYPE: 415,
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
@@ -129,6 +133,11 @@ export function asLotlineError(e: unknown, maxBodyBytes: number): LotlineError {
       return new LotlineError('INPUT_NOT_JSON', 'the body is empty; this request needs a JSON body', { issues: [{ path: '$', reason: 'the body is empty' }] });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new LotlineError('INPUT_NOT_JSON', `the body is not valid JSON: ${message}`, { issues: [{ path: '$', reason: message }] });
+    case 'FST_ERR_BAD_URL':
+      // a path with malformed percent-encoding (`%`, `%ED%A0%80`): found by test/reliability/hostile-routes.test.ts
+      return new LotlineError('INPUT_INVALID', 'the URL path has a malformed percent-encoding; encode each path segment as UTF-8 (encodeURIComponent)', { issues: [{ path: 'url', reason: 'malformed percent-encoding' }] });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new LotlineError('INPUT_INVALID', 'a path parameter is longer than 4096 characters; send long values as query parameters or in the body', { issues: [{ path: 'url', reason: 'a path parameter is over 4096 characters' }] });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new LotlineError('INPUT_INVALID', 'the Content-Length header does not match the body', { issues: [{ path: 'header.content-length', reason: 'does not match the body' }] });
   }

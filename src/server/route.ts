@@ -31,6 +31,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   readonly query?: Q;
   readonly body?: B;
   readonly bodyContentTypes?: readonly string[];
+  /** The body is event data: the capture readers judge its text themselves (other bodies may not hold a NUL character). */
+  readonly eventBody?: true;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   readonly handler: (ctx: HandlerContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<unknown>;
 }
@@ -69,6 +71,34 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where:
   const issues = zodIssues(r.error, where);
   const first = issues[0]!;
   throw new LotlineError('INPUT_INVALID', `${issues.length} invalid field${issues.length === 1 ? '' : 's'} in the request; first: ${first.path}: ${first.reason}`, { issues });
+}
+
+/**
+ * No identifier, name or time holds a NUL character, and PostgreSQL cannot even compare text
+ * with one (it failed as a 500 there, found by test/reliability/hostile-routes.test.ts): a path
+ * or query parameter carrying one is refused, by name, on every engine alike.
+ */
+function refuseNul(values: unknown, where: 'path' | 'query'): void {
+  if (typeof values !== 'object' || values === null) return;
+  for (const [name, v] of Object.entries(values)) {
+    if ((Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && x.includes('\u0000'))) {
+      throw new LotlineError('INPUT_INVALID', `${where}.${name}: contains a NUL character (U+0000), which no identifier, name or time holds`, {
+        issues: [{ path: `${where}.${name}`, reason: 'contains a NUL character (U+0000)' }],
+      });
+    }
+  }
+}
+
+/** The same for a JSON body, at any depth (names, notes, ids: PostgreSQL failed on them as on parameters). */
+function refuseNulInBody(body: unknown): void {
+  const stack: [unknown, string][] = [[body, '$']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new LotlineError('INPUT_INVALID', `${path}: contains a NUL character (U+0000), which no name, id or note holds`, { issues: [{ path, reason: 'contains a NUL character (U+0000)' }] });
+    } else if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`]));
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) stack.push([x, `${path}.${k}`]);
+  }
 }
 
 export function requirePermission(principal: Principal, permission: Permission): void {
@@ -112,6 +142,8 @@ export function addRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
     handler: async (req, reply) => {
       const principal = await authenticate(req, reply, spec.permission === 'public');
       if (spec.permission !== 'public') requirePermission(principal, spec.permission);
+      refuseNul(req.params, 'path');
+      refuseNul(req.query, 'query');
       const params = spec.params ? parseWith(spec.params, req.params, 'path') : (undefined as z.infer<P>);
       const query = spec.query ? parseWith(spec.query, req.query ?? {}, 'query') : (undefined as z.infer<Q>);
       let body = undefined as z.infer<B>;
@@ -120,6 +152,7 @@ export function addRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
           if (!req.headers['content-type']) throw new LotlineError('UNSUPPORTED_MEDIA_TYPE', 'this request needs a JSON body with "Content-Type: application/json"');
           throw new LotlineError('INPUT_NOT_JSON', 'the body is empty; this request needs a JSON body', { issues: [{ path: '$', reason: 'the body is empty' }] });
         }
+        if (!spec.eventBody) refuseNulInBody(req.body);
         body = parseWith(spec.body, req.body, 'body');
       }
       const result = await spec.handler({ req, reply, params, query, body, principal });

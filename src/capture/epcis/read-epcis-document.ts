@@ -7,6 +7,7 @@ import type { Issue } from '../../domain/errors.js';
 import { LotlineError } from '../../domain/errors.js';
 import type { CapturedEvent } from '../../store/event-store.js';
 import { captureEvent } from '../captured-event.js';
+import { enforceInputLimits } from '../input-limits.js';
 
 /** At most this many issues are reported for one document: enough to fix, not a flood. */
 export const MAX_REPORTED_ISSUES = 100;
@@ -24,6 +25,8 @@ export function readEpcisDocument(doc: unknown, file?: string, noun: 'file' | 'd
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new LotlineError('EPCIS_NOT_A_DOCUMENT', `${where}not an EPCIS document: expected a JSON object with "type": "EPCISDocument"`);
   }
+  // Depth and string length first: the readers below recurse, and must only see values of a sane shape.
+  enforceInputLimits(doc, where, '$', file ? { file } : {});
   const d = doc as Record<string, unknown>;
   const type = d['type'];
   let list: unknown;

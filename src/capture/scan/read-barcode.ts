@@ -97,15 +97,29 @@ function looksGs1(data: string): boolean {
 /** Element strings of a Digital Link: its key path, then the AIs of its query string (data attributes). */
 function digitalLinkElements(uri: string): ElementStringElement[] {
   parseDigitalLink(uri); // validates the key path and names what is wrong with it
-  const url = new URL(uri);
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    // the key path can be right while the host is not (found by test/reliability/fuzz-parsers.test.ts)
+    throw new LotlineError('ID_INVALID', `the GS1 Digital Link ${JSON.stringify(uri.slice(0, 80))} is not a valid URL (check the host name)`);
+  }
   const key = digitalLinkKey(uri)!;
   const segs = url.pathname.split('/').slice(1).filter((s, i, all) => s !== '' || i < all.length - 1);
   let start = segs.findIndex((s, i) => s === key && (segs.length - i) % 2 === 0);
   if (start < 0) start = segs.indexOf(key);
   const out: ElementStringElement[] = [];
-  for (let i = start; i + 1 < segs.length; i += 2) out.push({ ai: segs[i]!, value: decodeURIComponent(segs[i + 1]!) });
+  for (let i = start; i + 1 < segs.length; i += 2) out.push({ ai: segs[i]!, value: decodePart(segs[i + 1]!, segs[i]!) });
   for (const [name, value] of url.searchParams) if (/^\d{2,4}$/.test(name)) out.push({ ai: name, value });
   return out;
+}
+
+function decodePart(text: string, ai: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new LotlineError('ID_INVALID', `the value of AI (${ai}) in the GS1 Digital Link has a malformed percent-encoding (${JSON.stringify(text.slice(0, 40))})`);
+  }
 }
 
 function plainText(raw: string): TextReading {

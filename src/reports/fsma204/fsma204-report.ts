@@ -10,7 +10,7 @@ import type { BizTransactionEntry, PartyEntry } from '../../domain/event-facts.j
 import { normalizeGtin, parseRef } from '../../domain/identifiers/index.js';
 import type { ObjectRef } from '../../domain/identifiers/object-ref.js';
 import type { Direction } from '../../genealogy/trace.js';
-import { DEFAULT_MAX_NODES, trace, visibilityFor } from '../../genealogy/trace.js';
+import { DEFAULT_MAX_NODES, refJson, trace, visibilityFor } from '../../genealogy/trace.js';
 import { currentIndex, indexedReach, traceReads } from '../../genealogy/genealogy-index.js';
 import type { TraceReads } from '../../genealogy/trace-graph.js';
 import { expand } from '../../genealogy/trace-graph.js';
@@ -165,7 +165,14 @@ async function withTrace(store: EventStore, reads: Reads, vis: Visibility, selec
     }
     // through the index, the set alone (`reach`: no flow rows made); the same nodes as `expand`
     const reach = indexedReach(store);
-    const reached = reach ? [...(await reach(root.id, filter.trace, vis, DEFAULT_MAX_NODES)).nodes] : [...(await expand(store, root.id, filter.trace, vis, DEFAULT_MAX_NODES)).depth.keys()];
+    const g = reach ? await reach(root.id, filter.trace, vis, DEFAULT_MAX_NODES) : await expand(store, root.id, filter.trace, vis, DEFAULT_MAX_NODES);
+    // A records request answered with part of the lots would look complete: refuse it instead.
+    if (g.truncated) {
+      throw new LotlineError('TRACE_TOO_LARGE', `the ${filter.trace} trace from ${JSON.stringify(refJson(root.ref))} reaches more than ${DEFAULT_MAX_NODES} nodes, so the spreadsheet would leave lots out; ask for it by --item and --from/--to instead, or in parts by --tlc without --direction`, {
+        issues: [{ path: 'tlc', reason: `the trace reaches more than ${DEFAULT_MAX_NODES} nodes` }],
+      });
+    }
+    const reached = 'nodes' in g ? [...g.nodes] : [...g.depth.keys()];
     for (const n of await reads.nodesById(reached)) if (n.ref.kind === 'lot' || n.ref.kind === 'serial') out.add(n.id);
   }
   return out;

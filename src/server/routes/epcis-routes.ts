@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { readEpcisDocument } from '../../capture/epcis/read-epcis-document.js';
+import { enforceEventCount, enforceInputLimits } from '../../capture/input-limits.js';
 import { isLotlineError, LotlineError } from '../../domain/errors.js';
 import { parseDateTime } from '../../domain/event-facts.js';
 import { LOTLINE_CONTEXT } from '../../domain/lotline-vocabulary.js';
@@ -96,12 +97,13 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
     description:
       'Answers 202 with a Location header naming the capture job. The job reports success, or the errors (invalid fields with their JSON paths, an eventID conflict); a failed job stored nothing. GS1-Capture-Error-Behaviour may only be `rollback`.',
     permission: 'capture',
+    eventBody: true,
     body: EpcisDocumentBody,
     bodyContentTypes: ['application/json', 'application/ld+json'],
     responses: {
       202: { description: 'Accepted: see the capture job at Location', schema: CaptureJobSchema, headers: { Location: 'The capture job' } },
-      400: problem('Not an EPCIS document (EPCIS_NOT_A_DOCUMENT), not JSON, or an unsupported GS1-Capture-Error-Behaviour'),
-      413: problem('Over --max-body (INPUT_TOO_LARGE)'),
+      400: problem('Not an EPCIS document (EPCIS_NOT_A_DOCUMENT), not JSON, an unsupported GS1-Capture-Error-Behaviour, nested over 64 deep (INPUT_TOO_DEEP) or a text over 65,536 characters (INPUT_STRING_TOO_LONG)'),
+      413: problem('Over --max-body (INPUT_TOO_LARGE), or more than 10,000 events (INPUT_TOO_MANY_EVENTS)'),
       415: problem('Not JSON (UNSUPPORTED_MEDIA_TYPE)'),
       ...COMMON_ERRORS,
     },
@@ -116,6 +118,10 @@ export function registerEpcisRoutes(api: Api, app: FastifyInstance): void {
       if (type !== 'EPCISDocument') {
         throw new LotlineError('EPCIS_NOT_A_DOCUMENT', `capture takes an EPCISDocument; "type" is ${JSON.stringify(type)}`, { issues: [{ path: '$.type', reason: 'must be "EPCISDocument"' }] });
       }
+      // Over a limit of shape or size the document is refused as a whole (like an over-long body), before any job.
+      enforceInputLimits(req.body, 'document: ');
+      const eventList = ((req.body as Record<string, unknown>)['epcisBody'] as Record<string, unknown> | undefined)?.['eventList'];
+      if (Array.isArray(eventList)) enforceEventCount(eventList.length, '$.epcisBody.eventList', 'document');
       const job = jobs.create(principal.actor);
       try {
         const { events, listPath } = readEpcisDocument(req.body, undefined, 'document');

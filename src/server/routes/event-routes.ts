@@ -96,15 +96,16 @@ export function registerEventRoutes(api: Api): void {
     description:
       'The body is one native command ({"cmd": "receive", …}, docs/native-format.md) or EPCIS 2.0 event ({"type": "ObjectEvent", …}), or an array of them. All are stored or none. Idempotent per eventID: sending the same event again answers `duplicate` with the original log position and record time. Holds, releases, destructions and error declarations need the role quality.',
     permission: 'capture',
+    eventBody: true,
     body: z
       .union([z.record(z.string(), z.unknown()), z.array(z.unknown())], { error: 'the body must be a JSON object (one native command or EPCIS event) or an array of them' })
       .describe('A native command or EPCIS event, or an array of them'),
     responses: {
       200: { description: 'Every event was already stored (a retry): nothing written', schema: CaptureResult },
       201: { description: 'Stored', schema: CaptureResult },
-      400: problem('Invalid events: every bad field with its JSON path (NATIVE_INVALID_FIELD), or not JSON (INPUT_NOT_JSON)'),
+      400: problem('Invalid events: every bad field with its JSON path (NATIVE_INVALID_FIELD), not JSON (INPUT_NOT_JSON), nested over 64 deep (INPUT_TOO_DEEP), a text over 65,536 characters (INPUT_STRING_TOO_LONG)'),
       409: problem('An eventID already stored with other content (EVENT_ID_CONFLICT)'),
-      413: problem('The body is over --max-body (INPUT_TOO_LARGE)'),
+      413: problem('The body is over --max-body (INPUT_TOO_LARGE), or holds more than 10,000 events (INPUT_TOO_MANY_EVENTS)'),
       415: problem('Not JSON (UNSUPPORTED_MEDIA_TYPE)'),
       ...COMMON_ERRORS,
     },
