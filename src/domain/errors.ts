@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'SUPPLIER_NOT_FOUND',
   'MASTER_DATA_NOT_FOUND',
   'RECALL_NOT_FOUND',
+  'OVERLOADED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
