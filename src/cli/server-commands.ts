@@ -30,6 +30,7 @@ export interface ServerFlags {
   'max-captures'?: string | undefined;
   'max-capture-queue'?: string | undefined;
   'max-queries'?: string | undefined;
+  'max-lag'?: string | undefined;
   demo?: boolean | undefined;
   'secure-cookies'?: boolean | undefined;
   role?: string | undefined;
@@ -97,6 +98,7 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
       captureRequests: whole(flags['max-captures'], 'max-captures', DEFAULT_LOAD_LIMITS.captureRequests, 1),
       captureQueueEvents: whole(flags['max-capture-queue'], 'max-capture-queue', DEFAULT_LOAD_LIMITS.captureQueueEvents, 1),
       queryRequests: whole(flags['max-queries'], 'max-queries', DEFAULT_LOAD_LIMITS.queryRequests, 1),
+      maxLagMs: whole(flags['max-lag'], 'max-lag', DEFAULT_LOAD_LIMITS.maxLagMs, 0),
     },
     secureCookies: flags['secure-cookies'] === true,
     ...(watch ? { watch } : {}),

@@ -10,6 +10,7 @@
  * reserved for a store that is down (STORE_*) and for shutdown (SHUTTING_DOWN). Every client that
  * retries RATE_LIMITED already waits as Retry-After says, and does the same here.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LotlineError } from '../domain/errors.js';
 
 /** The classes a request can count against; any other request is never refused here. */
@@ -23,13 +24,20 @@ export interface LoadLimits {
   readonly captureQueueEvents: number;
   /** Reads being handled at once: traces, lots, reports, searches, recall and mock recall scopes. */
   readonly queryRequests: number;
+  /**
+   * Median event-loop delay over the last second (ms) past which both classes are refused; 0: no
+   * such bound. The bounds above count requests the server has read; a server short of CPU reads
+   * them too slowly for those counts to grow, and its backlog waits unseen in the kernel: the delay
+   * of its own timers is what shows it.
+   */
+  readonly maxLagMs: number;
 }
 
 /**
  * Far above what the capture benchmark's 10 connections or a plant's scanners reach, well below
  * what exhausts memory: 20,000 queued events are about 3 s of SQLite's group commit here.
  */
-export const DEFAULT_LOAD_LIMITS: LoadLimits = { captureRequests: 256, captureQueueEvents: 20_000, queryRequests: 32 };
+export const DEFAULT_LOAD_LIMITS: LoadLimits = { captureRequests: 256, captureQueueEvents: 20_000, queryRequests: 32, maxLagMs: 1000 };
 
 /** Seconds a refused client is asked to wait: the capture queue drains in about that. */
 export const OVERLOADED_RETRY_AFTER_S = 1;
@@ -60,19 +68,50 @@ export interface AdmissionStats {
   readonly inFlight: Readonly<Record<LoadClass, number>>;
   readonly refused: Readonly<Record<LoadClass, number>>;
   readonly queuedEvents: number;
+  /** Median event-loop delay over the last full second (ms). */
+  readonly lagMs: number;
+}
+
+/** The event loop's median delay, over windows of one second: the median, so one long report does not count as a stall. */
+export class EventLoopLag {
+  private readonly histogram = monitorEventLoopDelay({ resolution: 20 });
+  private last = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(windowMs = 1000) {
+    this.histogram.enable();
+    this.timer = setInterval(() => {
+      // the histogram's figures are nanoseconds; what the timer itself waited is measured too
+      this.last = this.histogram.count > 0 ? this.histogram.percentile(50) / 1e6 : 0;
+      this.histogram.reset();
+    }, windowMs);
+    this.timer.unref();
+  }
+
+  /** Median delay of the last window (ms). */
+  ms(): number {
+    return this.last;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.histogram.disable();
+  }
 }
 
 export class AdmissionControl {
   private readonly inFlight: Record<LoadClass, number> = { capture: 0, query: 0 };
   private readonly refused: Record<LoadClass, number> = { capture: 0, query: 0 };
 
-  /** `queuedEvents`: the writer's events accepted and not yet durable. */
+  /** `queuedEvents`: the writer's events accepted and not yet durable; `lagMs`: the event loop's recent delay. */
   constructor(
     readonly limits: LoadLimits,
     private readonly queuedEvents: () => number,
+    private readonly lagMs: () => number = () => 0,
   ) {
     for (const [name, value] of Object.entries(limits)) {
-      if (!Number.isInteger(value) || value < 1) throw new LotlineError('USAGE', `the load limit ${name} must be a whole number of at least 1 (got ${String(value)})`);
+      const min = name === 'maxLagMs' ? 0 : 1;
+      if (!Number.isInteger(value) || value < min) throw new LotlineError('USAGE', `the load limit ${name} must be a whole number of at least ${min} (got ${String(value)})`);
     }
   }
 
@@ -95,10 +134,12 @@ export class AdmissionControl {
   }
 
   stats(): AdmissionStats {
-    return { inFlight: { ...this.inFlight }, refused: { ...this.refused }, queuedEvents: this.queuedEvents() };
+    return { inFlight: { ...this.inFlight }, refused: { ...this.refused }, queuedEvents: this.queuedEvents(), lagMs: this.lagMs() };
   }
 
   private refusal(cls: LoadClass): string | undefined {
+    const lag = this.limits.maxLagMs > 0 ? this.lagMs() : 0;
+    if (lag > this.limits.maxLagMs) return `the server is short of CPU: its event loop waited ${Math.round(lag)} ms (median of the last second), past its bound (--max-lag ${this.limits.maxLagMs})`;
     if (cls === 'capture') {
       if (this.inFlight.capture >= this.limits.captureRequests) return `the server is handling ${this.inFlight.capture} capture requests, its bound (--max-captures ${this.limits.captureRequests})`;
       // A request larger than the bound is still let in when the queue is below it: it is never refused for ever.

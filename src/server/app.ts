@@ -55,7 +55,7 @@ import type { MockRecallStore } from '../reports/mock-recall/mock-recall-store.j
 import { registerMasterDataRoutes } from './routes/master-data-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
 import type { Admitted, LoadLimits } from './admission.js';
-import { AdmissionControl, DEFAULT_LOAD_LIMITS, loadClassOf, OVERLOADED_RETRY_AFTER_S } from './admission.js';
+import { AdmissionControl, DEFAULT_LOAD_LIMITS, EventLoopLag, loadClassOf, OVERLOADED_RETRY_AFTER_S } from './admission.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -195,6 +195,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   if (webhooks) alerts.push((alert) => void webhooks.notify(alert.kind, alert).catch(() => undefined));
   const sink = exceptionSink(deps.quality, opts.escalation, alerts);
   const writer = new GroupCommitter(deps.store);
+  const lag = new EventLoopLag();
   const api: Api = {
     store: deps.store,
     identity: deps.identity,
@@ -218,7 +219,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     contextOf: (req, principal) => ({ actor: principal.actor, origin: req.ip }),
     webhooks,
     notify: async (kind, payload) => (webhooks ? webhooks.notify(kind, payload) : 0),
-    admission: new AdmissionControl(opts.load, () => writer.pendingEvents),
+    admission: new AdmissionControl(opts.load, () => writer.pendingEvents, () => lag.ms()),
   };
   api.events.setMaxListeners(0);
   // Deliveries are queued after the capture has committed, never in its way.
@@ -267,6 +268,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     admittedRequests.set(req, admitted);
   });
   app.addHook('onResponse', async (req) => admittedRequests.get(req)?.release());
+  app.addHook('onClose', async () => lag.stop());
   // Connections kept alive would hold the server open until their timeout: close each one after its answer.
   app.addHook('onSend', async (_req, reply) => {
     if (closing) void reply.header('connection', 'close');

@@ -74,7 +74,7 @@ function expectOverloaded(res: { statusCode: number; headers: Record<string, unk
 
 describe('back-pressure over HTTP', () => {
   it('refuses a capture past --max-captures, stores nothing of it, and still answers reads', async () => {
-    const { capture, plainLot, writes, t } = await app({ captureRequests: 1, captureQueueEvents: 1000, queryRequests: 8 });
+    const { capture, plainLot, writes, t } = await app({ captureRequests: 1, captureQueueEvents: 1000, queryRequests: 8, maxLagMs: 0 });
     expect((await capture(receipt('BEFORE'))).statusCode).toBe(201);
     writes.close();
     const first = capture(receipt('FIRST'));
@@ -94,7 +94,7 @@ describe('back-pressure over HTTP', () => {
   });
 
   it('refuses a capture while the writer holds --max-capture-queue events, and lets one larger than the bound in when the queue is shorter', async () => {
-    const { capture, plainLot, writes, t } = await app({ captureRequests: 100, captureQueueEvents: 3, queryRequests: 8 });
+    const { capture, plainLot, writes, t } = await app({ captureRequests: 100, captureQueueEvents: 3, queryRequests: 8, maxLagMs: 0 });
     // 5 events, more than the bound, into an empty queue: let in.
     writes.close();
     const big = capture(['A', 'B', 'C', 'D', 'E'].map((l) => receipt(`BIG-${l}`)));
@@ -112,7 +112,7 @@ describe('back-pressure over HTTP', () => {
   });
 
   it('refuses a read past --max-queries while captures still go through', async () => {
-    const { capture, lot, plainLot, reads, t } = await app({ captureRequests: 100, captureQueueEvents: 1000, queryRequests: 1 });
+    const { capture, lot, plainLot, reads, t } = await app({ captureRequests: 100, captureQueueEvents: 1000, queryRequests: 1, maxLagMs: 0 });
     expect((await capture(receipt('GATED'))).statusCode).toBe(201);
     reads.close();
     const held = plainLot('GATED');
@@ -144,7 +144,7 @@ describe('back-pressure over HTTP', () => {
   });
 
   it('releases a slot once, and refuses bounds below 1', () => {
-    const a = new AdmissionControl({ captureRequests: 1, captureQueueEvents: 10, queryRequests: 1 }, () => 0);
+    const a = new AdmissionControl({ captureRequests: 1, captureQueueEvents: 10, queryRequests: 1, maxLagMs: 0 }, () => 0);
     const slot = a.admit('capture');
     expect(() => a.admit('capture')).toThrow(expect.objectContaining({ code: 'OVERLOADED' }));
     slot.release();
@@ -152,15 +152,30 @@ describe('back-pressure over HTTP', () => {
     expect(a.stats().inFlight.capture).toBe(0);
     a.admit('capture');
     expect(() => a.admit('capture')).toThrow(expect.objectContaining({ code: 'OVERLOADED' }));
-    expect(() => new AdmissionControl({ captureRequests: 0, captureQueueEvents: 10, queryRequests: 1 }, () => 0)).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('captureRequests') }));
+    expect(() => new AdmissionControl({ captureRequests: 0, captureQueueEvents: 10, queryRequests: 1, maxLagMs: 0 }, () => 0)).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('captureRequests') }));
+  });
+
+  it('refuses both classes while the event loop lags past --max-lag, and never with --max-lag 0', () => {
+    let lag = 1500;
+    const limits = { captureRequests: 10, captureQueueEvents: 10, queryRequests: 10, maxLagMs: 1000 };
+    const a = new AdmissionControl(limits, () => 0, () => lag);
+    for (const cls of ['capture', 'query'] as const) expect(() => a.admit(cls)).toThrow(expect.objectContaining({ code: 'OVERLOADED', message: expect.stringContaining('waited 1500 ms (median of the last second), past its bound (--max-lag 1000)') }));
+    lag = 900;
+    a.admit('capture').release();
+    a.admit('query').release();
+    lag = 60_000;
+    const off = new AdmissionControl({ ...limits, maxLagMs: 0 }, () => 0, () => lag);
+    off.admit('capture');
+    off.admit('query');
+    expect(a.stats()).toMatchObject({ refused: { capture: 1, query: 1 }, lagMs: 60_000 });
   });
 
   it('lotline serve refuses a bound that is not a whole number of at least 1', async () => {
     const db = tempDb();
-    for (const [flag, value] of [['--max-captures', '0'], ['--max-capture-queue', 'many'], ['--max-queries', '1.5']] as const) {
+    for (const [flag, value] of [['--max-captures', '0'], ['--max-capture-queue', 'many'], ['--max-queries', '1.5'], ['--max-lag', 'soon']] as const) {
       const r = await cli('serve', '--db', db, '--port', '0', flag, value);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`${flag} must be a whole number of at least 1`);
+      expect(r.stderr).toContain(`${flag} must be a whole number${flag === '--max-lag' ? '' : ' of at least 1'}`);
     }
   });
 });
