@@ -139,6 +139,8 @@ export async function runClients(args: ClientArgs): Promise<ClientResult> {
   const acked: string[] = [];
   const refusedLots: string[] = [];
   const unknownLots: string[] = [];
+  /** Lots of the captures not answered yet: those still unanswered at the end are unknown too. */
+  const pendingLots = new Set<readonly string[]>();
   let ackedEvents = 0;
   let refusedEvents = 0;
   let next = 0;
@@ -162,12 +164,14 @@ export async function runClients(args: ClientArgs): Promise<ClientResult> {
     }
     r.sent++;
     r.outstanding++;
+    if (lots.length > 0) pendingLots.add(lots);
     const t0 = performance.now();
     let done = false;
     const finish = (status: number | undefined, code: string | undefined, retryAfter: string | undefined, detail: string): void => {
       if (done) return;
       done = true;
       r.outstanding--;
+      pendingLots.delete(lots);
       const ms = performance.now() - t0;
       if (status !== undefined) r.statuses[status] = (r.statuses[status] ?? 0) + 1;
       if (status === expect) {
@@ -288,6 +292,7 @@ export async function runClients(args: ClientArgs): Promise<ClientResult> {
   while (KINDS.some((k) => rec[k].outstanding > 0) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   closeWindow();
   for (const k of KINDS) if (rec[k].outstanding > 0) rec[k].error(`${rec[k].outstanding} ${k} requests never answered`);
+  for (const lots of pendingLots) unknownLots.push(...lots);
   for (const a of Object.values(agents)) a.destroy();
   writeFileSync(args.ackFile, acked.join('\n') + (acked.length ? '\n' : ''));
   writeFileSync(args.refusedFile, refusedLots.join('\n') + (refusedLots.length ? '\n' : ''));

@@ -60,6 +60,7 @@ export interface SoakOptions {
   readonly maxCaptures?: number;
   readonly maxCaptureQueue?: number;
   readonly maxQueries?: number;
+  readonly maxLag?: number;
   /** Plant: the `small` preset over this many days. */
   readonly days: number;
   readonly sampleMs: number;
@@ -322,6 +323,7 @@ export async function runSoak(o: SoakOptions, progress: (line: string) => void =
     ...(o.maxCaptures !== undefined ? ['--max-captures', String(o.maxCaptures)] : []),
     ...(o.maxCaptureQueue !== undefined ? ['--max-capture-queue', String(o.maxCaptureQueue)] : []),
     ...(o.maxQueries !== undefined ? ['--max-queries', String(o.maxQueries)] : []),
+    ...(o.maxLag !== undefined ? ['--max-lag', String(o.maxLag)] : []),
   ];
   // --expose-gc: the sampler takes a full GC before each sample, so the heap it reads is the live one.
   const server = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', join(ROOT, 'bench/harness/memory-sampler.ts'), join(ROOT, 'src/cli/bin.ts'), 'serve', '--db', db, '--port', String(port), '--key-rate', '1000000', ...bounds], {
@@ -483,6 +485,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
       'max-captures': { type: 'string' },
       'max-capture-queue': { type: 'string' },
       'max-queries': { type: 'string' },
+      'max-lag': { type: 'string' },
       days: { type: 'string' },
       'sample-ms': { type: 'string' },
       dir: { type: 'string' },
@@ -510,6 +513,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     ...(opt(values['max-captures']) !== undefined ? { maxCaptures: opt(values['max-captures'])! } : {}),
     ...(opt(values['max-capture-queue']) !== undefined ? { maxCaptureQueue: opt(values['max-capture-queue'])! } : {}),
     ...(opt(values['max-queries']) !== undefined ? { maxQueries: opt(values['max-queries'])! } : {}),
+    ...(opt(values['max-lag']) !== undefined ? { maxLag: opt(values['max-lag'])! } : {}),
     days: num(values.days, PRESETS.small.days),
     sampleMs: num(values['sample-ms'], 5000),
     ...(values.dir !== undefined ? { dir: values.dir } : {}),
