@@ -139,6 +139,7 @@ async function waitUntilServing(url: string, child: ChildProcess, log: string): 
 async function runClientProcess(args: ClientArgs, dir: string, name: string): Promise<ClientResult> {
   const file = join(dir, `${name}.args.json`);
   writeFileSync(file, JSON.stringify(args));
+  const resultFile = join(dir, `${name}.result.json`);
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/load-soak-client.ts'), file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -146,7 +147,10 @@ async function runClientProcess(args: ClientArgs, dir: string, name: string): Pr
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`the load clients (${name}) failed (${code}): ${err.slice(0, 2000)}`);
-  return JSON.parse(out.trim().split('\n').pop()!) as ClientResult;
+  const line = out.trim().split('\n').pop()!;
+  // each phase's figures are kept as soon as it ends, whatever happens to the later ones
+  writeFileSync(resultFile, line + '\n');
+  return JSON.parse(line) as ClientResult;
 }
 
 /** Waits (up to 5 min) until a trace is answered 200 within a second: the push's backlog is worked off. */
@@ -337,6 +341,9 @@ export async function runSoak(o: SoakOptions, progress: (line: string) => void =
   const phase = (name: string, seconds: number, rates: Record<Kind, number>, perRequest: number, windowS: number, maxSockets = o.sockets): ClientArgs => ({
     ...base,
     maxSockets,
+    // The push sends no more than its connections carry: the rest is skipped (counted), not queued in
+    // the client for minutes, which would turn a 20 s push into a backlog the server works off for ever.
+    ...(name === 'push' ? { maxOutstanding: maxSockets } : {}),
     seconds,
     rates,
     perRequest,
