@@ -187,7 +187,7 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 }
 
 const MiB = 1024 * 1024;
-/** Above this a captured event costs more than the genealogy index can explain (~0.5 KiB an event): something else is kept. */
+/** Above this a captured event costs more than the in-memory indexes explain (~0.6 KiB an event for a plant-year, 1.6–1.9 KiB measured in the soak): something else is kept. */
 const MAX_BYTES_PER_EVENT = 4096;
 
 /** Judges memory over the soak phase: growth per captured event, the middle third against the last. */
