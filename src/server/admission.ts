@@ -10,7 +10,6 @@
  * reserved for a store that is down (STORE_*) and for shutdown (SHUTTING_DOWN). Every client that
  * retries RATE_LIMITED already waits as Retry-After says, and does the same here.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LotlineError } from '../domain/errors.js';
 
 /** The classes a request can count against; any other request is never refused here. */
@@ -25,7 +24,7 @@ export interface LoadLimits {
   /** Reads being handled at once: traces, lots, reports, searches, recall and mock recall scopes. */
   readonly queryRequests: number;
   /**
-   * Median event-loop delay over the last second (ms) past which both classes are refused; 0: no
+   * Median event-loop delay of the last 9 ticks of a 100 ms timer (ms) past which both classes are refused; 0: no
    * such bound. The bounds above count requests the server has read; a server short of CPU reads
    * them too slowly for those counts to grow, and its backlog waits unseen in the kernel: the delay
    * of its own timers is what shows it.
@@ -68,34 +67,44 @@ export interface AdmissionStats {
   readonly inFlight: Readonly<Record<LoadClass, number>>;
   readonly refused: Readonly<Record<LoadClass, number>>;
   readonly queuedEvents: number;
-  /** Median event-loop delay over the last full second (ms). */
+  /** Median event-loop delay of the last ticks (ms), EventLoopLag. */
   readonly lagMs: number;
 }
 
-/** The event loop's median delay, over windows of one second: the median, so one long report does not count as a stall. */
+/**
+ * The event loop's recent delay: a timer every `everyMs` notes how late it fired, and the median
+ * of the last `samples` is the figure. The median of samples, not of a time window: one long
+ * synchronous task (a large report, a test building a plant) is one late sample among nine and
+ * refuses nothing; a server starved of CPU is late at every tick.
+ */
 export class EventLoopLag {
-  private readonly histogram = monitorEventLoopDelay({ resolution: 20 });
-  private last = 0;
+  private readonly recent: number[] = [];
   private readonly timer: NodeJS.Timeout;
+  private expected: number;
 
-  constructor(windowMs = 1000) {
-    this.histogram.enable();
+  constructor(
+    private readonly everyMs = 100,
+    private readonly samples = 9,
+  ) {
+    this.expected = performance.now() + everyMs;
     this.timer = setInterval(() => {
-      // the histogram's figures are nanoseconds; what the timer itself waited is measured too
-      this.last = this.histogram.count > 0 ? this.histogram.percentile(50) / 1e6 : 0;
-      this.histogram.reset();
-    }, windowMs);
+      const now = performance.now();
+      this.recent.push(Math.max(0, now - this.expected));
+      if (this.recent.length > this.samples) this.recent.shift();
+      this.expected = now + this.everyMs;
+    }, everyMs);
     this.timer.unref();
   }
 
-  /** Median delay of the last window (ms). */
+  /** Median delay of the last samples (ms); 0 before the first. */
   ms(): number {
-    return this.last;
+    if (this.recent.length === 0) return 0;
+    const sorted = [...this.recent].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
   }
 
   stop(): void {
     clearInterval(this.timer);
-    this.histogram.disable();
   }
 }
 
@@ -139,7 +148,7 @@ export class AdmissionControl {
 
   private refusal(cls: LoadClass): string | undefined {
     const lag = this.limits.maxLagMs > 0 ? this.lagMs() : 0;
-    if (lag > this.limits.maxLagMs) return `the server is short of CPU: its event loop waited ${Math.round(lag)} ms (median of the last second), past its bound (--max-lag ${this.limits.maxLagMs})`;
+    if (lag > this.limits.maxLagMs) return `the server is short of CPU: its event loop's timer fired ${Math.round(lag)} ms late (median of its last ticks), past its bound (--max-lag ${this.limits.maxLagMs})`;
     if (cls === 'capture') {
       if (this.inFlight.capture >= this.limits.captureRequests) return `the server is handling ${this.inFlight.capture} capture requests, its bound (--max-captures ${this.limits.captureRequests})`;
       // A request larger than the bound is still let in when the queue is below it: it is never refused for ever.

@@ -5,7 +5,7 @@
  * not by racing a flood.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdmissionControl, loadClassOf } from '../../src/server/admission.js';
+import { AdmissionControl, EventLoopLag, loadClassOf } from '../../src/server/admission.js';
 import type { LoadLimits } from '../../src/server/admission.js';
 import type { CaptureContext, EventStore } from '../../src/store/event-store.js';
 import type { TestApi } from '../helpers/http.js';
@@ -159,7 +159,7 @@ describe('back-pressure over HTTP', () => {
     let lag = 1500;
     const limits = { captureRequests: 10, captureQueueEvents: 10, queryRequests: 10, maxLagMs: 1000 };
     const a = new AdmissionControl(limits, () => 0, () => lag);
-    for (const cls of ['capture', 'query'] as const) expect(() => a.admit(cls)).toThrow(expect.objectContaining({ code: 'OVERLOADED', message: expect.stringContaining('waited 1500 ms (median of the last second), past its bound (--max-lag 1000)') }));
+    for (const cls of ['capture', 'query'] as const) expect(() => a.admit(cls)).toThrow(expect.objectContaining({ code: 'OVERLOADED', message: expect.stringContaining('fired 1500 ms late (median of its last ticks), past its bound (--max-lag 1000)') }));
     lag = 900;
     a.admit('capture').release();
     a.admit('query').release();
@@ -168,6 +168,29 @@ describe('back-pressure over HTTP', () => {
     off.admit('capture');
     off.admit('query');
     expect(a.stats()).toMatchObject({ refused: { capture: 1, query: 1 }, lagMs: 60_000 });
+  });
+
+  it('measures the event loop delay by the median of its last ticks: one long task does not count, a stalled loop does', async () => {
+    const lag = new EventLoopLag(20, 5);
+    try {
+      const block = (ms: number) => {
+        const end = Date.now() + ms;
+        while (Date.now() < end);
+      };
+      await new Promise((r) => setTimeout(r, 150));
+      block(400);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(lag.ms()).toBeLessThan(200);
+      // Busy again at once after each tick: every tick is late.
+      for (let i = 0; i < 6; i++) {
+        await new Promise((r) => setTimeout(r, 1));
+        block(300);
+      }
+      await new Promise((r) => setImmediate(r));
+      expect(lag.ms()).toBeGreaterThan(200);
+    } finally {
+      lag.stop();
+    }
   });
 
   it('lotline serve refuses a bound that is not a whole number of at least 1', async () => {
