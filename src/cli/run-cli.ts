@@ -100,7 +100,7 @@ Options:
   --max-captures N     serve: capture requests handled at once, then 429 OVERLOADED (default 256)
   --max-capture-queue N  serve: events waiting to be written, then 429 OVERLOADED (default 20000)
   --max-queries N      serve: traces, reports and reads handled at once, then 429 OVERLOADED (default 32)
-  --max-lag MS         serve: event-loop delay (median of a second) past which both are refused (default 1000; 0: off)
+  --max-lag MS         serve: event-loop delay (median of the last 9 ticks of 100 ms) past which both are refused (default 1000; 0: off)
   --demo               serve: load the demo plant into an empty database first (npm start)
   --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
   --watch DIR          serve: import file drops from DIR too (with --mapping)
