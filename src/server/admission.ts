@@ -34,9 +34,11 @@ export interface LoadLimits {
 
 /**
  * Far above what the capture benchmark's 10 connections or a plant's scanners reach, well below
- * what exhausts memory: 20,000 queued events are about 3 s of SQLite's group commit here.
+ * what exhausts memory. 5,000 queued events are about 1 s of SQLite's group commit on an idle 2-core
+ * machine, 10 s with a ninth of a core: within a client's 30 s timeout. (The load soak showed
+ * 256 requests and 20,000 events let in more than a starved server works off in 30 s.)
  */
-export const DEFAULT_LOAD_LIMITS: LoadLimits = { captureRequests: 256, captureQueueEvents: 20_000, queryRequests: 32, maxLagMs: 1000 };
+export const DEFAULT_LOAD_LIMITS: LoadLimits = { captureRequests: 64, captureQueueEvents: 5000, queryRequests: 32, maxLagMs: 1000 };
 
 /** Seconds a refused client is asked to wait: the capture queue drains in about that. */
 export const OVERLOADED_RETRY_AFTER_S = 1;
