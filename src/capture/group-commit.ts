@@ -28,6 +28,7 @@ export class GroupCommitter {
   private draining = false;
   private idle: Promise<void> = Promise.resolve();
   private resolveIdle: () => void = () => {};
+  private pending = 0;
 
   /** `maxEvents`: a group closes once it holds this many events (bounds the time one transaction takes). */
   constructor(
@@ -35,10 +36,29 @@ export class GroupCommitter {
     private readonly maxEvents = 5000,
   ) {}
 
+  /** Events submitted and not yet durable nor failed: what back-pressure bounds (src/server/admission.ts). */
+  get pendingEvents(): number {
+    return this.pending;
+  }
+
   /** Appends the events of one request atomically; resolves once they are durable. */
   submit(events: readonly CapturedEvent[], source: CaptureSource, listPath: string, context?: CaptureContext): Promise<AppendOutcome[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ events, source, listPath, context, key: JSON.stringify([context?.actor ?? null, context?.origin ?? null]), resolve, reject });
+    this.pending += events.length;
+    let counted = true;
+    const settled = (): void => {
+      if (counted) this.pending -= events.length;
+      counted = false;
+    };
+    return new Promise<AppendOutcome[]>((resolve, reject) => {
+      this.queue.push({
+        events,
+        source,
+        listPath,
+        context,
+        key: JSON.stringify([context?.actor ?? null, context?.origin ?? null]),
+        resolve: (outcomes) => (settled(), resolve(outcomes)),
+        reject: (e) => (settled(), reject(e)),
+      });
       if (!this.draining) {
         this.draining = true;
         this.idle = new Promise((r) => (this.resolveIdle = r));

@@ -103,6 +103,10 @@ Options:
   --port N, --host H   serve: where to listen (default 3000, 127.0.0.1)
   --max-body BYTES     serve: largest request body (default 10 MiB)
   --key-rate N         serve: requests per second per API key (default 100, bursts of 2N)
+  --max-captures N     serve: capture requests handled at once, then 429 OVERLOADED (default 64)
+  --max-capture-queue N  serve: events waiting to be written, then 429 OVERLOADED (default 5000)
+  --max-queries N      serve: traces, reports and reads handled at once, then 429 OVERLOADED (default 32)
+  --max-lag MS         serve: event-loop delay (median of the last 9 ticks of 100 ms) past which both are refused (default 1000; 0: off)
   --demo               serve: load the demo plant into an empty database first (npm start)
   --secure-cookies     serve: mark the session cookie Secure (behind an HTTPS proxy)
   --watch DIR          serve: import file drops from DIR too (with --mapping)
@@ -170,6 +174,10 @@ const OPTIONS = {
   host: { type: 'string' },
   'max-body': { type: 'string' },
   'key-rate': { type: 'string' },
+  'max-captures': { type: 'string' },
+  'max-capture-queue': { type: 'string' },
+  'max-queries': { type: 'string' },
+  'max-lag': { type: 'string' },
   demo: { type: 'boolean' },
   'secure-cookies': { type: 'boolean' },
   role: { type: 'string' },
@@ -246,7 +254,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   start: ['days', 'seed'],
   watch: ['mapping', 'once'],
   webhook: ['types', 'biz-step', 'item', 'site', 'secret', 'limit', 'status'],
-  serve: ['port', 'host', 'max-body', 'key-rate', 'demo', 'secure-cookies', 'quality-config', 'signatures', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix', 'watch', 'mapping'],
+  serve: ['port', 'host', 'max-body', 'key-rate', 'max-captures', 'max-capture-queue', 'max-queries', 'max-lag', 'demo', 'secure-cookies', 'quality-config', 'signatures', 'mqtt', 'mqtt-client-id', 'mqtt-scan-topic', 'mqtt-events-topic', 'mqtt-error-prefix', 'watch', 'mapping'],
   station: ['site', 'line', 'role', 'quantity', 'uom', 'output-item', 'items', 'supplier', 'customer'],
   gaps: ['quality-config', 'rule', 'since', 'dry-run', 'incremental'],
   completeness: [...REF_FLAGS, 'quality-config', 'line', 'from', 'to', 'period'],

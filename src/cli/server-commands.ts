@@ -8,6 +8,7 @@ import type { IdentityStore } from '../identity/identity-store.js';
 import { openIdentityStore, openIndexedStore, openIntegrationStore, openMasterDataStore, openMockRecallStore, openQualityStore, openStationStore, resolveDb } from '../main.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../server/constants.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
+import { DEFAULT_LOAD_LIMITS } from '../server/admission.js';
 import { serve } from '../server/serve.js';
 import type { MqttOptions } from '../capture/mqtt/mqtt-ingest.js';
 import { checkTopicPattern, DEFAULT_MQTT, startMqttIngest } from '../capture/mqtt/mqtt-ingest.js';
@@ -26,6 +27,10 @@ export interface ServerFlags {
   host?: string | undefined;
   'max-body'?: string | undefined;
   'key-rate'?: string | undefined;
+  'max-captures'?: string | undefined;
+  'max-capture-queue'?: string | undefined;
+  'max-queries'?: string | undefined;
+  'max-lag'?: string | undefined;
   demo?: boolean | undefined;
   'secure-cookies'?: boolean | undefined;
   role?: string | undefined;
@@ -89,6 +94,12 @@ export async function cmdServe(rest: readonly string[], flags: ServerFlags, io: 
     host: flags.host ?? '127.0.0.1',
     maxBodyBytes: whole(flags['max-body'], 'max-body', DEFAULT_MAX_BODY_BYTES, 1),
     rateLimit: { perSecond, burst: perSecond * 2 },
+    load: {
+      captureRequests: whole(flags['max-captures'], 'max-captures', DEFAULT_LOAD_LIMITS.captureRequests, 1),
+      captureQueueEvents: whole(flags['max-capture-queue'], 'max-capture-queue', DEFAULT_LOAD_LIMITS.captureQueueEvents, 1),
+      queryRequests: whole(flags['max-queries'], 'max-queries', DEFAULT_LOAD_LIMITS.queryRequests, 1),
+      maxLagMs: whole(flags['max-lag'], 'max-lag', DEFAULT_LOAD_LIMITS.maxLagMs, 0),
+    },
     secureCookies: flags['secure-cookies'] === true,
     ...(watch ? { watch } : {}),
     signaturesRequired: signatures(flags.signatures),

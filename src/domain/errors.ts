@@ -64,6 +64,7 @@ export const ERROR_CODES = [
   'INPUT_STRING_TOO_LONG',
   'INPUT_TOO_MANY_EVENTS',
   'TRACE_TOO_LARGE',
+  'OVERLOADED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

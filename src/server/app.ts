@@ -57,6 +57,8 @@ import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerCrossOriginGuard } from './cross-origin-guard.js';
 import { RefusalAudit, REFUSALS_PER_MINUTE } from './refusal-audit.js';
+import type { Admitted, LoadLimits } from './admission.js';
+import { AdmissionControl, DEFAULT_LOAD_LIMITS, EventLoopLag, loadClassOf, OVERLOADED_RETRY_AFTER_S } from './admission.js';
 
 export { API_PREFIX, DEFAULT_MAX_BODY_BYTES, SESSION_COOKIE } from './constants.js';
 
@@ -88,6 +90,8 @@ export interface AppOptions {
   readonly webRoot?: string;
   /** Refused attempts written to the audit log per client address and minute (default 30); the excess is counted. */
   readonly refusalsPerMinute?: number;
+  /** Back-pressure bounds (admission.ts): past one, a request of its class is refused with OVERLOADED (default DEFAULT_LOAD_LIMITS without the lag bound). */
+  readonly load?: LoadLimits;
 }
 
 export interface AppDeps {
@@ -130,6 +134,8 @@ export interface Api {
   readonly webhooks: WebhookDispatcher | undefined;
   /** Sends a notification (not an event) to every subscription listing `kind`; 0 without webhooks. */
   notify(kind: string, payload: unknown): Promise<number>;
+  /** The back-pressure bounds and what counts against them now. */
+  readonly admission: AdmissionControl;
 }
 
 /** The caller of a server without accounts: `requirePermission` lets it read and nothing else, whatever the role says. */
@@ -148,6 +154,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     escalation: options.escalation ?? DEFAULT_ESCALATION,
     escalationCheckMs: options.escalationCheckMs ?? 60_000,
     refusalsPerMinute: options.refusalsPerMinute ?? REFUSALS_PER_MINUTE,
+    // Embedded (tests, a host program) the lag bound is off: the host's own work would count as the server's
+    // overload. `lotline serve` turns it on with its --max-lag default.
+    load: options.load ?? { ...DEFAULT_LOAD_LIMITS, maxLagMs: 0 },
   };
   if (opts.signaturesRequired !== 1 && opts.signaturesRequired !== 2) throw new LotlineError('USAGE', `signaturesRequired must be 1 or 2 (got ${opts.signaturesRequired})`);
   const app = Fastify({
@@ -202,6 +211,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   // Alerts also go to the webhook subscriptions that list their kind (`exception.opened`, `exception.escalated`).
   if (webhooks) alerts.push((alert) => void webhooks.notify(alert.kind, alert).catch(() => undefined));
   const sink = exceptionSink(deps.quality, opts.escalation, alerts);
+  const writer = new GroupCommitter(deps.store);
+  const lag = new EventLoopLag();
   const api: Api = {
     store: deps.store,
     identity: deps.identity,
@@ -218,13 +229,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       }
     },
     events,
-    writer: new GroupCommitter(deps.store),
+    writer,
     registry,
     qualityConfig: options.quality ?? defaultQualityConfig(GAP_RULE_IDS),
     route: (spec) => addRoute(app, registry, API_PREFIX, spec, authenticate),
     contextOf: (req, principal) => ({ actor: principal.actor, origin: req.ip }),
     webhooks,
     notify: async (kind, payload) => (webhooks ? webhooks.notify(kind, payload) : 0),
+    admission: new AdmissionControl(opts.load, () => writer.pendingEvents, () => lag.ms()),
   };
   api.events.setMaxListeners(0);
   // Deliveries are queued after the capture has committed, never in its way.
@@ -259,6 +271,24 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     const e = new LotlineError('SHUTTING_DOWN', 'the server is shutting down; send the request again in a moment (to this server once it is back, or another one)');
     return reply.status(HTTP_STATUS.SHUTTING_DOWN).header('connection', 'close').header('retry-after', '5').type(PROBLEM_CONTENT_TYPE).send(problemOf(e, req.url.split('?')[0]));
   });
+  // Back-pressure: a request past its class's bound is refused before its body is read (admission.ts).
+  const admittedRequests = new WeakMap<FastifyRequest, Admitted>();
+  app.addHook('onRequest', async (req, reply) => {
+    const cls = loadClassOf(req.method, req.routeOptions.url);
+    if (cls === undefined) return;
+    let admitted;
+    try {
+      admitted = api.admission.admit(cls);
+    } catch (e) {
+      void reply.header('retry-after', String(OVERLOADED_RETRY_AFTER_S));
+      throw e;
+    }
+    // Released when the answer is sent, or when the client goes away first: a slot is never kept.
+    reply.raw.once('close', admitted.release);
+    admittedRequests.set(req, admitted);
+  });
+  app.addHook('onResponse', async (req) => admittedRequests.get(req)?.release());
+  app.addHook('onClose', async () => lag.stop());
   // Connections kept alive would hold the server open until their timeout: close each one after its answer.
   app.addHook('onSend', async (_req, reply) => {
     if (closing) void reply.header('connection', 'close');

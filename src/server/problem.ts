@@ -50,6 +50,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
+  // the server is healthy but past a load bound: slow down (a 503 would take it out of a balancer's rotation)
+  OVERLOADED: 429,
   // Server-side conditions a client cannot fix by changing its request.
   FILE_NOT_FOUND: 500,
   FILE_UNREADABLE: 500,

@@ -36,7 +36,7 @@ export const PageQuery = z
 export const COMMON_ERRORS = {
   401: { description: 'No credentials, or bad ones (AUTH_REQUIRED, AUTH_FAILED)', schema: ProblemSchema, contentType: 'application/problem+json' },
   403: { description: 'The role may not do this (FORBIDDEN), or no account exists yet (SETUP_REQUIRED)', schema: ProblemSchema, contentType: 'application/problem+json' },
-  429: { description: 'The API key exceeded its rate limit (RATE_LIMITED); see Retry-After', schema: ProblemSchema, contentType: 'application/problem+json' },
+  429: { description: 'The API key exceeded its rate limit (RATE_LIMITED), or the server is past a load bound (OVERLOADED); see Retry-After', schema: ProblemSchema, contentType: 'application/problem+json' },
 } as const;
 
 export const problem = (description: string) => ({ description, schema: ProblemSchema, contentType: 'application/problem+json' });
