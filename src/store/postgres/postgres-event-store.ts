@@ -48,6 +48,10 @@ export interface PgClient {
   /** Runs `COPY … FROM STDIN` with `data` in COPY's text format. */
   copyIn(sql: string, data: string): Promise<void>;
   end(): Promise<void>;
+  /** True once the server ended the connection: every query fails until `reconnect`. */
+  lost?(): boolean;
+  /** Replaces a lost connection with a new one (same database and schema). */
+  reconnect?(): Promise<void>;
 }
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -136,7 +140,7 @@ export function storeError(e: unknown): unknown {
     const message = e instanceof Error ? e.message : String(e);
     if (message.startsWith('STORE_APPEND_ONLY')) return new LotlineError('STORE_APPEND_ONLY', message, { cause: e });
   }
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || (e instanceof Error && /Connection terminated/.test(e.message))) {
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || (e instanceof Error && /Connection terminated|not queryable/.test(e.message))) {
     return new LotlineError('STORE_UNAVAILABLE', `the PostgreSQL connection failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return e;
@@ -169,7 +173,23 @@ export class PostgresEventStore implements EventStore {
 
   private async q<R>(sql: string, values?: unknown[]): Promise<R[]> {
     if (this.pending) await this.settle();
+    if (!this.sessionOpen) await this.recover();
     return this.raw(sql, values);
+  }
+
+  /**
+   * Reconnects when the server ended the connection (a restart, an administrator's
+   * pg_terminate_backend): only between transactions, so that the rest of a session never runs on
+   * a new connection outside its transaction. A session that lost its connection fails, and rolls
+   * back on the server; the next one starts on a new connection.
+   */
+  private async recover(): Promise<void> {
+    if (!this.client.lost?.() || !this.client.reconnect) return;
+    try {
+      await this.client.reconnect();
+    } catch (e) {
+      throw storeError(e);
+    }
   }
 
   private async raw<R>(sql: string, values?: unknown[]): Promise<R[]> {
@@ -182,6 +202,7 @@ export class PostgresEventStore implements EventStore {
 
   async beginCapture(context?: CaptureContext): Promise<CaptureSession> {
     if (this.sessionOpen) throw new Error('a capture session is already open on this connection');
+    await this.recover();
     this.sessionOpen = true;
     let head: { seq: number; record_time: string; hash: string } | undefined;
     for (let attempt = 1; ; attempt++) {
