@@ -332,6 +332,8 @@ export interface CrashFigures {
   readonly seed: number;
   readonly kills: number;
   readonly startupKills: number;
+  /** Starts that ended on their own before the server was ready (and were started again), with why. */
+  readonly startFailures: readonly string[];
   readonly httpBatchesAcked: number;
   readonly mqttMessagesAcked: number;
   readonly eventsAcked: number;
@@ -374,19 +376,33 @@ export async function crashSeries(o: CrashOptions): Promise<CrashFigures> {
   const ledger = newLedger();
   let serverCpu = 0;
   let startupKills = 0;
+  const startFailures: string[] = [];
   // The broker must know Lotline's session before anything is published to it: one start first.
   let server = startServer(args);
   await server.ready;
   const writers = Array.from({ length: o.httpWriters }, (_, i) => httpWriter(() => url, key, tag, `h${i}`, ledger));
   const publishers = await Promise.all(Array.from({ length: o.mqttPublishers }, (_, i) => mqttPublisher(`${topicRoot}/plant/p${i}/events`, tag, `m${i}`, ledger, o.mqttIntervalMs)));
   try {
+    // A start that fails on its own (the broker did not answer within 10 s on a loaded machine:
+    // exit 2) is started again, as a service manager would, and counted.
+    const ready = async (): Promise<void> => {
+      for (;;) {
+        try {
+          await server.ready;
+          return;
+        } catch (e) {
+          startFailures.push(String(e instanceof Error ? e.message : e).slice(0, 300));
+          server = startServer(args);
+        }
+      }
+    };
     for (let kill = 1; kill <= o.kills; kill++) {
       const duringStartup = kill > 1 && random() < o.startupKillShare;
       if (duringStartup) {
         await sleep(Math.floor(random() * 1500));
         startupKills++;
       } else {
-        await server.ready;
+        await ready();
         await sleep(o.upMs[0] + Math.floor(random() * (o.upMs[1] - o.upMs[0])));
       }
       serverCpu += processCpuSeconds(server.child.pid);
@@ -395,7 +411,7 @@ export async function crashSeries(o: CrashOptions): Promise<CrashFigures> {
       say(`kill ${kill}/${o.kills}${duringStartup ? ' (during start-up)' : ''}: ${ledger.acked.size} events acknowledged so far`);
       server = startServer(args);
     }
-    await server.ready;
+    await ready();
     // writers finish the batch in hand (acknowledged), then the broker's queue drains into Lotline
     await Promise.all(writers.map((w) => w.stop()));
     await Promise.all(publishers.map((p) => p.stop()));
@@ -431,6 +447,7 @@ export async function crashSeries(o: CrashOptions): Promise<CrashFigures> {
     seed: o.seed,
     kills: o.kills,
     startupKills,
+    startFailures,
     httpBatchesAcked: ledger.httpBatches,
     mqttMessagesAcked: ledger.mqttMessages,
     eventsAcked: ledger.acked.size,
