@@ -101,7 +101,8 @@ export async function connectPostgres(url: string): Promise<{ client: PgClient; 
       const old = client;
       client = watch(await connectClient(connectionString, schema, url));
       lost = false;
-      await old.end().catch(() => undefined);
+      // not awaited: ending a client whose connection the server already closed may never settle
+      void old.end().catch(() => undefined);
     },
   };
   return { client: adapter, schema };
