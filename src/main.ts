@@ -27,6 +27,11 @@ import { SqliteMockRecallStore } from './reports/mock-recall/sqlite/sqlite-mock-
 import type { EventStore } from './store/event-store.js';
 import { isPostgresUrl, openPostgresStore, parsePostgresUrl } from './store/postgres/open-postgres-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+import type { ProjectionReport, Progress } from './store/projection-check.js';
+import { PostgresEventStore } from './store/postgres/postgres-event-store.js';
+import { checkPostgresProjections, rebuildPostgresProjections } from './store/postgres/postgres-projections.js';
+import { SqliteEventStore } from './store/sqlite/sqlite-event-store.js';
+import { checkSqliteProjections, rebuildSqliteProjections } from './store/sqlite/sqlite-projections.js';
 
 export const DEFAULT_DB = './lotline.db';
 
@@ -123,3 +128,22 @@ export { isPostgresUrl, parsePostgresUrl, redactUrl } from './store/postgres/ope
 /** Retention purges of a SQLite event log and their records (`lotline purge`). */
 export { listPurges, planLogPurge, purgeLogBefore } from './store/sqlite/sqlite-purge.js';
 export type { LogPurgePlan, PurgeRecord } from './store/sqlite/sqlite-purge.js';
+/**
+ * `lotline rebuild`: recomputes every projection of the store at `db` from its event log. With
+ * `check`, into scratch tables only, compared with the stored ones (nothing changes); otherwise
+ * the stored projections are replaced, in one transaction.
+ */
+export async function rebuildProjections(db: string, options: { check: boolean; onProgress?: Progress }): Promise<ProjectionReport> {
+  const store = await openStore(db, { create: false });
+  try {
+    if (store instanceof PostgresEventStore) {
+      return options.check ? await checkPostgresProjections(store, db, options.onProgress) : await rebuildPostgresProjections(store, db, options.onProgress);
+    }
+    if (store instanceof SqliteEventStore) {
+      return options.check ? await checkSqliteProjections(store, db, options.onProgress) : await rebuildSqliteProjections(store, options.onProgress);
+    }
+    throw new Error('this store cannot rebuild its projections');
+  } finally {
+    await store.close();
+  }
+}

@@ -28,6 +28,7 @@ import { checkReportFlags, cmdAuditReport, cmdMockRecall } from './audit-report-
 import { cmdMasterData, cmdRecall } from './recall-commands.js';
 import { cmdBackup, cmdRestore } from './backup-commands.js';
 import { cmdPurge } from './purge-commands.js';
+import { cmdRebuild } from './rebuild-command.js';
 
 export const USAGE = `lotline — lot and batch genealogy traceability
 
@@ -45,6 +46,7 @@ Usage:
   lotline mock-recall list | show ID     the exercises run so far
   lotline export epcis --out FILE        EPCIS 2.0 document of a trace (--trace REF --direction D) or of a query (filters)
   lotline verify                         check the hash chain of the event log
+  lotline rebuild [--check]              recompute every projection from the event log; --check compares only
   lotline migrate                        create the database, or bring its schema up to date
   lotline copy --from DB --to DB         copy every log entry (times, hashes) into an empty database
   lotline demo                           load a realistic demo plant and show what to try
@@ -233,6 +235,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   before: { type: 'string' },
   policy: { type: 'string' },
+  check: { type: 'boolean' },
 } as const;
 
 type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -248,6 +251,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   'mock-recall': [...REF_FLAGS, 'out', 'format', 'quality-config', 'from', 'to', 'limit'],
   export: [...REF_FLAGS, 'out', 'trace', 'direction', 'from', 'to', 'as-of', 'event-type', 'biz-step', 'disposition', 'biz-location', 'epc'],
   verify: [],
+  rebuild: ['check'],
   migrate: [],
   copy: ['from', 'to'],
   demo: ['days', 'seed'],
@@ -346,6 +350,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (!r.ok) io.err(`lotline: CHAIN_BROKEN: the event log was altered at log position ${r.brokenAt!.seq}; restore it from a backup and keep this copy for investigation`);
         return r.ok ? 0 : 1;
       }
+      case 'rebuild':
+        return await cmdRebuild(rest, flags, io);
       case 'migrate': {
         if (rest.length > 0) throw new UsageError(`'lotline migrate' takes no arguments (got ${rest.join(' ')})`);
         const opened = await openStoreWithVersion(resolveDb(flags.db), { create: true });

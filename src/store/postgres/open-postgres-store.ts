@@ -51,9 +51,8 @@ function newClient(connectionString: string): pg.Client {
   return new pg.Client({ connectionString, types, application_name: 'lotline' });
 }
 
-/** A connected client with its search_path set to the schema, without touching any table. */
-export async function connectPostgres(url: string): Promise<{ client: PgClient; schema: string }> {
-  const { connectionString, schema } = parsePostgresUrl(url);
+/** A connected pg client with its search_path set to the schema. */
+async function connectClient(connectionString: string, schema: string, url: string): Promise<pg.Client> {
   const client = newClient(connectionString);
   try {
     await client.connect();
@@ -61,17 +60,50 @@ export async function connectPostgres(url: string): Promise<{ client: PgClient; 
     await client.end().catch(() => undefined);
     throw new LotlineError('STORE_UNAVAILABLE', `cannot connect to ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
-  client.on('error', () => undefined);
   try {
     await client.query(`SET search_path TO "${schema}"`);
   } catch (e) {
     await client.end().catch(() => undefined);
     throw storeError(e);
   }
+  return client;
+}
+
+/**
+ * A connected client with its search_path set to the schema, without touching any table. When
+ * the server ends the connection (a restart, `pg_terminate_backend`), the client says so
+ * (`lost`) and fails every query until the store calls `reconnect` — which it does only between
+ * transactions, never in the middle of one.
+ */
+export async function connectPostgres(url: string): Promise<{ client: PgClient; schema: string }> {
+  const { connectionString, schema } = parsePostgresUrl(url);
+  let client: pg.Client;
+  let lost = false;
+  const watch = (c: pg.Client): pg.Client => {
+    c.on('error', () => {
+      if (c === client) lost = true;
+    });
+    c.on('end', () => {
+      if (c === client) lost = true;
+    });
+    return c;
+  };
+  client = watch(await connectClient(connectionString, schema, url));
   const adapter: PgClient = {
     query: (text, values) => client.query(text, values) as never,
     copyIn: (sql, data) => pipeline(Readable.from([Buffer.from(data, 'utf8')]), client.query(copyFrom(sql))),
-    end: () => client.end(),
+    end: () => {
+      lost = false;
+      return client.end();
+    },
+    lost: () => lost,
+    reconnect: async () => {
+      const old = client;
+      client = watch(await connectClient(connectionString, schema, url));
+      lost = false;
+      // not awaited: ending a client whose connection the server already closed may never settle
+      void old.end().catch(() => undefined);
+    },
   };
   return { client: adapter, schema };
 }

@@ -37,6 +37,8 @@ import type { RecordedEvent } from '../recorded-event.js';
 import { factsOfEntry } from '../recorded-event.js';
 import type { TermHit, TermKind } from '../event-terms.js';
 import { eventTerms, firstPerEvent, termRange } from '../event-terms.js';
+import type { TableDifference } from '../projection-check.js';
+import { compareProjections } from '../projection-check.js';
 import type { AggregationStep } from '../unit-contents.js';
 import { contentsAt, flattenContents } from '../unit-contents.js';
 
@@ -46,6 +48,10 @@ export interface PgClient {
   /** Runs `COPY … FROM STDIN` with `data` in COPY's text format. */
   copyIn(sql: string, data: string): Promise<void>;
   end(): Promise<void>;
+  /** True once the server ended the connection: every query fails until `reconnect`. */
+  lost?(): boolean;
+  /** Replaces a lost connection with a new one (same database and schema). */
+  reconnect?(): Promise<void>;
 }
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -134,7 +140,7 @@ export function storeError(e: unknown): unknown {
     const message = e instanceof Error ? e.message : String(e);
     if (message.startsWith('STORE_APPEND_ONLY')) return new LotlineError('STORE_APPEND_ONLY', message, { cause: e });
   }
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || (e instanceof Error && /Connection terminated/.test(e.message))) {
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || (e instanceof Error && /Connection terminated|not queryable/.test(e.message))) {
     return new LotlineError('STORE_UNAVAILABLE', `the PostgreSQL connection failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return e;
@@ -167,7 +173,23 @@ export class PostgresEventStore implements EventStore {
 
   private async q<R>(sql: string, values?: unknown[]): Promise<R[]> {
     if (this.pending) await this.settle();
+    if (!this.sessionOpen) await this.recover();
     return this.raw(sql, values);
+  }
+
+  /**
+   * Reconnects when the server ended the connection (a restart, an administrator's
+   * pg_terminate_backend): only between transactions, so that the rest of a session never runs on
+   * a new connection outside its transaction. A session that lost its connection fails, and rolls
+   * back on the server; the next one starts on a new connection.
+   */
+  private async recover(): Promise<void> {
+    if (!this.client.lost?.() || !this.client.reconnect) return;
+    try {
+      await this.client.reconnect();
+    } catch (e) {
+      throw storeError(e);
+    }
   }
 
   private async raw<R>(sql: string, values?: unknown[]): Promise<R[]> {
@@ -180,6 +202,7 @@ export class PostgresEventStore implements EventStore {
 
   async beginCapture(context?: CaptureContext): Promise<CaptureSession> {
     if (this.sessionOpen) throw new Error('a capture session is already open on this connection');
+    await this.recover();
     this.sessionOpen = true;
     let head: { seq: number; record_time: string; hash: string } | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -784,6 +807,57 @@ export class PostgresEventStore implements EventStore {
               (SELECT count(*) FROM transformations) AS transformations`,
     );
     return rows[0]!;
+  }
+
+  /**
+   * Compares the stored projections with those in the schema `scratchSchema` of the same database,
+   * up to log position `head` (see projection-check.ts). Reads only.
+   */
+  async compareProjectionsWith(scratchSchema: string, head: number): Promise<TableDifference[]> {
+    return compareProjections((sql) => this.q<Record<string, unknown>>(sql), '', `"${scratchSchema}".`, head);
+  }
+
+  /**
+   * Replaces every projection with one recomputed from the log, in one transaction that holds the
+   * writer lock throughout (`lotline rebuild`): `fill(head)` recomputes the projections of the log
+   * up to `head` into another schema (reading the log through this store, inside the transaction),
+   * whose rows then replace the stored ones. Returns what differed before.
+   */
+  async rebuildProjections(fill: (head: number) => Promise<string>): Promise<{ head: number; differences: TableDifference[] }> {
+    if (this.sessionOpen) throw new Error('a capture session is already open on this connection');
+    this.sessionOpen = true;
+    try {
+      await this.q('BEGIN');
+      try {
+        await this.q(`SET LOCAL lock_timeout = ${this.lockTimeoutMs}`);
+        await this.q("SELECT value FROM meta WHERE key = 'writer' FOR UPDATE");
+        const head = (await this.q<{ seq: number }>('SELECT seq FROM log ORDER BY seq DESC LIMIT 1'))[0]?.seq ?? 0;
+        const scratch = await fill(head);
+        const differences = await this.compareProjectionsWith(scratch, head);
+        const from = (table: string) => `"${scratch}".${table}`;
+        // DELETE, not TRUNCATE: readers (a running server) keep their snapshot instead of waiting on an exclusive lock
+        for (const table of ['event_terms', 'event_objects', 'flows', 'events', 'transformations', 'nodes']) await this.q(`DELETE FROM ${table}`);
+        await this.q(`INSERT INTO nodes (id, kind, item, code) SELECT id, kind, item, code FROM ${from('nodes')}`);
+        await this.q(`INSERT INTO transformations (id, key) SELECT id, key FROM ${from('transformations')}`);
+        const eventColumns = `seq, event_id, type, action, biz_step, disposition, event_time, event_ms, record_time,
+           read_point, biz_location, source, destination, t_id, void_seq, persistent_set, persistent_unset`;
+        await this.q(`INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM ${from('events')}`);
+        await this.q(`INSERT INTO flows (t_id, node_id, dir, quantity, uom, seq, via_unit, pos) SELECT t_id, node_id, dir, quantity, uom, seq, via_unit, pos FROM ${from('flows')}`);
+        await this.q(`INSERT INTO event_objects (seq, node_id, role, quantity, uom, pos) SELECT seq, node_id, role, quantity, uom, pos FROM ${from('event_objects')}`);
+        await this.q(`INSERT INTO event_terms (term, seq, kind, value) SELECT term, seq, kind, value FROM ${from('event_terms')}`);
+        // the next generated ids follow the copied ones
+        for (const table of ['nodes', 'transformations']) {
+          await this.q(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1, false)`);
+        }
+        await this.q('COMMIT');
+        return { head, differences };
+      } catch (e) {
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      this.sessionOpen = false;
+    }
   }
 
   async close(): Promise<void> {

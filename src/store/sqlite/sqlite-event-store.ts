@@ -35,6 +35,8 @@ import { contentsAt, flattenContents } from '../unit-contents.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
 import type { TermHit, TermKind } from '../event-terms.js';
 import { eventTerms, firstPerEvent, termRange, termsOfBody } from '../event-terms.js';
+import type { Progress, TableDifference } from '../projection-check.js';
+import { compareProjections, PROJECTION_TABLES } from '../projection-check.js';
 
 /** The part of better-sqlite3's API this adapter uses, so that the driver's types stay out of the port. */
 export interface SqliteStatement {
@@ -556,6 +558,64 @@ export class SqliteEventStore implements EventStore {
       nodes: one('SELECT count(*) AS n FROM nodes'),
       transformations: one('SELECT count(*) AS n FROM transformations'),
     };
+  }
+
+  /**
+   * Deletes every projection and recomputes it from the log, in one write transaction
+   * (`lotline rebuild`): nodes are numbered again in order of first mention.
+   */
+  async rebuildProjections(onProgress?: Progress): Promise<{ head: number; entries: number }> {
+    if (this.db.inTransaction) throw new Error('a capture session is already open on this connection');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new LotlineError('STORE_BUSY', 'another process is writing to this database and did not finish in time; stop the server (or wait) and try again', { cause: e });
+      }
+      throw e;
+    }
+    try {
+      const head = (this.stmt['head']!.get() as { seq: number } | undefined)?.seq ?? 0;
+      for (const table of [...PROJECTION_TABLES].reverse()) this.db.exec(`DELETE FROM ${table}`);
+      const nodeCache = new Map<string, number>();
+      const chain = { seq: 0, hash: GENESIS_HASH };
+      let after = 0;
+      let entries = 0;
+      for (;;) {
+        // page by page: better-sqlite3 runs no other statement while an iteration is open
+        const page = (this.stmt['logPage']!.all(after, 5000) as LogDbRow[]).map(toLogEntry);
+        if (page.length === 0) break;
+        for (const entry of page) {
+          // projections of an altered log would be wrong: stop where the chain breaks, as a copy does
+          const broken = chainBreak(chain, entry);
+          if (broken) throw new LotlineError('CHAIN_BROKEN', `cannot rebuild from log position ${entry.seq}: ${broken}; 'lotline verify' says more`);
+          this.storeProjections(entry, recordedEvent(entry, (id) => this.originalSeq(id)), nodeCache);
+          chain.seq = entry.seq;
+          chain.hash = entry.hash;
+        }
+        after = page[page.length - 1]!.seq;
+        entries += page.length;
+        onProgress?.(entries, head);
+      }
+      this.db.exec('COMMIT');
+      return { head, entries };
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /**
+   * Compares the stored projections with those of the store in the SQLite file `scratchPath`,
+   * up to log position `head` (see projection-check.ts). Reads only.
+   */
+  async compareProjectionsWith(scratchPath: string, head: number): Promise<TableDifference[]> {
+    this.db.prepare('ATTACH DATABASE ? AS lotline_scratch').run(scratchPath);
+    try {
+      return await compareProjections(async (sql) => this.db.prepare(sql).all() as Record<string, unknown>[], 'main.', 'lotline_scratch.', head);
+    } finally {
+      this.db.exec('DETACH DATABASE lotline_scratch');
+    }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,17 @@
+/** The assertions every crash series must pass, with messages that say what was lost. */
+import { expect } from 'vitest';
+import type { CrashFigures } from './crash-harness.js';
+
+export function expectCrashSafe(f: CrashFigures): void {
+  expect(f.unexpected, 'answers other than 2xx, a refused connection or 503').toEqual([]);
+  expect(f.eventsAcked, 'the writers got events acknowledged').toBeGreaterThan(0);
+  expect(f.missing, `acknowledged but not stored (seed ${f.seed})`).toEqual([]);
+  expect(f.eventsFound).toBe(f.eventsAcked);
+  expect(f.duplicates, 'eventIDs logged more than once').toBe(0);
+  expect(f.phantoms, 'stored, but no writer sent them').toEqual([]);
+  // a request sent again after a kill is answered like the first time: stored, or the original (duplicate)
+  for (const status of Object.keys(f.retryStatuses)) expect(['stored', 'duplicate', 'declared']).toContain(status);
+  expect(f.verify.ok, 'the hash chain verifies').toBe(true);
+  expect(f.check.differences, 'rebuild --check: projections equal a rebuild from the log').toEqual([]);
+  expect(f.check.head).toBe(f.verify.entries);
+}
