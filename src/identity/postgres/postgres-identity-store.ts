@@ -113,16 +113,7 @@ export class PostgresIdentityStore implements IdentityStore {
   async insertKey(k: KeyRecord, audit: AuditInput): Promise<void> {
     try {
       await inTransaction(this.pool, async (c) => {
-        await c.query('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-          k.id,
-          k.name,
-          k.role,
-          k.secretHash,
-          k.createdAt,
-          k.createdBy,
-          k.expiresAt,
-          k.revokedAt,
-        ]);
+        await insertKeyRow(c, k);
         await this.audit(c, audit);
       });
     } catch (e) {
@@ -152,16 +143,7 @@ export class PostgresIdentityStore implements IdentityStore {
       // Revoked first: the index allows one active key per name.
       const revoked = await c.query('UPDATE identity_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [time, oldId]);
       if (revoked.rowCount !== 1) throw new LotlineError('NOT_FOUND', `the API key ${oldId} is not active any more (revoked meanwhile?); nothing changed`);
-      await c.query('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-        k.id,
-        k.name,
-        k.role,
-        k.secretHash,
-        k.createdAt,
-        k.createdBy,
-        k.expiresAt,
-        k.revokedAt,
-      ]);
+      await insertKeyRow(c, k);
       await this.audit(c, audit);
     });
   }
@@ -212,4 +194,18 @@ export class PostgresIdentityStore implements IdentityStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** One API key's row, inside the caller's transaction (a new key, or the new secret of a rotated one). */
+async function insertKeyRow(c: Queryable, k: KeyRecord): Promise<void> {
+  await c.query('INSERT INTO identity_keys (id, name, role, secret_hash, created_at, created_by, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+    k.id,
+    k.name,
+    k.role,
+    k.secretHash,
+    k.createdAt,
+    k.createdBy,
+    k.expiresAt,
+    k.revokedAt,
+  ]);
 }
