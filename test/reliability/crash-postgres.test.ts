@@ -15,8 +15,8 @@ import { parsePostgresUrl } from '../../src/store/postgres/open-postgres-store.j
 import { rebuildProjections } from '../../src/main.js';
 import { freshPgUrl, pgSkipReason } from '../helpers/postgres.js';
 import { brokerSkipReason } from './broker.js';
-import { crashKills, crashSeed, crashSeries, freePort, operatorKey, startServer } from './crash-harness.js';
-import { expectCrashSafe } from './expect-crash-safe.js';
+import { freePort, operatorKey, startServer } from './crash-harness.js';
+import { runCrashCase } from './expect-crash-safe.js';
 
 const skip = pgSkipReason() ?? (await brokerSkipReason());
 
@@ -41,24 +41,8 @@ function storedIds(url: string): () => Promise<Map<string, number>> {
 
 describe.skipIf(skip !== undefined)(`crash safety on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('keeps every acknowledged event, once, through SIGKILLs under HTTP and MQTT capture', { timeout: 3_600_000 }, async () => {
-    const seed = crashSeed();
-    const kills = crashKills(5);
-    console.log(`crash-postgres: seed ${seed}, ${kills} kills (repeat with LOTLINE_CRASH_SEED=${seed})`);
     const db = freshPgUrl('crash');
-    const figures = await crashSeries({
-      db,
-      kills,
-      seed,
-      httpWriters: 3,
-      mqttPublishers: 1,
-      mqttIntervalMs: 250,
-      upMs: [300, 2500],
-      startupKillShare: 0.15,
-      storedIds: storedIds(db),
-      log: (line) => console.log(`crash-postgres: ${line}`),
-    });
-    console.log(`crash-postgres figures: ${JSON.stringify({ ...figures, check: { head: figures.check.head, entries: figures.check.entries, differences: figures.check.differences.length } })}`);
-    expectCrashSafe(figures);
+    await runCrashCase('crash-postgres', db, storedIds(db));
   });
 
   it('stores a batch whole or not at all when its connection is killed mid-transaction, and reconnects without a restart', { timeout: 600_000 }, async () => {

@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, it } from 'vitest';
 import { brokerSkipReason } from './broker.js';
-import { crashKills, crashSeed, crashSeries } from './crash-harness.js';
-import { expectCrashSafe } from './expect-crash-safe.js';
+import { runCrashCase } from './expect-crash-safe.js';
 
 const skip = await brokerSkipReason();
 
@@ -33,23 +32,7 @@ function storedIds(db: string): () => Promise<Map<string, number>> {
 
 describe.skipIf(skip !== undefined)(`crash safety on SQLite${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('keeps every acknowledged event, once, through SIGKILLs under HTTP and MQTT capture', { timeout: 3_600_000 }, async () => {
-    const seed = crashSeed();
-    const kills = crashKills(5);
-    console.log(`crash-sqlite: seed ${seed}, ${kills} kills (repeat with LOTLINE_CRASH_SEED=${seed})`);
     const db = join(mkdtempSync(join(tmpdir(), 'lotline-crash-')), 'plant.db');
-    const figures = await crashSeries({
-      db,
-      kills,
-      seed,
-      httpWriters: 3,
-      mqttPublishers: 1,
-      mqttIntervalMs: 250,
-      upMs: [300, 2500],
-      startupKillShare: 0.15,
-      storedIds: storedIds(db),
-      log: (line) => console.log(`crash-sqlite: ${line}`),
-    });
-    console.log(`crash-sqlite figures: ${JSON.stringify({ ...figures, check: { head: figures.check.head, entries: figures.check.entries, differences: figures.check.differences.length } })}`);
-    expectCrashSafe(figures);
+    await runCrashCase('crash-sqlite', db, storedIds(db));
   });
 });

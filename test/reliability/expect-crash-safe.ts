@@ -1,6 +1,7 @@
 /** The assertions every crash series must pass, with messages that say what was lost. */
 import { expect } from 'vitest';
 import type { CrashFigures } from './crash-harness.js';
+import { crashKills, crashSeed, crashSeries } from './crash-harness.js';
 
 export function expectCrashSafe(f: CrashFigures): void {
   expect(f.unexpected, 'answers other than 2xx, a refused connection or 503').toEqual([]);
@@ -14,4 +15,28 @@ export function expectCrashSafe(f: CrashFigures): void {
   expect(f.verify.ok, 'the hash chain verifies').toBe(true);
   expect(f.check.differences, 'rebuild --check: projections equal a rebuild from the log').toEqual([]);
   expect(f.check.head).toBe(f.verify.entries);
+}
+
+/**
+ * One crash series as CI runs it on either store (5 kills unless LOTLINE_CRASH_KILLS says more):
+ * three HTTP writers and one MQTT publisher, the seed printed to repeat it, then every assertion.
+ */
+export async function runCrashCase(label: string, db: string, storedIds: () => Promise<Map<string, number>>): Promise<void> {
+  const seed = crashSeed();
+  const kills = crashKills(5);
+  console.log(`${label}: seed ${seed}, ${kills} kills (repeat with LOTLINE_CRASH_SEED=${seed})`);
+  const figures = await crashSeries({
+    db,
+    kills,
+    seed,
+    httpWriters: 3,
+    mqttPublishers: 1,
+    mqttIntervalMs: 250,
+    upMs: [300, 2500],
+    startupKillShare: 0.15,
+    storedIds,
+    log: (line) => console.log(`${label}: ${line}`),
+  });
+  console.log(`${label} figures: ${JSON.stringify({ ...figures, check: { head: figures.check.head, entries: figures.check.entries, differences: figures.check.differences.length } })}`);
+  expectCrashSafe(figures);
 }
