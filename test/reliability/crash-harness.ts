@@ -16,23 +16,15 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import mqtt from 'mqtt';
+import { rng } from '../../bench/plant/generate-plant.js';
 import { createKey } from '../../src/identity/identity-service.js';
 import { openIdentityStore, openStore, rebuildProjections } from '../../src/main.js';
 import type { ProjectionReport } from '../../src/store/projection-check.js';
 
 export const BROKER = process.env['LOTLINE_TEST_MQTT'] ?? 'mqtt://127.0.0.1:1883';
 
-/** Seeded random numbers (mulberry32): a failing run is repeated with its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random numbers (the plant generator's mulberry32): a failing run is repeated with its printed seed. */
+export const seededRandom = rng;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
